@@ -1,0 +1,158 @@
+// The client pool: one AWS SDK client per (service, account, Region), reused by every request of the
+// process, bounded by an LRU, all sharing ONE keep-alive HTTP handler. Each client's credentials are a
+// function that asks the session broker, so every client of an account uses the same session and
+// there is one AssumeRole per account — never one fromTemporaryCredentials provider per client, which
+// would multiply AssumeRole by the number of Regions.
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { OrganizationsClient } from '@aws-sdk/client-organizations';
+import type { AwsCredentialIdentityProvider } from '@aws-sdk/types';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { LRUCache } from 'lru-cache';
+import type { Env, EndpointOverrides } from './endpoints.js';
+import { endpointConfig } from './endpoints.js';
+
+export const DEFAULT_MAX_CLIENTS = 5_000;
+export const DEFAULT_MAX_SOCKETS = 50;
+export const ORGANIZATIONS_REGION = 'us-east-1';
+
+/** What the pool needs from the session broker (SessionBroker satisfies it). */
+export interface AccountCredentials {
+  providerFor(accountId: string): AwsCredentialIdentityProvider;
+}
+
+export interface SharedHttpHandlerOptions {
+  /** Sockets per origin (host:port). Default 50, as the SDK's own agents. */
+  maxSockets?: number;
+  connectionTimeoutMs?: number;
+  requestTimeoutMs?: number;
+}
+
+/** One keep-alive handler for the whole process: the pool's clients and the broker's STS client. */
+export function createSharedHttpHandler(options: SharedHttpHandlerOptions = {}): NodeHttpHandler {
+  const maxSockets = options.maxSockets ?? DEFAULT_MAX_SOCKETS;
+  if (!Number.isInteger(maxSockets) || maxSockets < 1) throw new TypeError(`maxSockets must be a positive integer (got ${maxSockets})`);
+  return new NodeHttpHandler({
+    httpAgent: new HttpAgent({ keepAlive: true, maxSockets }),
+    httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets }),
+    ...(options.connectionTimeoutMs !== undefined ? { connectionTimeout: options.connectionTimeoutMs } : {}),
+    ...(options.requestTimeoutMs !== undefined ? { requestTimeout: options.requestTimeoutMs, throwOnRequestTimeout: true } : {}),
+  });
+}
+
+export interface OrganizationsAccess {
+  /** Default us-east-1: Organizations has one endpoint per partition, there. */
+  region?: string;
+  /**
+   * Call Organizations with a role in the management (or delegated administrator) account, through
+   * this broker. Absent: with the central principal's own credentials.
+   */
+  viaRole?: { broker: AccountCredentials; accountId: string };
+}
+
+export interface ClientPoolOptions {
+  broker: AccountCredentials;
+  /** The central principal's credentials (for Organizations unless `organizations.viaRole`). */
+  centralCredentials: AwsCredentialIdentityProvider;
+  organizations?: OrganizationsAccess;
+  /** Default 5,000 clients. */
+  maxClients?: number;
+  /** The shared handler; created from `http` when absent. */
+  httpHandler?: NodeHttpHandler;
+  http?: SharedHttpHandlerOptions;
+  /** SDK attempts per call (standard retry mode); default the SDK's 3. */
+  maxAttempts?: number;
+  endpoints?: EndpointOverrides;
+  env?: Env;
+}
+
+export interface PoolStats {
+  clients: number;
+  created: number;
+  reused: number;
+  evicted: number;
+}
+
+type PooledClient = EC2Client | OrganizationsClient;
+
+export class ClientPool {
+  readonly httpHandler: NodeHttpHandler;
+  private readonly clients: LRUCache<string, PooledClient>;
+  private readonly counters = { created: 0, reused: 0, evicted: 0 };
+  private closed = false;
+
+  constructor(private readonly options: ClientPoolOptions) {
+    const max = options.maxClients ?? DEFAULT_MAX_CLIENTS;
+    if (!Number.isInteger(max) || max < 1) throw new TypeError(`maxClients must be a positive integer (got ${max})`);
+    this.httpHandler = options.httpHandler ?? createSharedHttpHandler(options.http);
+    this.clients = new LRUCache<string, PooledClient>({
+      max,
+      // Deliberately NOT client.destroy(): destroy() tears down the client's request handler, and that
+      // handler is the one shared by every client — it would cut the sockets of all the others. An
+      // evicted client holds no sockets of its own, so dropping the reference is all it needs.
+      dispose: (_client, _key, reason) => {
+        if (reason === 'evict') this.counters.evicted++;
+      },
+    });
+  }
+
+  /** The EC2 client for (account, Region), with that account's broker session. */
+  ec2(accountId: string, region: string): EC2Client {
+    return this.pooled(`ec2|${accountId}|${region}`, () => {
+      return new EC2Client({
+        ...this.common(),
+        region,
+        credentials: this.options.broker.providerFor(accountId),
+        ...endpointConfig('ec2', this.options.endpoints, this.options.env),
+      });
+    });
+  }
+
+  /** The Organizations client: us-east-1, central credentials or a role in the management account. */
+  organizations(): OrganizationsClient {
+    const access = this.options.organizations ?? {};
+    const region = access.region ?? ORGANIZATIONS_REGION;
+    const via = access.viaRole;
+    return this.pooled(`organizations|${via?.accountId ?? 'central'}|${region}`, () => {
+      return new OrganizationsClient({
+        ...this.common(),
+        region,
+        credentials: via ? via.broker.providerFor(via.accountId) : this.options.centralCredentials,
+        ...endpointConfig('organizations', this.options.endpoints, this.options.env),
+      });
+    });
+  }
+
+  stats(): PoolStats {
+    return { clients: this.clients.size, ...this.counters };
+  }
+
+  /** At shutdown: forgets every client and closes the shared handler's sockets (once). */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.clients.clear();
+    this.httpHandler.destroy();
+  }
+
+  private pooled<C extends PooledClient>(key: string, create: () => C): C {
+    if (this.closed) throw new Error('the client pool is closed');
+    const existing = this.clients.get(key);
+    if (existing) {
+      this.counters.reused++;
+      return existing as C;
+    }
+    const client = create();
+    this.counters.created++;
+    this.clients.set(key, client);
+    return client;
+  }
+
+  private common(): { requestHandler: NodeHttpHandler; maxAttempts?: number } {
+    return {
+      requestHandler: this.httpHandler,
+      ...(this.options.maxAttempts !== undefined ? { maxAttempts: this.options.maxAttempts } : {}),
+    };
+  }
+}

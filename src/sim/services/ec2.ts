@@ -1,0 +1,64 @@
+// The simulated EC2 endpoint: the EC2 Query protocol (form POST, Action + Version=2016-11-15, XML
+// answers) for the Describe* calls orgraph makes. Every operation first checks that the request's
+// Region is enabled for the calling account (AuthFailure 401 otherwise) and honours DryRun.
+import type { ParsedOperation, RawRequest, ServiceModule, ServiceRequest, SimContext, SimError, SimResponse } from '../types.js';
+import { parseQueryParams, queryAction, xmlElement, xmlResponse } from '../protocols/query.js';
+import type { Ec2Operation } from './ec2/call.js';
+import { isTrue, stringParams } from './ec2/call.js';
+import { ec2Errors } from './ec2/errors.js';
+import { assertRegionEnabled } from './ec2/regions-enabled.js';
+import { responseEnvelope } from './ec2/serialize.js';
+import { describeRegions } from './ec2/describe-regions.js';
+import { describeAvailabilityZones } from './ec2/describe-availability-zones.js';
+import { describeVpcs } from './ec2/describe-vpcs.js';
+import { describeSubnets } from './ec2/describe-subnets.js';
+import { describeInstances } from './ec2/describe-instances.js';
+
+export const EC2_API_VERSION = '2016-11-15';
+
+const OPERATIONS: Record<string, Ec2Operation> = {
+  DescribeRegions: describeRegions,
+  DescribeAvailabilityZones: describeAvailabilityZones,
+  DescribeVpcs: describeVpcs,
+  DescribeSubnets: describeSubnets,
+  DescribeInstances: describeInstances,
+};
+
+function parse(raw: RawRequest): ParsedOperation {
+  const all = parseQueryParams(raw);
+  const operation = queryAction(all);
+  const params: Record<string, string> = {};
+  for (const [k, v] of Object.entries(all)) if (k !== 'Action' && k !== 'Version') params[k] = v;
+  return { operation, params };
+}
+
+function handle(req: ServiceRequest, ctx: SimContext): SimResponse {
+  const operation = Object.prototype.hasOwnProperty.call(OPERATIONS, req.operation) ? OPERATIONS[req.operation] : undefined;
+  if (!operation) throw ec2Errors.invalidAction(req.operation);
+  const accountId = req.caller.accountId;
+  assertRegionEnabled(ctx.world, ctx.knobs, accountId, req.region);
+  const params = stringParams(req.params);
+  if (isTrue(params['DryRun'])) throw ec2Errors.dryRun();
+  const inner = operation({ params, accountId, region: req.region, ctx });
+  return xmlResponse(200, responseEnvelope(req.operation, req.requestId, inner), req.requestId);
+}
+
+/** EC2's error document: `<Response><Errors><Error><Code/><Message/></Error></Errors><RequestID/></Response>`. */
+function errorResponse(err: SimError, requestId: string): SimResponse {
+  const body =
+    '<Response><Errors><Error>' +
+    xmlElement('Code', err.code) +
+    xmlElement('Message', err.message) +
+    '</Error></Errors>' +
+    xmlElement('RequestID', requestId) +
+    '</Response>';
+  return xmlResponse(err.status, body, requestId);
+}
+
+export const ec2Service: ServiceModule = {
+  service: 'ec2',
+  iamPrefix: 'ec2',
+  parse,
+  handle,
+  errorResponse,
+};

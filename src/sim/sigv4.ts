@@ -1,0 +1,141 @@
+// Verifies AWS Signature Version 4 on an incoming request, independently of the SDK's signer: parses
+// the Authorization header, rebuilds the canonical request from the raw request and recomputes the
+// signature with the secret of the access key. Used by the sim's HTTP core for every AWS call.
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import type { RawRequest } from './types.js';
+
+export interface ParsedAuthorization {
+  algorithm: string;
+  accessKeyId: string;
+  /** yyyymmdd */
+  date: string;
+  region: string;
+  service: string;
+  signedHeaders: string[];
+  signature: string;
+}
+
+/** Reads `ALGO Credential=key/date/region/service/aws4_request, SignedHeaders=a;b, Signature=hex`. */
+export function parseAuthorization(header: string): ParsedAuthorization | undefined {
+  const m = /^(AWS4-[A-Z0-9-]+)\s+(.*)$/.exec(header.trim());
+  if (!m) return undefined;
+  const fields = new Map<string, string>();
+  for (const part of (m[2] ?? '').split(',')) {
+    const eq = part.indexOf('=');
+    if (eq > 0) fields.set(part.slice(0, eq).trim(), part.slice(eq + 1).trim());
+  }
+  const credential = fields.get('Credential');
+  const signedHeaders = fields.get('SignedHeaders');
+  const signature = fields.get('Signature');
+  if (!credential || !signedHeaders || !signature) return undefined;
+  const scope = credential.split('/');
+  if (scope.length !== 5 || scope[4] !== 'aws4_request') return undefined;
+  const [accessKeyId, date, region, service] = scope as [string, string, string, string];
+  return {
+    algorithm: m[1] ?? '',
+    accessKeyId,
+    date,
+    region,
+    service,
+    signedHeaders: signedHeaders.split(';'),
+    signature,
+  };
+}
+
+/** RFC 3986 encoding as SigV4 wants it (unreserved characters stay, everything else %XX). */
+export function rfc3986(text: string): string {
+  return encodeURIComponent(text).replace(/[!'()*]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase());
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
+/** Non-S3 services encode each path segment twice (the SDK's default `uriEscapePath`). */
+export function canonicalUri(path: string): string {
+  if (path === '' || path === '/') return '/';
+  return path
+    .split('/')
+    .map((segment) => rfc3986(rfc3986(safeDecode(segment))))
+    .join('/');
+}
+
+export function canonicalQuery(rawQuery: string): string {
+  if (!rawQuery) return '';
+  const pairs = rawQuery
+    .split('&')
+    .filter((p) => p.length > 0)
+    .map((p) => {
+      const eq = p.indexOf('=');
+      const key = eq < 0 ? p : p.slice(0, eq);
+      const value = eq < 0 ? '' : p.slice(eq + 1);
+      return [rfc3986(safeDecode(key)), rfc3986(safeDecode(value))] as const;
+    });
+  pairs.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0));
+  return pairs.map(([k, v]) => `${k}=${v}`).join('&');
+}
+
+function headerValue(raw: RawRequest, name: string): string | undefined {
+  const v = raw.headers[name];
+  if (v === undefined) return undefined;
+  return (Array.isArray(v) ? v.join(',') : v).trim().replace(/\s+/g, ' ');
+}
+
+export function sha256Hex(data: string | Buffer): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+export function canonicalRequest(raw: RawRequest, signedHeaders: string[]): string {
+  const headers = signedHeaders.map((name) => `${name}:${headerValue(raw, name) ?? ''}\n`).join('');
+  const payloadHash = headerValue(raw, 'x-amz-content-sha256') ?? sha256Hex(raw.body);
+  return [raw.method, canonicalUri(raw.path), canonicalQuery(raw.rawQuery), headers, signedHeaders.join(';'), payloadHash].join(
+    '\n',
+  );
+}
+
+export function signingKey(secret: string, date: string, region: string, service: string): Buffer {
+  const kDate = createHmac('sha256', 'AWS4' + secret).update(date).digest();
+  const kRegion = createHmac('sha256', kDate).update(region).digest();
+  const kService = createHmac('sha256', kRegion).update(service).digest();
+  return createHmac('sha256', kService).update('aws4_request').digest();
+}
+
+/** The request's signing time (X-Amz-Date, basic ISO 8601) in epoch ms, or undefined when absent or malformed. */
+export function requestTime(raw: RawRequest): number | undefined {
+  const amzDate = headerValue(raw, 'x-amz-date');
+  const m = amzDate ? /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(amzDate) : null;
+  if (!m) return undefined;
+  return Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]));
+}
+
+export type SignatureCheck =
+  | { ok: true }
+  | { ok: false; reason: 'missing-date' | 'scope-date-mismatch' | 'host-not-signed' | 'signature-mismatch' | 'expired'; detail: string };
+
+const MAX_SKEW_MS = 15 * 60 * 1000;
+
+/** Checks the signature of a request whose Authorization was parsed, with the access key's secret. */
+export function verifySignature(raw: RawRequest, auth: ParsedAuthorization, secret: string, nowMs: number): SignatureCheck {
+  const signedAt = requestTime(raw);
+  const amzDate = headerValue(raw, 'x-amz-date') ?? '';
+  if (signedAt === undefined) return { ok: false, reason: 'missing-date', detail: 'X-Amz-Date is missing or malformed' };
+  if (!amzDate.startsWith(auth.date)) {
+    return { ok: false, reason: 'scope-date-mismatch', detail: `credential scope date ${auth.date} does not match X-Amz-Date ${amzDate}` };
+  }
+  if (!auth.signedHeaders.includes('host')) return { ok: false, reason: 'host-not-signed', detail: "'Host' must be a signed header" };
+  const scope = `${auth.date}/${auth.region}/${auth.service}/aws4_request`;
+  const stringToSign = [auth.algorithm, amzDate, scope, sha256Hex(canonicalRequest(raw, auth.signedHeaders))].join('\n');
+  const expected = createHmac('sha256', signingKey(secret, auth.date, auth.region, auth.service)).update(stringToSign).digest();
+  const given = Buffer.from(auth.signature, 'hex');
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+    return { ok: false, reason: 'signature-mismatch', detail: 'The request signature we calculated does not match the signature you provided.' };
+  }
+  if (Math.abs(nowMs - signedAt) > MAX_SKEW_MS) {
+    return { ok: false, reason: 'expired', detail: `Signature expired: ${amzDate} is outside 15 minutes of the server time` };
+  }
+  return { ok: true };
+}
