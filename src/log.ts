@@ -44,7 +44,12 @@ export function createLogger(options: LoggerOptions = {}): Logger {
       try {
         line = JSON.stringify(redact(record));
       } catch {
-        line = JSON.stringify({ time: record.time, level, msg: redactText(msg), logError: 'fields could not be serialized' });
+        line = JSON.stringify({
+          time: record.time,
+          level,
+          msg: redactText(msg),
+          logError: 'fields could not be serialized',
+        });
       }
       sink(line);
     };
@@ -72,7 +77,8 @@ export const silentLogger: Logger = {
 export const REDACTED = '[REDACTED]';
 
 // Field names whose values are secrets whatever they look like. Pagination tokens are not secrets.
-const SECRET_KEY = /secret|passw(or)?d|passphrase|private_?key|session_?token|security_?token|access_?token|refresh_?token|^token$|authorization|^signature$|^credentials?$|^cookie$/i;
+const SECRET_KEY =
+  /secret|passw(or)?d|passphrase|private_?key|session_?token|security_?token|access_?token|refresh_?token|^token$|authorization|^signature$|^credentials?$|^cookie$/i;
 const HARMLESS_KEY = /^next_?token$|^accessKeyId$|^access_key_id$/i;
 
 export function isSecretKey(key: string): boolean {

@@ -32,12 +32,15 @@ export interface SharedHttpHandlerOptions {
 /** One keep-alive handler for the whole process: the pool's clients and the broker's STS client. */
 export function createSharedHttpHandler(options: SharedHttpHandlerOptions = {}): NodeHttpHandler {
   const maxSockets = options.maxSockets ?? DEFAULT_MAX_SOCKETS;
-  if (!Number.isInteger(maxSockets) || maxSockets < 1) throw new TypeError(`maxSockets must be a positive integer (got ${maxSockets})`);
+  if (!Number.isInteger(maxSockets) || maxSockets < 1)
+    throw new TypeError(`maxSockets must be a positive integer (got ${maxSockets})`);
   return new NodeHttpHandler({
     httpAgent: new HttpAgent({ keepAlive: true, maxSockets }),
     httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets }),
     ...(options.connectionTimeoutMs !== undefined ? { connectionTimeout: options.connectionTimeoutMs } : {}),
-    ...(options.requestTimeoutMs !== undefined ? { requestTimeout: options.requestTimeoutMs, throwOnRequestTimeout: true } : {}),
+    ...(options.requestTimeoutMs !== undefined
+      ? { requestTimeout: options.requestTimeoutMs, throwOnRequestTimeout: true }
+      : {}),
   });
 }
 
@@ -61,7 +64,10 @@ export interface ClientPoolOptions {
   /** The shared handler; created from `http` when absent. */
   httpHandler?: NodeHttpHandler;
   http?: SharedHttpHandlerOptions;
-  /** SDK attempts per call (standard retry mode); default the SDK's 3. */
+  /**
+   * SDK attempts per call; default the SDK's 3. The data layer passes 1: it retries throttling itself
+   * (src/aws/throttle-retry.ts), and two retry loops would multiply the attempts.
+   */
   maxAttempts?: number;
   endpoints?: EndpointOverrides;
   env?: Env;
@@ -84,7 +90,8 @@ export class ClientPool {
 
   constructor(private readonly options: ClientPoolOptions) {
     const max = options.maxClients ?? DEFAULT_MAX_CLIENTS;
-    if (!Number.isInteger(max) || max < 1) throw new TypeError(`maxClients must be a positive integer (got ${max})`);
+    if (!Number.isInteger(max) || max < 1)
+      throw new TypeError(`maxClients must be a positive integer (got ${max})`);
     this.httpHandler = options.httpHandler ?? createSharedHttpHandler(options.http);
     this.clients = new LRUCache<string, PooledClient>({
       max,
@@ -141,7 +148,7 @@ export class ClientPool {
     const existing = this.clients.get(key);
     if (existing) {
       this.counters.reused++;
-      return existing as C;
+      return existing as C; // keys start with the service name, so the type matches
     }
     const client = create();
     this.counters.created++;

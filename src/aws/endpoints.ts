@@ -27,7 +27,11 @@ const ENV_SUFFIX: Record<AwsServiceId, string> = {
 
 export type Env = Record<string, string | undefined>;
 
-export function resolveEndpoint(service: AwsServiceId, overrides: EndpointOverrides = {}, env: Env = process.env): string | undefined {
+export function resolveEndpoint(
+  service: AwsServiceId,
+  overrides: EndpointOverrides = {},
+  env: Env = process.env,
+): string | undefined {
   const configured = overrides[service] ?? overrides.default;
   if (configured) return configured;
   if (env['AWS_IGNORE_CONFIGURED_ENDPOINT_URLS']?.toLowerCase() === 'true') return undefined;
@@ -35,7 +39,11 @@ export function resolveEndpoint(service: AwsServiceId, overrides: EndpointOverri
 }
 
 /** `{ endpoint }` to spread into an SDK client config, or `{}` when there is no override. */
-export function endpointConfig(service: AwsServiceId, overrides?: EndpointOverrides, env?: Env): { endpoint?: string } {
+export function endpointConfig(
+  service: AwsServiceId,
+  overrides?: EndpointOverrides,
+  env?: Env,
+): { endpoint?: string } {
   const endpoint = resolveEndpoint(service, overrides, env);
   return endpoint === undefined ? {} : { endpoint };
 }

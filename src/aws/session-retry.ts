@@ -31,7 +31,11 @@ export function isSessionRefused(err: unknown): boolean {
  * Runs `call` (which uses clients whose credentials come from `broker.credentialsFor(accountId)`);
  * if AWS refuses the session, drops it and runs `call` once more with a new one.
  */
-export async function withSessionRetry<T>(broker: SessionSource, accountId: string, call: () => Promise<T>): Promise<T> {
+export async function withSessionRetry<T>(
+  broker: SessionSource,
+  accountId: string,
+  call: () => Promise<T>,
+): Promise<T> {
   // The session the call is about to use: the clients ask the broker for the same current session.
   // Should a refresh slip in between, invalidate() below sees a newer session and leaves it alone.
   const used = await broker.credentialsFor(accountId);

@@ -60,7 +60,7 @@ function knobPatchFromFlags(values: Record<string, string | boolean | string[] |
   }
   const latency: Record<string, unknown> = {};
   for (const spec of (values['latency'] as string[] | undefined) ?? []) {
-    const m = /^([a-z]+)=(\d+(?:\.\d+)?)(?:\+(\d+(?:\.\d+)?))?$/.exec(spec);
+    const m = /^([a-z0-9]+)=(\d+(?:\.\d+)?)(?:\+(\d+(?:\.\d+)?))?$/.exec(spec);
     if (!m) throw new CliUsageError(`--latency expects SERVICE=MS[+JITTER] (e.g. ec2=40+20), got '${spec}'`);
     latency[m[1] ?? ''] = { fixedMs: Number(m[2]), jitterMs: Number(m[3] ?? 0) };
   }

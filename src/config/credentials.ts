@@ -4,7 +4,6 @@
 import { z } from 'zod';
 import { isSecretKey, redactText } from '../log.js';
 
-const ACCOUNT_ID = /^\d{12}$/;
 const NAME_CHARS = /^[\w+=,.@-]+$/;
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 
@@ -26,7 +25,11 @@ const seconds = (min: number, max: number) =>
     .int('must be a whole number of seconds')
     .min(min, `must be at least ${min} seconds`)
     .max(max, `must be at most ${max} seconds`);
-const positiveInt = (what: string) => z.number({ error: `must be a number (${what})` }).int(`must be a whole number (${what})`).min(1, `must be at least 1 (${what})`);
+const positiveInt = (what: string) =>
+  z
+    .number({ error: `must be a number (${what})` })
+    .int(`must be a whole number (${what})`)
+    .min(1, `must be at least 1 (${what})`);
 const arn = (kind: string, pattern: RegExp) => z.string().regex(pattern, `must be ${kind}`);
 
 /** Native Roles Anywhere (see src/credentials/roles-anywhere/options.ts for each option). */
@@ -34,15 +37,34 @@ export const rolesAnywhereSchema = z.strictObject({
   certificate: z.string().min(1, 'must be the path of a PEM certificate file'),
   intermediates: z.string().min(1).optional(),
   privateKey: z.string().min(1, 'must be the path of a PEM private key file'),
-  passphraseEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name').optional(),
+  passphraseEnv: z
+    .string()
+    .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name')
+    .optional(),
   passphraseFile: z.string().min(1).optional(),
   // A passphrase in clear in the config is refused; it comes from passphraseEnv or passphraseFile.
-  passphrase: z.never({ error: 'must not be in the configuration: name an environment variable (passphraseEnv) or a file (passphraseFile)' }).optional(),
-  trustAnchorArn: arn('a trust anchor ARN (arn:aws:rolesanywhere:<region>:<account>:trust-anchor/<id>)', /^arn:[\w-]+:rolesanywhere:[a-z0-9-]+:\d{12}:trust-anchor\/[\w-]+$/),
-  profileArn: arn('a Roles Anywhere profile ARN (arn:aws:rolesanywhere:<region>:<account>:profile/<id>)', /^arn:[\w-]+:rolesanywhere:[a-z0-9-]+:\d{12}:profile\/[\w-]+$/),
+  passphrase: z
+    .never({
+      error:
+        'must not be in the configuration: name an environment variable (passphraseEnv) or a file (passphraseFile)',
+    })
+    .optional(),
+  trustAnchorArn: arn(
+    'a trust anchor ARN (arn:aws:rolesanywhere:<region>:<account>:trust-anchor/<id>)',
+    /^arn:[\w-]+:rolesanywhere:[a-z0-9-]+:\d{12}:trust-anchor\/[\w-]+$/,
+  ),
+  profileArn: arn(
+    'a Roles Anywhere profile ARN (arn:aws:rolesanywhere:<region>:<account>:profile/<id>)',
+    /^arn:[\w-]+:rolesanywhere:[a-z0-9-]+:\d{12}:profile\/[\w-]+$/,
+  ),
   roleArn: arn('an IAM role ARN (arn:aws:iam::<account>:role/<name>)', /^arn:[\w-]+:iam::\d{12}:role\/.+$/),
   durationSeconds: seconds(900, 43_200).optional(),
-  roleSessionName: z.string().min(2).max(64).regex(NAME_CHARS, 'must be 2–64 characters of [\\w+=,.@-]').optional(),
+  roleSessionName: z
+    .string()
+    .min(2)
+    .max(64)
+    .regex(NAME_CHARS, 'must be 2–64 characters of [\\w+=,.@-]')
+    .optional(),
   endpoint: url.optional(),
   useFipsEndpoint: z.boolean().optional(),
   refreshWindowSeconds: seconds(0, 3600).optional(),
@@ -52,7 +74,10 @@ export const centralPrincipalSchema = z.discriminatedUnion(
   'source',
   [
     z.strictObject({ source: z.literal('default') }),
-    z.strictObject({ source: z.literal('profile'), profile: z.string().min(1, 'must name a profile of ~/.aws/config') }),
+    z.strictObject({
+      source: z.literal('profile'),
+      profile: z.string().min(1, 'must name a profile of ~/.aws/config'),
+    }),
     z.strictObject({ source: z.literal('rolesAnywhere'), rolesAnywhere: rolesAnywhereSchema }),
   ],
   { error: "must be 'default', 'profile' or 'rolesAnywhere'" },
@@ -60,13 +85,28 @@ export const centralPrincipalSchema = z.discriminatedUnion(
 
 export const brokerSchema = z.strictObject({
   /** The member role's name in every account. */
-  roleName: z.string().regex(/^[\w+=,.@-]{1,64}$/, 'must be 1–64 characters of [\\w+=,.@-]').default('CMDBReadRole'),
+  roleName: z
+    .string()
+    .regex(/^[\w+=,.@-]{1,64}$/, 'must be 1–64 characters of [\\w+=,.@-]')
+    .default('CMDBReadRole'),
   /** The member role's IAM path. */
-  rolePath: z.string().regex(/^\/(?:[\x21-\x7e]+\/)?$/, "must be '/' or start and end with '/'").default('/'),
+  rolePath: z
+    .string()
+    .regex(/^\/(?:[\x21-\x7e]+\/)?$/, "must be '/' or start and end with '/'")
+    .default('/'),
   /** Default: the central principal's partition. */
-  partition: z.string().regex(/^aws(-[a-z]+)*$/, "must be a partition such as 'aws' or 'aws-cn'").optional(),
-  externalId: z.string().regex(/^[\w+=,.@:/-]{2,1224}$/, 'must be 2–1224 characters of [\\w+=,.@:/-]').optional(),
-  roleSessionName: z.string().regex(/^[\w+=,.@-]{2,64}$/, 'must be 2–64 characters of [\\w+=,.@-]').default('orgraph'),
+  partition: z
+    .string()
+    .regex(/^aws(-[a-z]+)*$/, "must be a partition such as 'aws' or 'aws-cn'")
+    .optional(),
+  externalId: z
+    .string()
+    .regex(/^[\w+=,.@:/-]{2,1224}$/, 'must be 2–1224 characters of [\\w+=,.@:/-]')
+    .optional(),
+  roleSessionName: z
+    .string()
+    .regex(/^[\w+=,.@-]{2,64}$/, 'must be 2–64 characters of [\\w+=,.@-]')
+    .default('orgraph'),
   /** Capped at 3600 when the central principal is a role session (role chaining). */
   durationSeconds: seconds(900, 43_200).default(3600),
   /** Sessions are renewed this long before they expire. */
@@ -89,8 +129,6 @@ export const poolSchema = z.strictObject({
   connectionTimeoutMs: positiveInt('milliseconds').default(3_000),
   /** Per HTTP request; unset = no timeout at this layer. */
   requestTimeoutMs: positiveInt('milliseconds').optional(),
-  /** SDK attempts per call; default the SDK's 3. */
-  maxAttempts: positiveInt('attempts').optional(),
 });
 
 /** Overrides for every service, STS and Roles Anywhere included; see src/aws/endpoints.ts for precedence. */
@@ -102,13 +140,13 @@ export const endpointsSchema = z.strictObject({
   rolesanywhere: url.optional(),
 });
 
+/**
+ * Where the Organizations client is: one endpoint per partition, in us-east-1 for 'aws'. Whether it
+ * uses the central credentials or a role in the management account is the graph configuration's
+ * `accounts.managementAccountRole` (src/config/gateway.ts), wired into ClientPool `organizations.viaRole`.
+ */
 export const organizationsAccessSchema = z.strictObject({
   region: region.default('us-east-1'),
-  /** 'central': the central principal calls Organizations; 'managementAccountRole': a role assumed in that account. */
-  credentials: z.enum(['central', 'managementAccountRole'], { error: "must be 'central' or 'managementAccountRole'" }).default('central'),
-  managementAccountId: z.string().regex(ACCOUNT_ID, 'must be a 12-digit account id').optional(),
-  /** Role assumed in the management account; default the broker's roleName. */
-  roleName: z.string().regex(/^[\w+=,.@-]{1,64}$/, 'must be 1–64 characters of [\\w+=,.@-]').optional(),
 });
 
 export const credentialsConfigSchema = z
@@ -120,20 +158,15 @@ export const credentialsConfigSchema = z
     organizations: organizationsAccessSchema.prefault({}),
   })
   .superRefine((config, ctx) => {
-    if (config.broker.refreshWindowSeconds >= config.broker.durationSeconds) {
+    // Refinements also run when a field already failed; compare only values that are valid themselves.
+    const { durationSeconds, refreshWindowSeconds } = config.broker;
+    const valid = Number.isInteger(durationSeconds) && durationSeconds >= 900 && durationSeconds <= 43_200;
+    if (valid && refreshWindowSeconds >= durationSeconds) {
       ctx.addIssue({
         code: 'custom',
         path: ['broker', 'refreshWindowSeconds'],
         input: config.broker.refreshWindowSeconds,
         message: `must be shorter than broker.durationSeconds (${config.broker.durationSeconds})`,
-      });
-    }
-    if (config.organizations.credentials === 'managementAccountRole' && config.organizations.managementAccountId === undefined) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['organizations', 'managementAccountId'],
-        input: undefined,
-        message: "is required when organizations.credentials is 'managementAccountRole'",
       });
     }
   });
@@ -156,7 +189,10 @@ export function parseCredentialsConfig(input: unknown, rootPath = 'credentials')
 }
 
 /** The STS Region: configured, else AWS_REGION / AWS_DEFAULT_REGION, else us-east-1. */
-export function resolveStsRegion(config: Pick<CredentialsConfig, 'broker'>, env: Record<string, string | undefined> = process.env): string {
+export function resolveStsRegion(
+  config: Pick<CredentialsConfig, 'broker'>,
+  env: Record<string, string | undefined> = process.env,
+): string {
   return config.broker.stsRegion ?? env['AWS_REGION'] ?? env['AWS_DEFAULT_REGION'] ?? 'us-east-1';
 }
 
@@ -173,7 +209,8 @@ function describeIssue(issue: z.core.$ZodIssue, rootPath: string): string {
   const secret = isSecretKey(key) || UNECHOED.test(key);
   let input = 'input' in issue ? issue.input : undefined;
   // A discriminator issue reports the whole object; show the offending field.
-  if (input !== null && typeof input === 'object' && !Array.isArray(input) && key in input) input = (input as Record<string, unknown>)[key];
+  if (input !== null && typeof input === 'object' && !Array.isArray(input) && key in input)
+    input = (input as Record<string, unknown>)[key];
   if (input === undefined && issue.code === 'invalid_type') return `${path}: is required`;
   let shown = '';
   if (input === undefined) shown = issue.message.startsWith('is required') ? '' : ' (missing)';

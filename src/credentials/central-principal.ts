@@ -57,7 +57,10 @@ export class CentralPrincipalError extends Error {
   }
 }
 
-export function createCentralPrincipal(config: CentralPrincipalConfig, deps: CentralPrincipalDeps = {}): CentralPrincipal {
+export function createCentralPrincipal(
+  config: CentralPrincipalConfig,
+  deps: CentralPrincipalDeps = {},
+): CentralPrincipal {
   const clock = deps.clock ?? Date.now;
   const env = deps.env ?? process.env;
   const cell = { clock, refreshWindowMs: (deps.refreshWindowSeconds ?? 300) * 1000 };
@@ -73,7 +76,8 @@ export function createCentralPrincipal(config: CentralPrincipalConfig, deps: Cen
         credentials: memoizeCredentials(fromNodeProviderChain({ ...clientConfig }), cell),
       };
     case 'profile': {
-      if (!config.profile) throw new CentralPrincipalError('centralPrincipal.profile must name a profile', 'profile');
+      if (!config.profile)
+        throw new CentralPrincipalError('centralPrincipal.profile must name a profile', 'profile');
       return {
         source: 'profile',
         profile: config.profile,
@@ -86,18 +90,31 @@ export function createCentralPrincipal(config: CentralPrincipalConfig, deps: Cen
       const endpoint = options.endpoint ?? resolveEndpoint('rolesanywhere', deps.endpoints, env);
       let provider: ReturnType<typeof fromRolesAnywhere>;
       try {
-        provider = fromRolesAnywhere({ ...options, ...(endpoint !== undefined ? { endpoint } : {}) }, { clock, env: env as NodeJS.ProcessEnv });
+        provider = fromRolesAnywhere(
+          { ...options, ...(endpoint !== undefined ? { endpoint } : {}) },
+          { clock, env: env as NodeJS.ProcessEnv },
+        );
       } catch (err) {
-        throw new CentralPrincipalError(`central principal (Roles Anywhere): ${redactText(messageOf(err))}`, 'rolesAnywhere', undefined, { cause: err });
+        throw new CentralPrincipalError(
+          `central principal (Roles Anywhere): ${redactText(messageOf(err))}`,
+          'rolesAnywhere',
+          undefined,
+          { cause: err },
+        );
       }
       // The provider already shares one session and refreshes it; it only needs the SDK-facing shape.
-      const credentials = ((identityProperties?: { forceRefresh?: boolean }) => provider(identityProperties)) as SharedCredentialProvider;
+      const credentials = ((identityProperties?: { forceRefresh?: boolean }) =>
+        provider(identityProperties)) as SharedCredentialProvider;
       credentials.memoized = true;
       credentials.invalidate = () => {
         provider.invalidate();
         return true;
       };
-      return { source: 'rolesAnywhere', description: `Roles Anywhere profile ${options.profileArn}`, credentials };
+      return {
+        source: 'rolesAnywhere',
+        description: `Roles Anywhere profile ${options.profileArn}`,
+        credentials,
+      };
     }
   }
 }
@@ -125,7 +142,10 @@ export interface ValidateOptions {
 }
 
 /** Resolves the credentials, asks STS who they belong to, and says whether AssumeRole will be chaining. */
-export async function validateCentralPrincipal(principal: CentralPrincipal, options: ValidateOptions): Promise<CentralIdentity> {
+export async function validateCentralPrincipal(
+  principal: CentralPrincipal,
+  options: ValidateOptions,
+): Promise<CentralIdentity> {
   const env = options.env ?? process.env;
   const logger = options.logger ?? silentLogger;
   try {
@@ -153,7 +173,10 @@ export async function validateCentralPrincipal(principal: CentralPrincipal, opti
   const arn = out.Arn ?? '';
   const accountId = out.Account ?? accountOfArn(arn) ?? '';
   if (!arn || !accountId) {
-    throw new CentralPrincipalError(`STS GetCallerIdentity for ${principal.description} answered without an ARN or account`, principal.source);
+    throw new CentralPrincipalError(
+      `STS GetCallerIdentity for ${principal.description} answered without an ARN or account`,
+      principal.source,
+    );
   }
   const identity: CentralIdentity = {
     source: principal.source,
@@ -163,7 +186,12 @@ export async function validateCentralPrincipal(principal: CentralPrincipal, opti
     partition: partitionOfArn(arn) ?? 'aws',
     isRoleSession: principal.source === 'rolesAnywhere' || arn.includes(':assumed-role/'),
   };
-  logger.info('central principal validated', { source: identity.source, arn, accountId, roleChaining: identity.isRoleSession });
+  logger.info('central principal validated', {
+    source: identity.source,
+    arn,
+    accountId,
+    roleChaining: identity.isRoleSession,
+  });
   return identity;
 }
 
@@ -173,9 +201,19 @@ function resolutionError(principal: CentralPrincipal, err: unknown, env: Env): C
     const profile = principal.profile;
     const files = sharedFilePaths(env);
     if (!profileExists(profile, files)) {
-      return new CentralPrincipalError(`profile '${profile}' not found in ${files.configFile} or ${files.credentialsFile}`, 'profile', undefined, { cause: err });
+      return new CentralPrincipalError(
+        `profile '${profile}' not found in ${files.configFile} or ${files.credentialsFile}`,
+        'profile',
+        undefined,
+        { cause: err },
+      );
     }
-    return new CentralPrincipalError(`profile '${profile}' did not yield credentials: ${detail}`, 'profile', undefined, { cause: err });
+    return new CentralPrincipalError(
+      `profile '${profile}' did not yield credentials: ${detail}`,
+      'profile',
+      undefined,
+      { cause: err },
+    );
   }
   if (principal.source === 'default') {
     return new CentralPrincipalError(
@@ -185,7 +223,12 @@ function resolutionError(principal: CentralPrincipal, err: unknown, env: Env): C
       { cause: err },
     );
   }
-  return new CentralPrincipalError(`central principal (Roles Anywhere): ${detail}`, 'rolesAnywhere', awsErrorFacts(err).code, { cause: err });
+  return new CentralPrincipalError(
+    `central principal (Roles Anywhere): ${detail}`,
+    'rolesAnywhere',
+    awsErrorFacts(err).code,
+    { cause: err },
+  );
 }
 
 function stsRefusal(principal: CentralPrincipal, err: unknown, endpoint: string): CentralPrincipalError {
@@ -202,9 +245,19 @@ function stsRefusal(principal: CentralPrincipal, err: unknown, endpoint: string)
   const known = reasons[facts.code];
   if (known) return new CentralPrincipalError(known, principal.source, facts.code, { cause: err });
   if (facts.status === undefined) {
-    return new CentralPrincipalError(`could not reach STS at ${endpoint} to validate ${who}: ${redactText(facts.message)} [${facts.code}]`, principal.source, facts.code, { cause: err });
+    return new CentralPrincipalError(
+      `could not reach STS at ${endpoint} to validate ${who}: ${redactText(facts.message)} [${facts.code}]`,
+      principal.source,
+      facts.code,
+      { cause: err },
+    );
   }
-  return new CentralPrincipalError(`STS GetCallerIdentity failed for ${who}: ${redactText(facts.message)} [${facts.code}]`, principal.source, facts.code, { cause: err });
+  return new CentralPrincipalError(
+    `STS GetCallerIdentity failed for ${who}: ${redactText(facts.message)} [${facts.code}]`,
+    principal.source,
+    facts.code,
+    { cause: err },
+  );
 }
 
 function messageOf(err: unknown): string {

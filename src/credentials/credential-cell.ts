@@ -76,7 +76,10 @@ export interface SharedCredentialProvider extends AwsCredentialIdentityProvider 
 }
 
 /** Wraps any provider in a CredentialCell: one fetch at a time, refreshed `refreshWindowMs` early. */
-export function memoizeCredentials(provider: AwsCredentialIdentityProvider, options: CellOptions): SharedCredentialProvider {
+export function memoizeCredentials(
+  provider: AwsCredentialIdentityProvider,
+  options: CellOptions,
+): SharedCredentialProvider {
   const cell = new CredentialCell(() => provider(), options);
   const memoized = (() => cell.get().credentials) as SharedCredentialProvider;
   memoized.memoized = true;

@@ -29,9 +29,12 @@ export function roleArnTemplate(template: RoleArnTemplate = {}): (accountId: str
   const partition = template.partition ?? 'aws';
   const path = template.path ?? '/';
   const roleName = template.roleName ?? DEFAULT_ROLE_NAME;
-  if (!PARTITION.test(partition)) throw new TypeError(`role partition must look like 'aws' or 'aws-cn' (got '${partition}')`);
-  if (!ROLE_PATH.test(path) || path.length > 512) throw new TypeError(`role path must be '/' or start and end with '/' (got '${path}')`);
-  if (!ROLE_NAME.test(roleName)) throw new TypeError(`role name must be 1–64 characters of [\\w+=,.@-] (got '${roleName}')`);
+  if (!PARTITION.test(partition))
+    throw new TypeError(`role partition must look like 'aws' or 'aws-cn' (got '${partition}')`);
+  if (!ROLE_PATH.test(path) || path.length > 512)
+    throw new TypeError(`role path must be '/' or start and end with '/' (got '${path}')`);
+  if (!ROLE_NAME.test(roleName))
+    throw new TypeError(`role name must be 1–64 characters of [\\w+=,.@-] (got '${roleName}')`);
   return (accountId) => {
     if (!isAccountId(accountId)) throw new TypeError(`account id must be 12 digits (got '${accountId}')`);
     return `arn:${partition}:iam::${accountId}:role${path}${roleName}`;
@@ -59,6 +62,8 @@ export function validateRoleSessionName(name: string): void {
 /** The ExternalId is not a secret in IAM's eyes, but it is not echoed either. */
 export function validateExternalId(externalId: string): void {
   if (!EXTERNAL_ID.test(externalId)) {
-    throw new TypeError(`externalId must be 2–1224 characters of [\\w+=,.@:/-] (got ${externalId.length} characters)`);
+    throw new TypeError(
+      `externalId must be 2–1224 characters of [\\w+=,.@:/-] (got ${externalId.length} characters)`,
+    );
   }
 }

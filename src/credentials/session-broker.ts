@@ -13,10 +13,16 @@ import { LRUCache } from 'lru-cache';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@aws-sdk/types';
 import type { Logger } from '../log.js';
 import { silentLogger } from '../log.js';
-import type { CellStatus, SharedCredentialProvider } from './credential-cell.js';
+import type { SharedCredentialProvider } from './credential-cell.js';
 import { CredentialCell } from './credential-cell.js';
 import type { RoleArnTemplate } from './role-arn.js';
-import { DEFAULT_ROLE_SESSION_NAME, isAccountId, roleArnTemplate, validateExternalId, validateRoleSessionName } from './role-arn.js';
+import {
+  DEFAULT_ROLE_SESSION_NAME,
+  isAccountId,
+  roleArnTemplate,
+  validateExternalId,
+  validateRoleSessionName,
+} from './role-arn.js';
 import type { SessionError } from './session-errors.js';
 import { classifyAssumeRoleError } from './session-errors.js';
 import type { AssumeRoleFn, AssumeRoleParams, StsClientOptions } from './sts.js';
@@ -91,9 +97,18 @@ export class SessionBroker {
   private readonly negativeCacheMs: number;
   private readonly clock: () => number;
   private readonly logger: Logger;
-  private readonly centralDirect: { accountId: string; credentials: AwsCredentialIdentityProvider } | undefined;
+  private readonly centralDirect:
+    { accountId: string; credentials: AwsCredentialIdentityProvider } | undefined;
   private readonly entries: LRUCache<string, AccountEntry>;
-  private readonly counters = { hit: 0, miss: 0, join: 0, refresh: 0, failure: 0, negativeHit: 0, invalidated: 0 };
+  private readonly counters = {
+    hit: 0,
+    miss: 0,
+    join: 0,
+    refresh: 0,
+    failure: 0,
+    negativeHit: 0,
+    invalidated: 0,
+  };
   private warnedShortLifetime = false;
 
   constructor(options: SessionBrokerOptions) {
@@ -104,21 +119,33 @@ export class SessionBroker {
     validateRoleSessionName(this.roleSessionName);
     if (options.externalId !== undefined) validateExternalId(options.externalId);
     this.externalId = options.externalId;
-    this.durationSeconds = this.effectiveDuration(options.durationSeconds ?? DEFAULT_DURATION_SECONDS, options.roleChaining ?? false);
-    this.refreshWindowMs = nonNegative('refreshWindowSeconds', options.refreshWindowSeconds ?? DEFAULT_REFRESH_WINDOW_SECONDS) * 1000;
-    this.negativeCacheMs = nonNegative('negativeCacheSeconds', options.negativeCacheSeconds ?? DEFAULT_NEGATIVE_CACHE_SECONDS) * 1000;
+    this.durationSeconds = this.effectiveDuration(
+      options.durationSeconds ?? DEFAULT_DURATION_SECONDS,
+      options.roleChaining ?? false,
+    );
+    this.refreshWindowMs =
+      nonNegative('refreshWindowSeconds', options.refreshWindowSeconds ?? DEFAULT_REFRESH_WINDOW_SECONDS) *
+      1000;
+    this.negativeCacheMs =
+      nonNegative('negativeCacheSeconds', options.negativeCacheSeconds ?? DEFAULT_NEGATIVE_CACHE_SECONDS) *
+      1000;
     if (this.refreshWindowMs >= this.durationSeconds * 1000) {
-      throw new TypeError(`refreshWindowSeconds (${this.refreshWindowMs / 1000}) must be shorter than the session duration (${this.durationSeconds})`);
+      throw new TypeError(
+        `refreshWindowSeconds (${this.refreshWindowMs / 1000}) must be shorter than the session duration (${this.durationSeconds})`,
+      );
     }
     const maxSessions = options.maxSessions ?? DEFAULT_MAX_SESSIONS;
-    if (!Number.isInteger(maxSessions) || maxSessions < 1) throw new TypeError(`maxSessions must be a positive integer (got ${maxSessions})`);
+    if (!Number.isInteger(maxSessions) || maxSessions < 1)
+      throw new TypeError(`maxSessions must be a positive integer (got ${maxSessions})`);
     this.entries = new LRUCache<string, AccountEntry>({ max: maxSessions });
     if (options.assumeRole) this.assumeRole = options.assumeRole;
     else if (options.sts) this.assumeRole = stsAssumeRole(createStsClient(options.sts));
     else throw new TypeError('SessionBroker needs either `assumeRole` or `sts` options');
     this.centralDirect = options.useCentralCredentialsForCentralAccount ? options.central : undefined;
     if (options.useCentralCredentialsForCentralAccount && !options.central) {
-      throw new TypeError('useCentralCredentialsForCentralAccount needs the central account id and credentials (`central`)');
+      throw new TypeError(
+        'useCentralCredentialsForCentralAccount needs the central account id and credentials (`central`)',
+      );
     }
   }
 
@@ -129,7 +156,8 @@ export class SessionBroker {
   /** Credentials of the member role in `accountId`; rejects with a SessionError (or a TypeError for a bad id). */
   async credentialsFor(accountId: string): Promise<AwsCredentialIdentity> {
     if (!isAccountId(accountId)) throw new TypeError(`account id must be 12 digits (got '${accountId}')`);
-    if (this.centralDirect && accountId === this.centralDirect.accountId) return this.centralDirect.credentials();
+    if (this.centralDirect && accountId === this.centralDirect.accountId)
+      return this.centralDirect.credentials();
     const entry = this.entryFor(accountId);
     if (entry.denied) {
       if (this.clock() < entry.denied.until) {
@@ -169,7 +197,10 @@ export class SessionBroker {
     }
     if (dropped) {
       this.counters.invalidated++;
-      this.logger.info('session dropped after AWS refused it', { accountId, accessKeyId: credentials?.accessKeyId });
+      this.logger.info('session dropped after AWS refused it', {
+        accountId,
+        accessKeyId: credentials?.accessKeyId,
+      });
     }
     return dropped;
   }
@@ -182,7 +213,10 @@ export class SessionBroker {
     let entry = this.entries.get(accountId);
     if (!entry) {
       const created: AccountEntry = {
-        cell: new CredentialCell(() => this.assume(accountId, created), { clock: this.clock, refreshWindowMs: this.refreshWindowMs }),
+        cell: new CredentialCell(() => this.assume(accountId, created), {
+          clock: this.clock,
+          refreshWindowMs: this.refreshWindowMs,
+        }),
       };
       this.entries.set(accountId, created);
       entry = created;
@@ -192,21 +226,43 @@ export class SessionBroker {
 
   private async assume(accountId: string, entry: AccountEntry): Promise<AwsCredentialIdentity> {
     const roleArn = this.roleArnOf(accountId);
-    const params: AssumeRoleParams = { RoleArn: roleArn, RoleSessionName: this.roleSessionName, DurationSeconds: this.durationSeconds };
+    const params: AssumeRoleParams = {
+      RoleArn: roleArn,
+      RoleSessionName: this.roleSessionName,
+      DurationSeconds: this.durationSeconds,
+    };
     if (this.externalId !== undefined) params.ExternalId = this.externalId;
     let credentials: AwsCredentialIdentity;
     try {
       credentials = await this.assumeRole(params);
     } catch (err) {
       this.counters.failure++;
-      const error = classifyAssumeRoleError(err, { accountId, roleArn, durationSeconds: this.durationSeconds, externalIdConfigured: this.externalId !== undefined });
+      const error = classifyAssumeRoleError(err, {
+        accountId,
+        roleArn,
+        durationSeconds: this.durationSeconds,
+        externalIdConfigured: this.externalId !== undefined,
+      });
       const remembered = error.kind === 'notAuthorized' || error.kind === 'durationTooLong';
-      if (remembered && this.negativeCacheMs > 0) entry.denied = { error, until: this.clock() + this.negativeCacheMs };
-      this.logger.warn('AssumeRole failed', { accountId, roleArn, code: error.code, awsErrorCode: error.awsErrorCode, requestId: error.requestId, remembered });
+      if (remembered && this.negativeCacheMs > 0)
+        entry.denied = { error, until: this.clock() + this.negativeCacheMs };
+      this.logger.warn('AssumeRole failed', {
+        accountId,
+        roleArn,
+        code: error.code,
+        awsErrorCode: error.awsErrorCode,
+        requestId: error.requestId,
+        remembered,
+      });
       throw error;
     }
     this.noteLifetime(credentials, accountId);
-    this.logger.debug('assumed role', { accountId, roleArn, accessKeyId: credentials.accessKeyId, expiration: credentials.expiration });
+    this.logger.debug('assumed role', {
+      accountId,
+      roleArn,
+      accessKeyId: credentials.accessKeyId,
+      expiration: credentials.expiration,
+    });
     return credentials;
   }
 
@@ -216,11 +272,14 @@ export class SessionBroker {
     const lifetimeMs = credentials.expiration.getTime() - this.clock();
     if (lifetimeMs <= this.refreshWindowMs) {
       this.warnedShortLifetime = true;
-      this.logger.warn('issued session lasts no longer than the refresh window; every call will assume the role again', {
-        accountId,
-        lifetimeSeconds: Math.round(lifetimeMs / 1000),
-        refreshWindowSeconds: this.refreshWindowMs / 1000,
-      });
+      this.logger.warn(
+        'issued session lasts no longer than the refresh window; every call will assume the role again',
+        {
+          accountId,
+          lifetimeSeconds: Math.round(lifetimeMs / 1000),
+          refreshWindowSeconds: this.refreshWindowMs / 1000,
+        },
+      );
     }
   }
 
@@ -229,10 +288,13 @@ export class SessionBroker {
       throw new TypeError(`durationSeconds must be an integer from 900 to 43200 (got ${requested})`);
     }
     if (roleChaining && requested > ROLE_CHAINING_MAX_SECONDS) {
-      this.logger.warn('session duration capped at 3600 seconds: the central principal is itself a role session (role chaining)', {
-        requestedDurationSeconds: requested,
-        durationSeconds: ROLE_CHAINING_MAX_SECONDS,
-      });
+      this.logger.warn(
+        'session duration capped at 3600 seconds: the central principal is itself a role session (role chaining)',
+        {
+          requestedDurationSeconds: requested,
+          durationSeconds: ROLE_CHAINING_MAX_SECONDS,
+        },
+      );
       return ROLE_CHAINING_MAX_SECONDS;
     }
     return requested;
@@ -240,8 +302,8 @@ export class SessionBroker {
 }
 
 function nonNegative(name: string, value: number): number {
-  if (!Number.isFinite(value) || value < 0) throw new TypeError(`${name} must be a number ≥ 0 (got ${value})`);
+  if (!Number.isFinite(value) || value < 0)
+    throw new TypeError(`${name} must be a number ≥ 0 (got ${value})`);
   return value;
 }
 
-export type { CellStatus };

@@ -70,11 +70,24 @@ export class AssumeRoleFailedError extends SessionError {
   }
 }
 
-const THROTTLING_CODES = new Set(['Throttling', 'ThrottlingException', 'TooManyRequestsException', 'RequestLimitExceeded', 'RequestThrottled', 'SlowDown']);
+const THROTTLING_CODES = new Set([
+  'Throttling',
+  'ThrottlingException',
+  'TooManyRequestsException',
+  'RequestLimitExceeded',
+  'RequestThrottled',
+  'SlowDown',
+]);
 const TIMEOUT_CODES = new Set(['TimeoutError', 'RequestTimeout', 'ETIMEDOUT', 'ESOCKETTIMEDOUT']);
 
 /** The parts of an AWS SDK (or network) error the classification reads. */
-export function awsErrorFacts(err: unknown): { code: string; message: string; status?: number; requestId?: string; fault?: string } {
+export function awsErrorFacts(err: unknown): {
+  code: string;
+  message: string;
+  status?: number;
+  requestId?: string;
+  fault?: string;
+} {
   const e = (typeof err === 'object' && err !== null ? err : {}) as {
     name?: unknown;
     code?: unknown;
@@ -106,7 +119,12 @@ export interface AssumeRoleContext {
 export function classifyAssumeRoleError(err: unknown, ctx: AssumeRoleContext): SessionError {
   const facts = awsErrorFacts(err);
   const aws = redactText(facts.message);
-  const details: SessionErrorDetails = { accountId: ctx.accountId, roleArn: ctx.roleArn, awsErrorCode: facts.code, cause: err };
+  const details: SessionErrorDetails = {
+    accountId: ctx.accountId,
+    roleArn: ctx.roleArn,
+    awsErrorCode: facts.code,
+    cause: err,
+  };
   if (facts.requestId !== undefined) details.requestId = facts.requestId;
   const where = `${ctx.roleArn} in account ${ctx.accountId}`;
 
@@ -117,7 +135,10 @@ export function classifyAssumeRoleError(err: unknown, ctx: AssumeRoleContext): S
       details,
     );
   }
-  if (facts.code === 'ValidationError' && /DurationSeconds|session limit|MaxSessionDuration/i.test(facts.message)) {
+  if (
+    facts.code === 'ValidationError' &&
+    /DurationSeconds|session limit|MaxSessionDuration/i.test(facts.message)
+  ) {
     return new SessionDurationTooLongError(
       `Cannot assume ${where}: DurationSeconds ${ctx.durationSeconds} is longer than the role allows (its MaxSessionDuration, or 1 hour under role chaining); lower the session duration [ValidationError: ${aws}]`,
       details,
@@ -128,5 +149,9 @@ export function classifyAssumeRoleError(err: unknown, ctx: AssumeRoleContext): S
   }
   const timeout = TIMEOUT_CODES.has(facts.code);
   const retryable = timeout || facts.status === undefined || facts.status >= 500 || facts.fault === 'server';
-  return new AssumeRoleFailedError(`AssumeRole of ${where} failed: ${aws} [${facts.code}]`, { ...details, timeout, retryable });
+  return new AssumeRoleFailedError(`AssumeRole of ${where} failed: ${aws} [${facts.code}]`, {
+    ...details,
+    timeout,
+    retryable,
+  });
 }

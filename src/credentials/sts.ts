@@ -45,6 +45,11 @@ export function stsAssumeRole(client: STSClient): AssumeRoleFn {
     if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken || !c.Expiration) {
       throw new Error(`STS AssumeRole answered without complete credentials for ${params.RoleArn}`);
     }
-    return { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken, expiration: c.Expiration };
+    return {
+      accessKeyId: c.AccessKeyId,
+      secretAccessKey: c.SecretAccessKey,
+      sessionToken: c.SessionToken,
+      expiration: c.Expiration,
+    };
   };
 }

@@ -55,13 +55,20 @@ function safeDecode(text: string): string {
   }
 }
 
-/** Non-S3 services encode each path segment twice (the SDK's default `uriEscapePath`). */
+/**
+ * Non-S3 services: the path as sent on the wire (already percent-encoded by the client), normalized
+ * ('.', '..' and empty segments removed) and URI-encoded once more — "encoded twice" relative to the
+ * raw value, as the SDK's signer does.
+ */
 export function canonicalUri(path: string): string {
-  if (path === '' || path === '/') return '/';
-  return path
-    .split('/')
-    .map((segment) => rfc3986(rfc3986(safeDecode(segment))))
-    .join('/');
+  const segments: string[] = [];
+  for (const segment of path.split('/')) {
+    if (segment === '' || segment === '.') continue;
+    if (segment === '..') segments.pop();
+    else segments.push(rfc3986(segment));
+  }
+  const joined = '/' + segments.join('/');
+  return segments.length > 0 && path.endsWith('/') ? joined + '/' : joined;
 }
 
 export function canonicalQuery(rawQuery: string): string {
@@ -91,6 +98,7 @@ export function sha256Hex(data: string | Buffer): string {
 
 export function canonicalRequest(raw: RawRequest, signedHeaders: string[]): string {
   const headers = signedHeaders.map((name) => `${name}:${headerValue(raw, name) ?? ''}\n`).join('');
+  // A declared payload hash is what was signed; it must also be the body's (checked in verifySignature).
   const payloadHash = headerValue(raw, 'x-amz-content-sha256') ?? sha256Hex(raw.body);
   return [raw.method, canonicalUri(raw.path), canonicalQuery(raw.rawQuery), headers, signedHeaders.join(';'), payloadHash].join(
     '\n',
@@ -127,6 +135,10 @@ export function verifySignature(raw: RawRequest, auth: ParsedAuthorization, secr
     return { ok: false, reason: 'scope-date-mismatch', detail: `credential scope date ${auth.date} does not match X-Amz-Date ${amzDate}` };
   }
   if (!auth.signedHeaders.includes('host')) return { ok: false, reason: 'host-not-signed', detail: "'Host' must be a signed header" };
+  const declaredHash = headerValue(raw, 'x-amz-content-sha256');
+  if (declaredHash !== undefined && declaredHash !== 'UNSIGNED-PAYLOAD' && declaredHash !== sha256Hex(raw.body)) {
+    return { ok: false, reason: 'signature-mismatch', detail: 'The provided x-amz-content-sha256 header does not match what was computed.' };
+  }
   const scope = `${auth.date}/${auth.region}/${auth.service}/aws4_request`;
   const stringToSign = [auth.algorithm, amzDate, scope, sha256Hex(canonicalRequest(raw, auth.signedHeaders))].join('\n');
   const expected = createHmac('sha256', signingKey(secret, auth.date, auth.region, auth.service)).update(stringToSign).digest();

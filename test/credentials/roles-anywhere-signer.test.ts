@@ -63,7 +63,9 @@ describe('Roles Anywhere signer: known-answer vectors', () => {
     const signature = Buffer.from(signed.signature, 'hex');
     expect(signature[0]).toBe(0x30); // DER SEQUENCE, not raw r‖s
     expect(verify('sha256', Buffer.from(signed.stringToSign), certificate.publicKey, signature)).toBe(true);
-    expect(signed.authorization).toMatch(/^AWS4-X509-ECDSA-SHA256 Credential=3\/20240706\/us-east-2\/rolesanywhere\/aws4_request, /);
+    expect(signed.authorization).toMatch(
+      /^AWS4-X509-ECDSA-SHA256 Credential=3\/20240706\/us-east-2\/rolesanywhere\/aws4_request, /,
+    );
   });
 
   it('fails the vector when one input changes (the comparison is meaningful)', () => {
@@ -96,22 +98,40 @@ describe('Roles Anywhere signer: building blocks', () => {
   it('encodes the query per RFC 3986 and sorts it', () => {
     expect(encodeRfc3986("a b!'()*~._-/:")).toBe('a%20b%21%27%28%29%2A~._-%2F%3A');
     expect(canonicalQueryString({ b: '2', a: 'x y', A: '1' })).toBe('A=1&a=x%20y&b=2');
-    expect(canonicalQueryString([['k', 'b'], ['k', 'a']])).toBe('k=a&k=b');
+    expect(
+      canonicalQueryString([
+        ['k', 'b'],
+        ['k', 'a'],
+      ]),
+    ).toBe('k=a&k=b');
     expect(canonicalQueryString(undefined)).toBe('');
   });
 
   it('lowercases, sorts, trims and collapses header values', () => {
-    const { block, signedHeaders } = canonicalHeaders({ 'X-Amz-Date': ' 20240706T113859Z ', Host: 'h:1', 'Content-Type': 'a   b' });
+    const { block, signedHeaders } = canonicalHeaders({
+      'X-Amz-Date': ' 20240706T113859Z ',
+      Host: 'h:1',
+      'Content-Type': 'a   b',
+    });
     expect(block).toBe('content-type:a b\nhost:h:1\nx-amz-date:20240706T113859Z\n');
     expect(signedHeaders).toBe('content-type;host;x-amz-date');
   });
 
   it('joins canonical request and string to sign with newlines and hex SHA-256', () => {
-    const canonical = canonicalRequest({ method: 'post', path: '/sessions', headers: { Host: 'h' }, body: '' });
-    expect(canonical).toBe('POST\n/sessions\n\nhost:h\n\nhost\ne3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855');
+    const canonical = canonicalRequest({
+      method: 'post',
+      path: '/sessions',
+      headers: { Host: 'h' },
+      body: '',
+    });
+    expect(canonical).toBe(
+      'POST\n/sessions\n\nhost:h\n\nhost\ne3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
+    );
     const scope = credentialScope('20240706T113859Z', 'eu-west-1');
     expect(scope).toBe('20240706/eu-west-1/rolesanywhere/aws4_request');
-    expect(stringToSign('AWS4-X509-RSA-SHA256', '20240706T113859Z', scope, canonical).split('\n')).toHaveLength(4);
+    expect(
+      stringToSign('AWS4-X509-RSA-SHA256', '20240706T113859Z', scope, canonical).split('\n'),
+    ).toHaveLength(4);
   });
 
   it('signs the chain header when intermediates are given, joined by commas', () => {
@@ -127,17 +147,31 @@ describe('Roles Anywhere signer: building blocks', () => {
       privateKey: createPrivateKey(vectors.file(v.privateKey)),
       body: v.body,
     });
-    expect(signed.headers['X-Amz-X509-Chain']).toBe(`${root.raw.toString('base64')},${rootEcc.raw.toString('base64')}`);
-    expect(signed.authorization).toContain('SignedHeaders=content-type;host;x-amz-date;x-amz-x509;x-amz-x509-chain,');
+    expect(signed.headers['X-Amz-X509-Chain']).toBe(
+      `${root.raw.toString('base64')},${rootEcc.raw.toString('base64')}`,
+    );
+    expect(signed.authorization).toContain(
+      'SignedHeaders=content-type;host;x-amz-date;x-amz-x509;x-amz-x509-chain,',
+    );
     expect(signed.pathAndQuery).toBe('/sessions');
   });
 
   it('chooses the algorithm from the key and refuses RSA-PSS, Ed25519 and P-521', () => {
-    expect(signingAlgorithmFor(generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey)).toBe('AWS4-X509-RSA-SHA256');
-    expect(signingAlgorithmFor(generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey)).toBe('AWS4-X509-ECDSA-SHA256');
-    expect(signingAlgorithmFor(generateKeyPairSync('ec', { namedCurve: 'P-384' }).privateKey)).toBe('AWS4-X509-ECDSA-SHA256');
-    expect(signingAlgorithmFor(generateKeyPairSync('ec', { namedCurve: 'P-521' }).privateKey)).toBeUndefined();
-    expect(signingAlgorithmFor(generateKeyPairSync('rsa-pss', { modulusLength: 1024 }).privateKey)).toBeUndefined();
+    expect(signingAlgorithmFor(generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey)).toBe(
+      'AWS4-X509-RSA-SHA256',
+    );
+    expect(signingAlgorithmFor(generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey)).toBe(
+      'AWS4-X509-ECDSA-SHA256',
+    );
+    expect(signingAlgorithmFor(generateKeyPairSync('ec', { namedCurve: 'P-384' }).privateKey)).toBe(
+      'AWS4-X509-ECDSA-SHA256',
+    );
+    expect(
+      signingAlgorithmFor(generateKeyPairSync('ec', { namedCurve: 'P-521' }).privateKey),
+    ).toBeUndefined();
+    expect(
+      signingAlgorithmFor(generateKeyPairSync('rsa-pss', { modulusLength: 1024 }).privateKey),
+    ).toBeUndefined();
     expect(signingAlgorithmFor(generateKeyPairSync('ed25519').privateKey)).toBeUndefined();
   });
 });

@@ -1,6 +1,9 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { generateKeyPairSync } from 'node:crypto';
-import { RolesAnywhereConfigError, validateRolesAnywhere } from '../../src/credentials/roles-anywhere/provider.js';
+import {
+  RolesAnywhereConfigError,
+  validateRolesAnywhere,
+} from '../../src/credentials/roles-anywhere/provider.js';
 import type { RolesAnywhereOptions } from '../../src/credentials/roles-anywhere/provider.js';
 import { MAX_INTERMEDIATES, splitPem } from '../../src/credentials/roles-anywhere/pem.js';
 import { keyPem, makeCertificate, makeRootCa, tempPkiDir } from './roles-anywhere-fixtures.js';
@@ -41,7 +44,10 @@ beforeAll(async () => {
   files.rsaPkcs1 = pki.write('rsa-pkcs1.key', keyPem(rsaLeaf.key, 'pkcs1'));
   files.rsaPkcs8 = pki.write('rsa-pkcs8.key', keyPem(rsaLeaf.key, 'pkcs8'));
   files.rsaEncrypted = pki.write('rsa-enc.key', keyPem(rsaLeaf.key, 'encrypted-pkcs8', PASSPHRASE));
-  files.p256Bundle = pki.write('p256-bundle.pem', `# leaf then intermediate\r\n${p256Leaf.certPem}\n${intermediate.certPem}`);
+  files.p256Bundle = pki.write(
+    'p256-bundle.pem',
+    `# leaf then intermediate\r\n${p256Leaf.certPem}\n${intermediate.certPem}`,
+  );
   files.p256Cert = pki.write('p256.pem', p256Leaf.certPem);
   files.intermediates = pki.write('intermediates.pem', intermediate.certPem);
   files.p256Sec1 = pki.write('p256-sec1.key', keyPem(p256Leaf.key, 'sec1'));
@@ -51,10 +57,28 @@ beforeAll(async () => {
   files.passphrase = pki.write('passphrase.txt', PASSPHRASE + '\n');
   files.shortCert = pki.write('short.pem', shortLeaf.certPem);
   files.shortKey = pki.write('short.key', keyPem(shortLeaf.key, 'pkcs8'));
-  files.sixIntermediates = pki.write('six.pem', Array.from({ length: MAX_INTERMEDIATES + 1 }, () => intermediate.certPem).join('\n'));
-  files.pssKey = pki.write('pss.key', generateKeyPairSync('rsa-pss', { modulusLength: 2048 }).privateKey.export({ format: 'pem', type: 'pkcs8' }) as string);
-  files.edKey = pki.write('ed25519.key', generateKeyPairSync('ed25519').privateKey.export({ format: 'pem', type: 'pkcs8' }) as string);
-  files.p521Key = pki.write('p521.key', generateKeyPairSync('ec', { namedCurve: 'P-521' }).privateKey.export({ format: 'pem', type: 'pkcs8' }) as string);
+  files.sixIntermediates = pki.write(
+    'six.pem',
+    Array.from({ length: MAX_INTERMEDIATES + 1 }, () => intermediate.certPem).join('\n'),
+  );
+  files.pssKey = pki.write(
+    'pss.key',
+    generateKeyPairSync('rsa-pss', { modulusLength: 2048 }).privateKey.export({
+      format: 'pem',
+      type: 'pkcs8',
+    }) as string,
+  );
+  files.edKey = pki.write(
+    'ed25519.key',
+    generateKeyPairSync('ed25519').privateKey.export({ format: 'pem', type: 'pkcs8' }) as string,
+  );
+  files.p521Key = pki.write(
+    'p521.key',
+    generateKeyPairSync('ec', { namedCurve: 'P-521' }).privateKey.export({
+      format: 'pem',
+      type: 'pkcs8',
+    }) as string,
+  );
   files.notPem = pki.write('garbage.pem', 'hello\n');
 });
 
@@ -90,26 +114,52 @@ describe('validateRolesAnywhere: keys and certificates that work', () => {
 
   it('accepts PKCS#8 RSA, SEC1 P-256 and PKCS#8 P-384 keys', () => {
     expect(validateRolesAnywhere(options({ privateKey: files.rsaPkcs8! })).keyType).toBe('RSA 2048');
-    const p256 = validateRolesAnywhere(options({ certificate: files.p256Bundle!, privateKey: files.p256Sec1! }));
-    expect([p256.keyType, p256.algorithm, p256.intermediates]).toEqual(['EC P-256', 'AWS4-X509-ECDSA-SHA256', 1]);
-    const p384 = validateRolesAnywhere(options({ certificate: files.p384Cert!, privateKey: files.p384Pkcs8! }));
+    const p256 = validateRolesAnywhere(
+      options({ certificate: files.p256Bundle!, privateKey: files.p256Sec1! }),
+    );
+    expect([p256.keyType, p256.algorithm, p256.intermediates]).toEqual([
+      'EC P-256',
+      'AWS4-X509-ECDSA-SHA256',
+      1,
+    ]);
+    const p384 = validateRolesAnywhere(
+      options({ certificate: files.p384Cert!, privateKey: files.p384Pkcs8! }),
+    );
     expect([p384.keyType, p384.algorithm]).toEqual(['EC P-384', 'AWS4-X509-ECDSA-SHA256']);
   });
 
   it('takes intermediates from a separate file', () => {
-    const summary = validateRolesAnywhere(options({ certificate: files.p256Cert!, intermediates: files.intermediates!, privateKey: files.p256Sec1! }));
+    const summary = validateRolesAnywhere(
+      options({
+        certificate: files.p256Cert!,
+        intermediates: files.intermediates!,
+        privateKey: files.p256Sec1!,
+      }),
+    );
     expect(summary.intermediates).toBe(1);
   });
 
   it('decrypts an encrypted PKCS#8 key with a passphrase from an environment variable or a file', () => {
     const env = { RA_PASSPHRASE: PASSPHRASE };
-    expect(validateRolesAnywhere(options({ privateKey: files.rsaEncrypted!, passphraseEnv: 'RA_PASSPHRASE' }), { env }).keyType).toBe('RSA 2048');
-    const p384 = validateRolesAnywhere(options({ certificate: files.p384Cert!, privateKey: files.p384Encrypted!, passphraseFile: files.passphrase! }));
+    expect(
+      validateRolesAnywhere(options({ privateKey: files.rsaEncrypted!, passphraseEnv: 'RA_PASSPHRASE' }), {
+        env,
+      }).keyType,
+    ).toBe('RSA 2048');
+    const p384 = validateRolesAnywhere(
+      options({
+        certificate: files.p384Cert!,
+        privateKey: files.p384Encrypted!,
+        passphraseFile: files.passphrase!,
+      }),
+    );
     expect(p384.keyType).toBe('EC P-384');
   });
 
   it('splits PEM bundles, ignoring text around the blocks and CRLF line ends', () => {
-    const blocks = splitPem(`junk\r\n${rsaLeaf.certPem.replace(/\n/g, '\r\n')}bag attributes\n${intermediate.certPem}`);
+    const blocks = splitPem(
+      `junk\r\n${rsaLeaf.certPem.replace(/\n/g, '\r\n')}bag attributes\n${intermediate.certPem}`,
+    );
     expect(blocks.map((b) => b.label)).toEqual(['CERTIFICATE', 'CERTIFICATE']);
   });
 });
@@ -123,7 +173,9 @@ describe('validateRolesAnywhere: clear errors before any network call', () => {
 
   it('says when the certificate is not valid yet, with the date', () => {
     const err = configError(() =>
-      validateRolesAnywhere(options({ certificate: files.shortCert!, privateKey: files.shortKey! }), { clock: () => Date.parse('2029-12-31T00:00:00Z') }),
+      validateRolesAnywhere(options({ certificate: files.shortCert!, privateKey: files.shortKey! }), {
+        clock: () => Date.parse('2029-12-31T00:00:00Z'),
+      }),
     );
     expect(err.option).toBe('certificate');
     expect(err.path).toBe(files.shortCert);
@@ -132,25 +184,44 @@ describe('validateRolesAnywhere: clear errors before any network call', () => {
 
   it('says when the certificate has expired, with the date', () => {
     const err = configError(() =>
-      validateRolesAnywhere(options({ certificate: files.shortCert!, privateKey: files.shortKey! }), { clock: () => Date.parse('2030-01-03T00:00:00Z') }),
+      validateRolesAnywhere(options({ certificate: files.shortCert!, privateKey: files.shortKey! }), {
+        clock: () => Date.parse('2030-01-03T00:00:00Z'),
+      }),
     );
     expect(err.message).toContain('has expired: valid until 2030-01-02T00:00:00.000Z');
     // The same files are fine inside the window.
-    expect(validateRolesAnywhere(options({ certificate: files.shortCert!, privateKey: files.shortKey! }), { clock: () => Date.parse('2030-01-01T12:00:00Z') }).keyType).toBe('RSA 2048');
+    expect(
+      validateRolesAnywhere(options({ certificate: files.shortCert!, privateKey: files.shortKey! }), {
+        clock: () => Date.parse('2030-01-01T12:00:00Z'),
+      }).keyType,
+    ).toBe('RSA 2048');
   });
 
   it('checks intermediates against the clock too, naming the file they came from', async () => {
-    const shortIntermediate = await makeCertificate(root, { name: 'Short Intermediate', spec: 'p256', ca: true, notAfter: new Date(Date.now() + 10 * DAY) });
-    const leaf = await makeCertificate(shortIntermediate, { name: 'outliving-leaf', spec: 'p256', notAfter: new Date(Date.now() + 100 * DAY) });
+    const shortIntermediate = await makeCertificate(root, {
+      name: 'Short Intermediate',
+      spec: 'p256',
+      ca: true,
+      notAfter: new Date(Date.now() + 10 * DAY),
+    });
+    const leaf = await makeCertificate(shortIntermediate, {
+      name: 'outliving-leaf',
+      spec: 'p256',
+      notAfter: new Date(Date.now() + 100 * DAY),
+    });
     const paths = {
       certificate: pki.write('outliving.pem', leaf.certPem),
       intermediates: pki.write('short-intermediate.pem', shortIntermediate.certPem),
       privateKey: pki.write('outliving.key', keyPem(leaf.key, 'sec1')),
     };
     expect(validateRolesAnywhere(options(paths)).intermediates).toBe(1);
-    const err = configError(() => validateRolesAnywhere(options(paths), { clock: () => Date.now() + 20 * DAY }));
+    const err = configError(() =>
+      validateRolesAnywhere(options(paths), { clock: () => Date.now() + 20 * DAY }),
+    );
     expect([err.option, err.path]).toEqual(['intermediates', paths.intermediates]);
-    expect(err.message).toContain('intermediate certificate "CN=Short Intermediate, O=orgraph tests" has expired');
+    expect(err.message).toContain(
+      'intermediate certificate "CN=Short Intermediate, O=orgraph tests" has expired',
+    );
   });
 
   it('finds a key that does not match the certificate', () => {
@@ -176,19 +247,29 @@ describe('validateRolesAnywhere: clear errors before any network call', () => {
 
   it('reports a wrong passphrase', () => {
     const err = configError(() =>
-      validateRolesAnywhere(options({ privateKey: files.rsaEncrypted!, passphraseEnv: 'RA_PASSPHRASE' }), { env: { RA_PASSPHRASE: 'not it' } }),
+      validateRolesAnywhere(options({ privateKey: files.rsaEncrypted!, passphraseEnv: 'RA_PASSPHRASE' }), {
+        env: { RA_PASSPHRASE: 'not it' },
+      }),
     );
     expect(err.option).toBe('privateKey');
     expect(err.message).toContain('wrong passphrase');
   });
 
   it('names the unset passphrase variable, and never echoes a passphrase put where a name belongs', () => {
-    const unset = configError(() => validateRolesAnywhere(options({ privateKey: files.rsaEncrypted!, passphraseEnv: 'RA_MISSING' }), { env: {} }));
+    const unset = configError(() =>
+      validateRolesAnywhere(options({ privateKey: files.rsaEncrypted!, passphraseEnv: 'RA_MISSING' }), {
+        env: {},
+      }),
+    );
     expect(unset.message).toContain('environment variable RA_MISSING is not set');
-    const misplaced = configError(() => validateRolesAnywhere(options({ privateKey: files.rsaEncrypted!, passphraseEnv: PASSPHRASE })));
+    const misplaced = configError(() =>
+      validateRolesAnywhere(options({ privateKey: files.rsaEncrypted!, passphraseEnv: PASSPHRASE })),
+    );
     expect(misplaced.option).toBe('passphraseEnv');
     expect(misplaced.message).not.toContain(PASSPHRASE);
-    const both = configError(() => validateRolesAnywhere(options({ passphraseEnv: 'A', passphraseFile: files.passphrase! })));
+    const both = configError(() =>
+      validateRolesAnywhere(options({ passphraseEnv: 'A', passphraseFile: files.passphrase! })),
+    );
     expect(both.message).toContain('only one of passphraseEnv and passphraseFile');
   });
 
@@ -196,8 +277,12 @@ describe('validateRolesAnywhere: clear errors before any network call', () => {
     const missing = configError(() => validateRolesAnywhere(options({ certificate: `${pki.dir}/nope.pem` })));
     expect([missing.option, missing.path]).toEqual(['certificate', `${pki.dir}/nope.pem`]);
     expect(missing.message).toContain('file not found');
-    expect(configError(() => validateRolesAnywhere(options({ certificate: files.notPem! }))).message).toContain('no PEM CERTIFICATE block');
-    expect(configError(() => validateRolesAnywhere(options({ privateKey: files.rsaCert! }))).message).toContain('contains no PEM private key');
+    expect(
+      configError(() => validateRolesAnywhere(options({ certificate: files.notPem! }))).message,
+    ).toContain('no PEM CERTIFICATE block');
+    expect(
+      configError(() => validateRolesAnywhere(options({ privateKey: files.rsaCert! }))).message,
+    ).toContain('contains no PEM private key');
   });
 
   it.each([
@@ -211,17 +296,23 @@ describe('validateRolesAnywhere: clear errors before any network call', () => {
   });
 
   it('refuses a profile in another Region than the trust anchor', () => {
-    const err = configError(() => validateRolesAnywhere(options({ profileArn: ARNS.profileArn.replace('eu-west-1', 'us-east-1') })));
+    const err = configError(() =>
+      validateRolesAnywhere(options({ profileArn: ARNS.profileArn.replace('eu-west-1', 'us-east-1') })),
+    );
     expect(err.option).toBe('profileArn');
     expect(err.message).toContain('same Region');
   });
 
   it.each([899, 43_201, 1800.5])('refuses durationSeconds %s', (durationSeconds) => {
-    expect(configError(() => validateRolesAnywhere(options({ durationSeconds }))).option).toBe('durationSeconds');
+    expect(configError(() => validateRolesAnywhere(options({ durationSeconds }))).option).toBe(
+      'durationSeconds',
+    );
   });
 
   it('refuses an invalid role session name', () => {
-    expect(configError(() => validateRolesAnywhere(options({ roleSessionName: 'has space' }))).option).toBe('roleSessionName');
+    expect(configError(() => validateRolesAnywhere(options({ roleSessionName: 'has space' }))).option).toBe(
+      'roleSessionName',
+    );
     expect(validateRolesAnywhere(options({ roleSessionName: 'orgraph@host-1' })).region).toBe('eu-west-1');
   });
 });
@@ -233,28 +324,47 @@ describe('validateRolesAnywhere: endpoint', () => {
       profileArn: `arn:aws-cn:rolesanywhere:cn-north-1:${ACCOUNT}:profile/def`,
       roleArn: `arn:aws-cn:iam::${ACCOUNT}:role/R`,
     };
-    expect(validateRolesAnywhere(options(cn), { env: {} }).endpoint).toBe('https://rolesanywhere.cn-north-1.amazonaws.com.cn');
-    expect(validateRolesAnywhere(options({ useFipsEndpoint: true }), { env: {} }).endpoint).toBe('https://rolesanywhere-fips.eu-west-1.amazonaws.com');
-    expect(validateRolesAnywhere(options(), { env: { AWS_USE_FIPS_ENDPOINT: 'true' } }).endpoint).toBe('https://rolesanywhere-fips.eu-west-1.amazonaws.com');
+    expect(validateRolesAnywhere(options(cn), { env: {} }).endpoint).toBe(
+      'https://rolesanywhere.cn-north-1.amazonaws.com.cn',
+    );
+    expect(validateRolesAnywhere(options({ useFipsEndpoint: true }), { env: {} }).endpoint).toBe(
+      'https://rolesanywhere-fips.eu-west-1.amazonaws.com',
+    );
+    expect(validateRolesAnywhere(options(), { env: { AWS_USE_FIPS_ENDPOINT: 'true' } }).endpoint).toBe(
+      'https://rolesanywhere-fips.eu-west-1.amazonaws.com',
+    );
   });
 
   it('takes an override from the options, then AWS_ENDPOINT_URL_ROLESANYWHERE, then AWS_ENDPOINT_URL', () => {
-    const env = { AWS_ENDPOINT_URL_ROLESANYWHERE: 'http://127.0.0.1:4510', AWS_ENDPOINT_URL: 'http://127.0.0.1:4566' };
-    expect(validateRolesAnywhere(options({ endpoint: 'http://localhost:9000' }), { env }).endpoint).toBe('http://localhost:9000');
+    const env = {
+      AWS_ENDPOINT_URL_ROLESANYWHERE: 'http://127.0.0.1:4510',
+      AWS_ENDPOINT_URL: 'http://127.0.0.1:4566',
+    };
+    expect(validateRolesAnywhere(options({ endpoint: 'http://localhost:9000' }), { env }).endpoint).toBe(
+      'http://localhost:9000',
+    );
     expect(validateRolesAnywhere(options(), { env }).endpoint).toBe('http://127.0.0.1:4510');
-    expect(validateRolesAnywhere(options(), { env: { AWS_ENDPOINT_URL: 'http://127.0.0.1:4566' } }).endpoint).toBe('http://127.0.0.1:4566');
+    expect(
+      validateRolesAnywhere(options(), { env: { AWS_ENDPOINT_URL: 'http://127.0.0.1:4566' } }).endpoint,
+    ).toBe('http://127.0.0.1:4566');
   });
 
   it('refuses an endpoint with a path or another scheme', () => {
-    expect(configError(() => validateRolesAnywhere(options({ endpoint: 'http://127.0.0.1:1/prefix' }))).option).toBe('endpoint');
-    expect(configError(() => validateRolesAnywhere(options({ endpoint: 'ftp://example.com' }))).option).toBe('endpoint');
+    expect(
+      configError(() => validateRolesAnywhere(options({ endpoint: 'http://127.0.0.1:1/prefix' }))).option,
+    ).toBe('endpoint');
+    expect(configError(() => validateRolesAnywhere(options({ endpoint: 'ftp://example.com' }))).option).toBe(
+      'endpoint',
+    );
   });
 });
 
 describe('validateRolesAnywhere: no secrets in messages', () => {
   it('never shows the passphrase or key material in any error above', () => {
     expect(messages.length).toBeGreaterThan(15);
-    const keyLines = [rsaLeaf, p256Leaf, p384Leaf].flatMap((c) => keyPem(c.key, 'pkcs8').split('\n').slice(1, 3));
+    const keyLines = [rsaLeaf, p256Leaf, p384Leaf].flatMap((c) =>
+      keyPem(c.key, 'pkcs8').split('\n').slice(1, 3),
+    );
     for (const message of messages) {
       expect(message).not.toContain(PASSPHRASE);
       expect(message).not.toMatch(/PRIVATE KEY-----/);

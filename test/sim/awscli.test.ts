@@ -70,9 +70,8 @@ describe.skipIf(!cli)('the AWS CLI against orgraph sim', () => {
     const accounts = (await aws(['organizations', 'list-accounts', '--page-size', '2'], central)) as {
       Accounts: { Id: string; Name: string; Status: string; State: string }[];
     };
-    expect(accounts.Accounts.map((a) => [a.Id, a.Name, a.State, a.Status])).toEqual(
-      sim.world.accounts.map((a) => [a.id, a.name, a.state, a.status]),
-    );
+    // Debian's awscli 2.9 predates the State field, so its model drops it: compare what it knows.
+    expect(accounts.Accounts.map((a) => [a.Id, a.Name, a.Status])).toEqual(sim.world.accounts.map((a) => [a.id, a.name, a.status]));
     expect(sim.log.count({ operation: 'ListAccounts' })).toBeGreaterThanOrEqual(5);
 
     const described = (await aws(['ec2', 'describe-instances', '--page-size', '5'], roleCreds)) as {

@@ -37,8 +37,13 @@ const STATE_CODES: Record<InstanceStateName, number> = {
 };
 
 function zonesOf(region: string): SimAvailabilityZone[] {
-  const prefix = region === 'us-east-1' ? 'use1' : region === 'eu-west-1' ? 'euw1' : region.replace(/-/g, '').slice(0, 4);
-  return ['a', 'b', 'c'].map((letter, i) => ({ zoneName: `${region}${letter}`, zoneId: `${prefix}-az${i + 1}`, state: 'available' as const }));
+  const prefix =
+    region === 'us-east-1' ? 'use1' : region === 'eu-west-1' ? 'euw1' : region.replace(/-/g, '').slice(0, 4);
+  return ['a', 'b', 'c'].map((letter, i) => ({
+    zoneName: `${region}${letter}`,
+    zoneId: `${prefix}-az${i + 1}`,
+    state: 'available' as const,
+  }));
 }
 
 function account(id: string, enabled: string[]): SimAccount {
@@ -124,7 +129,20 @@ function usEast1(accountId: string): SimRegionData {
     });
   }
   const sizes = [3, 1, 4, 2, 2];
-  const states: InstanceStateName[] = ['running', 'running', 'stopped', 'running', 'terminated', 'running', 'pending', 'running', 'stopped', 'running', 'running', 'running'];
+  const states: InstanceStateName[] = [
+    'running',
+    'running',
+    'stopped',
+    'running',
+    'terminated',
+    'running',
+    'pending',
+    'running',
+    'stopped',
+    'running',
+    'running',
+    'running',
+  ];
   const instances: SimInstance[] = [];
   let k = 0;
   sizes.forEach((size, r) => {
@@ -153,7 +171,14 @@ function usEast1(accountId: string): SimRegionData {
         architecture: k % 5 === 0 ? 'arm64' : 'x86_64',
         ...(k % 2 === 1 ? { keyName: 'ops-key' } : {}),
         securityGroups: [{ groupId: `sg-${hex(k, 17)}`, groupName: k === 1 ? 'default' : `web-${k}` }],
-        ...(k % 4 === 1 ? { iamInstanceProfile: { arn: `arn:aws:iam::${accountId}:instance-profile/app-${k}`, id: `AIPA${hex(k, 17).toUpperCase()}` } } : {}),
+        ...(k % 4 === 1
+          ? {
+              iamInstanceProfile: {
+                arn: `arn:aws:iam::${accountId}:instance-profile/app-${k}`,
+                id: `AIPA${hex(k, 17).toUpperCase()}`,
+              },
+            }
+          : {}),
         ...(k === 6 ? { instanceLifecycle: 'spot' as const, spotInstanceRequestId: 'sir-abcd1234' } : {}),
         placement: { availabilityZone: subnet.availabilityZone, tenancy: 'default' },
         ...(terminated ? {} : { subnetId: subnet.subnetId, vpcId: subnet.vpcId }),
@@ -193,7 +218,11 @@ export function buildWorld(): SimWorld {
       managementAccountId: ACCOUNT_A,
       managementAccountArn: `arn:aws:organizations::${ACCOUNT_A}:account/o-abcdefghij/${ACCOUNT_A}`,
       managementAccountEmail: 'root@example.com',
-      root: { id: 'r-abcd', arn: `arn:aws:organizations::${ACCOUNT_A}:root/o-abcdefghij/r-abcd`, name: 'Root' },
+      root: {
+        id: 'r-abcd',
+        arn: `arn:aws:organizations::${ACCOUNT_A}:root/o-abcdefghij/r-abcd`,
+        name: 'Root',
+      },
     },
     accounts,
     accountById: new Map(accounts.map((a) => [a.id, a])),
@@ -219,7 +248,13 @@ export function buildWorld(): SimWorld {
       let data = memo.get(key);
       if (!data) {
         const acct = accounts.find((a) => a.id === accountId);
-        data = acct && acct.id !== ACCOUNT_EMPTY && acct.enabledRegions.has(region) && regionsInScope.includes(region) ? usEast1(accountId) : EMPTY;
+        data =
+          acct &&
+          acct.id !== ACCOUNT_EMPTY &&
+          acct.enabledRegions.has(region) &&
+          regionsInScope.includes(region)
+            ? usEast1(accountId)
+            : EMPTY;
         memo.set(key, data);
       }
       return data;
@@ -254,7 +289,9 @@ export function callerFor(accountId: string): Caller {
 }
 
 export function rawRequest(params: Record<string, string | number | boolean>): RawRequest {
-  const body = new URLSearchParams(Object.entries(params).map(([k, v]) => [k, String(v)])).toString();
+  const body = new URLSearchParams(
+    Object.entries(params).map(([k, v]): [string, string] => [k, String(v)]),
+  ).toString();
   return {
     method: 'POST',
     path: '/',
@@ -310,9 +347,14 @@ export async function ec2Call(
   const text = typeof response.body === 'string' ? response.body : response.body.toString('utf8');
   const doc = parser.parse(text) as Record<string, unknown>;
   const answer: Ec2Answer = { status: response.status, headers: response.headers, text, doc };
-  const errDoc = doc['Response'] as { Errors?: { Error?: { Code: string; Message: string } }; RequestID?: string } | undefined;
+  const errDoc = doc['Response'] as
+    { Errors?: { Error?: { Code: string; Message: string } }; RequestID?: string } | undefined;
   if (errDoc?.Errors?.Error) {
-    answer.error = { code: errDoc.Errors.Error.Code, message: errDoc.Errors.Error.Message, requestId: String(errDoc.RequestID) };
+    answer.error = {
+      code: errDoc.Errors.Error.Code,
+      message: errDoc.Errors.Error.Message,
+      requestId: String(errDoc.RequestID),
+    };
   }
   return answer;
 }
@@ -353,7 +395,8 @@ export function instancesOf(answer: Ec2Answer): { reservationId: string; instanc
   const out: { reservationId: string; instance: Node }[] = [];
   for (const r of items(answer, 'DescribeInstances', 'reservationSet')) {
     const set = r['instancesSet'] as Node | undefined;
-    for (const i of (set?.['item'] as Node[] | undefined) ?? []) out.push({ reservationId: String(r['reservationId']), instance: i });
+    for (const i of (set?.['item'] as Node[] | undefined) ?? [])
+      out.push({ reservationId: String(r['reservationId']), instance: i });
   }
   return out;
 }

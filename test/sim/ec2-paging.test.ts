@@ -19,9 +19,21 @@ import type { SimContext } from '../../src/sim/types.js';
 
 type Paged = 'DescribeInstances' | 'DescribeVpcs' | 'DescribeSubnets';
 
-const SET: Record<Paged, string> = { DescribeInstances: 'reservationSet', DescribeVpcs: 'vpcSet', DescribeSubnets: 'subnetSet' };
-const ID_PARAM: Record<Paged, string> = { DescribeInstances: 'InstanceId', DescribeVpcs: 'VpcId', DescribeSubnets: 'SubnetId' };
-const SOME_ID: Record<Paged, string> = { DescribeInstances: instanceId(1), DescribeVpcs: vpcId(1), DescribeSubnets: subnetId(1) };
+const SET: Record<Paged, string> = {
+  DescribeInstances: 'reservationSet',
+  DescribeVpcs: 'vpcSet',
+  DescribeSubnets: 'subnetSet',
+};
+const ID_PARAM: Record<Paged, string> = {
+  DescribeInstances: 'InstanceId',
+  DescribeVpcs: 'VpcId',
+  DescribeSubnets: 'SubnetId',
+};
+const SOME_ID: Record<Paged, string> = {
+  DescribeInstances: instanceId(1),
+  DescribeVpcs: vpcId(1),
+  DescribeSubnets: subnetId(1),
+};
 
 function idsOf(op: Paged, answer: Ec2Answer): string[] {
   if (op === 'DescribeInstances') return instancesOf(answer).map((i) => String(i.instance['instanceId']));
@@ -92,8 +104,13 @@ describe('MaxResults', () => {
       expect(answer.status).toBe(400);
       expect(answer.error?.code).toBe('InvalidParameterCombination');
     }
-    const instances = await ec2Call(ctx, 'DescribeInstances', { ...idList('InstanceId', [instanceId(1)]), MaxResults: 5 });
-    expect(instances.error?.message).toBe('The parameter instancesSet cannot be used with the parameter maxResults');
+    const instances = await ec2Call(ctx, 'DescribeInstances', {
+      ...idList('InstanceId', [instanceId(1)]),
+      MaxResults: 5,
+    });
+    expect(instances.error?.message).toBe(
+      'The parameter instancesSet cannot be used with the parameter maxResults',
+    );
     const vpcs = await ec2Call(ctx, 'DescribeVpcs', { ...idList('VpcId', [vpcId(1)]), MaxResults: 5 });
     expect(vpcs.error?.message).toBe('The parameter VpcIds cannot be used with the parameter MaxResults');
   });
@@ -118,25 +135,37 @@ describe('paging through small pages', () => {
     const first = await ec2Call(ctx, 'DescribeInstances', { MaxResults: 5 });
     const r = (n: number) => `r-${String(n).padStart(17, '0')}`;
     const shape = (a: Ec2Answer) =>
-      items(a, 'DescribeInstances', 'reservationSet').map((res) => [res['reservationId'], ((res['instancesSet'] as { item: unknown[] }).item).length]);
+      items(a, 'DescribeInstances', 'reservationSet').map((res) => [
+        res['reservationId'],
+        (res['instancesSet'] as { item: unknown[] }).item.length,
+      ]);
     expect(shape(first)).toEqual([
       [r(1), 3],
       [r(2), 1],
       [r(3), 1],
     ]);
-    const second = await ec2Call(ctx, 'DescribeInstances', { MaxResults: 5, NextToken: nextTokenOf(first, 'DescribeInstances') ?? '' });
+    const second = await ec2Call(ctx, 'DescribeInstances', {
+      MaxResults: 5,
+      NextToken: nextTokenOf(first, 'DescribeInstances') ?? '',
+    });
     expect(shape(second)).toEqual([
       [r(3), 3],
       [r(4), 2],
     ]);
     expect(instancesOf(second)[0]?.instance['instanceId']).toBe(instanceId(6));
-    const third = await ec2Call(ctx, 'DescribeInstances', { MaxResults: 5, NextToken: nextTokenOf(second, 'DescribeInstances') ?? '' });
+    const third = await ec2Call(ctx, 'DescribeInstances', {
+      MaxResults: 5,
+      NextToken: nextTokenOf(second, 'DescribeInstances') ?? '',
+    });
     expect(shape(third)).toEqual([[r(5), 2]]);
     expect(nextTokenOf(third, 'DescribeInstances')).toBeUndefined();
   });
 
   it('pages a filtered selection, and the token keeps the filters', async () => {
-    const pages = await pageThrough(makeContext(), 'DescribeInstances', { MaxResults: 5, ...filters(['tag:env', 'prod']) });
+    const pages = await pageThrough(makeContext(), 'DescribeInstances', {
+      MaxResults: 5,
+      ...filters(['tag:env', 'prod']),
+    });
     expect(pages.map((p) => p.length)).toEqual([5, 1]);
     expect(pages.flat()).toEqual([1, 2, 3, 4, 5, 6].map(instanceId));
   });
@@ -144,7 +173,10 @@ describe('paging through small pages', () => {
   it('lets MaxResults change between pages (the token is not bound to it)', async () => {
     const ctx = makeContext();
     const first = await ec2Call(ctx, 'DescribeVpcs', { MaxResults: 5 });
-    const rest = await ec2Call(ctx, 'DescribeVpcs', { MaxResults: 1000, NextToken: nextTokenOf(first, 'DescribeVpcs') ?? '' });
+    const rest = await ec2Call(ctx, 'DescribeVpcs', {
+      MaxResults: 1000,
+      NextToken: nextTokenOf(first, 'DescribeVpcs') ?? '',
+    });
     expect([...idsOf('DescribeVpcs', first), ...idsOf('DescribeVpcs', rest)]).toEqual(truth('DescribeVpcs'));
   });
 });
@@ -158,15 +190,23 @@ describe('the pageCap knob', () => {
   });
 
   it('caps MaxResults: the page size is min(MaxResults, pageCap)', async () => {
-    const capped = await pageThrough(makeContext(buildWorld(), { pageCap: 3 }), 'DescribeInstances', { MaxResults: 10 });
+    const capped = await pageThrough(makeContext(buildWorld(), { pageCap: 3 }), 'DescribeInstances', {
+      MaxResults: 10,
+    });
     expect(capped.map((p) => p.length)).toEqual([3, 3, 3, 3]);
-    const uncapped = await pageThrough(makeContext(buildWorld(), { pageCap: 100 }), 'DescribeInstances', { MaxResults: 5 });
+    const uncapped = await pageThrough(makeContext(buildWorld(), { pageCap: 100 }), 'DescribeInstances', {
+      MaxResults: 5,
+    });
     expect(uncapped.map((p) => p.length)).toEqual([5, 5, 2]);
   });
 
   it('does not page an id list', async () => {
     const ids = [1, 2, 3, 4, 5, 6].map(instanceId);
-    const answer = await ec2Call(makeContext(buildWorld(), { pageCap: 2 }), 'DescribeInstances', idList('InstanceId', ids));
+    const answer = await ec2Call(
+      makeContext(buildWorld(), { pageCap: 2 }),
+      'DescribeInstances',
+      idList('InstanceId', ids),
+    );
     expect(instancesOf(answer).map((i) => i.instance['instanceId'])).toEqual(ids);
     expect(nextTokenOf(answer, 'DescribeInstances')).toBeUndefined();
   });
@@ -174,9 +214,16 @@ describe('the pageCap knob', () => {
 
 describe('NextToken validation', () => {
   const badTokenMessage = (op: Paged, token: string) =>
-    op === 'DescribeInstances' ? 'Unable to parse pagination token' : `Value ( ${token} ) for parameter NextToken is invalid. The token is invalid.`;
+    op === 'DescribeInstances'
+      ? 'Unable to parse pagination token'
+      : `Value ( ${token} ) for parameter NextToken is invalid. The token is invalid.`;
 
-  async function firstToken(ctx: SimContext, op: Paged, params: Record<string, string | number> = {}, options = {}): Promise<string> {
+  async function firstToken(
+    ctx: SimContext,
+    op: Paged,
+    params: Record<string, string | number> = {},
+    options = {},
+  ): Promise<string> {
     const answer = await ec2Call(ctx, op, { MaxResults: 5, ...params }, options);
     const token = nextTokenOf(answer, op);
     expect(token).toBeDefined();
@@ -186,7 +233,10 @@ describe('NextToken validation', () => {
   it.each(OPS)('%s refuses a token it never issued', async (op) => {
     const answer = await ec2Call(makeContext(), op, { NextToken: 'garbage' });
     expect(answer.status).toBe(400);
-    expect(answer.error).toMatchObject({ code: 'InvalidParameterValue', message: badTokenMessage(op, 'garbage') });
+    expect(answer.error).toMatchObject({
+      code: 'InvalidParameterValue',
+      message: badTokenMessage(op, 'garbage'),
+    });
   });
 
   it.each(OPS)('%s refuses a tampered token', async (op) => {
@@ -205,20 +255,32 @@ describe('NextToken validation', () => {
   it.each(OPS)('%s refuses a token replayed with different filters', async (op) => {
     const ctx = makeContext();
     const token = await firstToken(ctx, op, filters(['owner-id', ACCOUNT_A]));
-    const other = await ec2Call(ctx, op, { MaxResults: 5, NextToken: token, ...filters(['owner-id', ACCOUNT_A, ACCOUNT_B]) });
+    const other = await ec2Call(ctx, op, {
+      MaxResults: 5,
+      NextToken: token,
+      ...filters(['owner-id', ACCOUNT_A, ACCOUNT_B]),
+    });
     expect(other.error).toMatchObject({ code: 'InvalidParameterValue', message: badTokenMessage(op, token) });
     const none = await ec2Call(ctx, op, { MaxResults: 5, NextToken: token });
     expect(none.error?.code).toBe('InvalidParameterValue');
     // Same filters in another order are the same selection.
-    const same = await ec2Call(ctx, op, { MaxResults: 5, NextToken: token, ...filters(['owner-id', ACCOUNT_A]) });
+    const same = await ec2Call(ctx, op, {
+      MaxResults: 5,
+      NextToken: token,
+      ...filters(['owner-id', ACCOUNT_A]),
+    });
     expect(same.status).toBe(200);
   });
 
   it.each(OPS)('%s refuses a token from another account or Region', async (op) => {
     const ctx = makeContext();
     const token = await firstToken(ctx, op);
-    expect((await ec2Call(ctx, op, { MaxResults: 5, NextToken: token }, { accountId: ACCOUNT_B })).error?.code).toBe('InvalidParameterValue');
-    expect((await ec2Call(ctx, op, { MaxResults: 5, NextToken: token }, { region: 'eu-west-1' })).error?.code).toBe('InvalidParameterValue');
+    expect(
+      (await ec2Call(ctx, op, { MaxResults: 5, NextToken: token }, { accountId: ACCOUNT_B })).error?.code,
+    ).toBe('InvalidParameterValue');
+    expect(
+      (await ec2Call(ctx, op, { MaxResults: 5, NextToken: token }, { region: 'eu-west-1' })).error?.code,
+    ).toBe('InvalidParameterValue');
   });
 
   it('refuses a token issued by another operation', async () => {
@@ -227,13 +289,19 @@ describe('NextToken validation', () => {
     const subnets = await ec2Call(ctx, 'DescribeSubnets', { MaxResults: 5, NextToken: vpcToken });
     expect(subnets.error?.code).toBe('InvalidParameterValue');
     const instances = await ec2Call(ctx, 'DescribeInstances', { MaxResults: 5, NextToken: vpcToken });
-    expect(instances.error).toMatchObject({ code: 'InvalidParameterValue', message: 'Unable to parse pagination token' });
+    expect(instances.error).toMatchObject({
+      code: 'InvalidParameterValue',
+      message: 'Unable to parse pagination token',
+    });
   });
 
   it('refuses an empty NextToken on DescribeVpcs (boto/boto3#2673) but not on DescribeInstances', async () => {
     const ctx = makeContext();
     const vpcs = await ec2Call(ctx, 'DescribeVpcs', { NextToken: '' });
-    expect(vpcs.error).toMatchObject({ code: 'InvalidParameterValue', message: 'Value (  ) for parameter NextToken is invalid. The token is invalid.' });
+    expect(vpcs.error).toMatchObject({
+      code: 'InvalidParameterValue',
+      message: 'Value (  ) for parameter NextToken is invalid. The token is invalid.',
+    });
     expect((await ec2Call(ctx, 'DescribeInstances', { NextToken: '' })).status).toBe(200);
   });
 });

@@ -20,8 +20,12 @@ const REGION = '([a-z]{2}(?:-[a-z]+)+-\\d+)';
 const ACCOUNT = '(\\d{12})';
 const RESOURCE_ID = '([A-Za-z0-9-]{1,64})';
 
-const TRUST_ANCHOR_ARN = new RegExp(`^arn:${PARTITION}:rolesanywhere:${REGION}:${ACCOUNT}:trust-anchor/${RESOURCE_ID}$`);
-const PROFILE_ARN = new RegExp(`^arn:${PARTITION}:rolesanywhere:${REGION}:${ACCOUNT}:profile/${RESOURCE_ID}$`);
+const TRUST_ANCHOR_ARN = new RegExp(
+  `^arn:${PARTITION}:rolesanywhere:${REGION}:${ACCOUNT}:trust-anchor/${RESOURCE_ID}$`,
+);
+const PROFILE_ARN = new RegExp(
+  `^arn:${PARTITION}:rolesanywhere:${REGION}:${ACCOUNT}:profile/${RESOURCE_ID}$`,
+);
 const ROLE_ARN = new RegExp(`^arn:${PARTITION}:iam::${ACCOUNT}:role/((?:[\\w+=,.@-]+/)*[\\w+=,.@-]{1,64})$`);
 
 export function parseTrustAnchorArn(arn: string): RolesAnywhereResourceArn {
@@ -35,7 +39,10 @@ export function parseProfileArn(arn: string): RolesAnywhereResourceArn {
 export function parseRoleArn(arn: string): RoleArn {
   const m = ROLE_ARN.exec(String(arn ?? ''));
   if (!m) {
-    throw new RolesAnywhereConfigError('roleArn', `${show(arn)} is not an IAM role ARN (arn:aws:iam::<12 digits>:role/<name>)`);
+    throw new RolesAnywhereConfigError(
+      'roleArn',
+      `${show(arn)} is not an IAM role ARN (arn:aws:iam::<12 digits>:role/<name>)`,
+    );
   }
   return { partition: m[1]!, accountId: m[2]!, roleName: m[3]! };
 }

@@ -50,7 +50,12 @@ const DEFAULT_MAX_ATTEMPTS = 3;
 const DEFAULT_TIMEOUT_MS = 10_000;
 const BACKOFF_BASE_MS = 200;
 const BACKOFF_CAP_MS = 5_000;
-const RETRYABLE_CODES = new Set(['ThrottlingException', 'TooManyRequestsException', 'InternalServerException', 'ServiceUnavailableException']);
+const RETRYABLE_CODES = new Set([
+  'ThrottlingException',
+  'TooManyRequestsException',
+  'InternalServerException',
+  'ServiceUnavailableException',
+]);
 
 /** Calls CreateSession and returns the first credential set; throws RolesAnywhereServiceError. */
 export async function createSession(
@@ -96,7 +101,14 @@ export async function createSession(
     } catch (err) {
       if (err instanceof RolesAnywhereServiceError) throw err;
       const code = String((err as { code?: unknown }).code ?? 'NetworkError');
-      failure = new RolesAnywhereServiceError(code, `no answer from ${url.origin}: ${(err as Error).message}`, 0, settings, undefined, true);
+      failure = new RolesAnywhereServiceError(
+        code,
+        `no answer from ${url.origin}: ${(err as Error).message}`,
+        0,
+        settings,
+        undefined,
+        true,
+      );
     }
     if (!failure.retryable || attempt >= maxAttempts) throw failure;
     await sleep(Math.random() * Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** (attempt - 1)));
@@ -104,9 +116,18 @@ export async function createSession(
 }
 
 /** Reads credentialSet[0] from a 2xx answer. The body holds secrets: it never enters an error message. */
-export function parseCreateSessionAnswer(answer: HttpAnswer, target: RolesAnywhereTarget): RolesAnywhereSession {
+export function parseCreateSessionAnswer(
+  answer: HttpAnswer,
+  target: RolesAnywhereTarget,
+): RolesAnywhereSession {
   const invalid = (why: string) =>
-    new RolesAnywhereServiceError('InvalidResponse', `unexpected CreateSession answer: ${why}`, answer.status, target, requestIdOf(answer.headers));
+    new RolesAnywhereServiceError(
+      'InvalidResponse',
+      `unexpected CreateSession answer: ${why}`,
+      answer.status,
+      target,
+      requestIdOf(answer.headers),
+    );
   let parsed: unknown;
   try {
     parsed = JSON.parse(answer.body);
@@ -118,10 +139,15 @@ export function parseCreateSessionAnswer(answer: HttpAnswer, target: RolesAnywhe
   const first = set[0] as { credentials?: Record<string, unknown>; assumedRoleUser?: { arn?: unknown } };
   const c = first.credentials ?? {};
   const { accessKeyId, secretAccessKey, sessionToken, expiration } = c;
-  if (typeof accessKeyId !== 'string' || typeof secretAccessKey !== 'string' || typeof sessionToken !== 'string') {
+  if (
+    typeof accessKeyId !== 'string' ||
+    typeof secretAccessKey !== 'string' ||
+    typeof sessionToken !== 'string'
+  ) {
     throw invalid('credentials lack accessKeyId, secretAccessKey or sessionToken');
   }
-  const expiresAt = typeof expiration === 'string' || typeof expiration === 'number' ? new Date(expiration) : undefined;
+  const expiresAt =
+    typeof expiration === 'string' || typeof expiration === 'number' ? new Date(expiration) : undefined;
   if (!expiresAt || Number.isNaN(expiresAt.getTime())) throw invalid('credentials.expiration is not a date');
   const subjectArn = (parsed as { subjectArn?: unknown }).subjectArn;
   const assumedRoleArn = first.assumedRoleUser?.arn;
@@ -139,24 +165,37 @@ export function parseCreateSessionAnswer(answer: HttpAnswer, target: RolesAnywhe
  * An AWS REST-JSON error: the code from x-amzn-ErrorType (before ':'), else the body's code/__type
  * (after '#'); the message from message/Message.
  */
-export function parseCreateSessionError(answer: HttpAnswer, target: RolesAnywhereTarget): RolesAnywhereServiceError {
+export function parseCreateSessionError(
+  answer: HttpAnswer,
+  target: RolesAnywhereTarget,
+): RolesAnywhereServiceError {
   let body: Record<string, unknown> = {};
   try {
     const parsed: unknown = JSON.parse(answer.body);
-    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) body = parsed as Record<string, unknown>;
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed))
+      body = parsed as Record<string, unknown>;
   } catch {
     // Not JSON (a proxy's page, an empty body): the status speaks alone.
   }
   const header = firstHeader(answer.headers['x-amzn-errortype']);
-  const bodyCode = typeof body.code === 'string' ? body.code : typeof body.__type === 'string' ? body.__type : undefined;
+  const bodyCode =
+    typeof body.code === 'string' ? body.code : typeof body.__type === 'string' ? body.__type : undefined;
   const code =
     (header ? header.split(':')[0]!.trim() : undefined) ||
     (bodyCode ? bodyCode.slice(bodyCode.lastIndexOf('#') + 1) : undefined) ||
     `HTTP${answer.status}`;
-  const rawMessage = typeof body.message === 'string' ? body.message : typeof body.Message === 'string' ? body.Message : '';
+  const rawMessage =
+    typeof body.message === 'string' ? body.message : typeof body.Message === 'string' ? body.Message : '';
   const message = rawMessage ? rawMessage.slice(0, 500) : `HTTP ${answer.status} without a message`;
   const retryable = answer.status >= 500 || answer.status === 429 || RETRYABLE_CODES.has(code);
-  return new RolesAnywhereServiceError(code, message, answer.status, target, requestIdOf(answer.headers), retryable);
+  return new RolesAnywhereServiceError(
+    code,
+    message,
+    answer.status,
+    target,
+    requestIdOf(answer.headers),
+    retryable,
+  );
 }
 
 /** The default transport: node:http or node:https, Host header as signed, bounded by a timeout. */
@@ -177,11 +216,21 @@ export const nodeHttpTransport: HttpTransport = (exchange) =>
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            body: Buffer.concat(chunks).toString('utf8'),
+          }),
+        );
         res.on('error', reject);
       },
     );
-    req.on('timeout', () => req.destroy(Object.assign(new Error(`timed out after ${exchange.timeoutMs} ms`), { code: 'TimeoutError' })));
+    req.on('timeout', () =>
+      req.destroy(
+        Object.assign(new Error(`timed out after ${exchange.timeoutMs} ms`), { code: 'TimeoutError' }),
+      ),
+    );
     req.on('error', reject);
     req.end(exchange.body);
   });

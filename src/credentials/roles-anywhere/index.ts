@@ -1,6 +1,11 @@
 // Public surface of the native IAM Roles Anywhere client.
 export { fromRolesAnywhere } from './provider.js';
-export type { RolesAnywhereProvider, RolesAnywhereCredentials, RolesAnywhereDeps, RolesAnywhereProviderStats } from './provider.js';
+export type {
+  RolesAnywhereProvider,
+  RolesAnywhereCredentials,
+  RolesAnywhereDeps,
+  RolesAnywhereProviderStats,
+} from './provider.js';
 export type { RolesAnywhereOptions } from './options.js';
 export { validateRolesAnywhere, loadRolesAnywhere } from './validate.js';
 export type { RolesAnywhereSummary, RolesAnywhereSettings, RolesAnywhereMaterial } from './validate.js';

@@ -26,7 +26,12 @@ export interface CertificateChain {
 }
 
 const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----\r?\n[\s\S]*?-----END \1-----/g;
-const PRIVATE_KEY_LABELS = new Set(['PRIVATE KEY', 'RSA PRIVATE KEY', 'EC PRIVATE KEY', 'ENCRYPTED PRIVATE KEY']);
+const PRIVATE_KEY_LABELS = new Set([
+  'PRIVATE KEY',
+  'RSA PRIVATE KEY',
+  'EC PRIVATE KEY',
+  'ENCRYPTED PRIVATE KEY',
+]);
 const ENV_VAR_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** Every PEM block in a text, in order; text outside blocks (comments, bag attributes) is ignored. */
@@ -42,7 +47,11 @@ export function loadCertificateChain(certificatePath: string, intermediatesPath?
   }
   const extra = intermediatesPath ? readCertificates(intermediatesPath, 'intermediates') : [];
   if (intermediatesPath && extra.length === 0) {
-    throw new RolesAnywhereConfigError('intermediates', 'contains no PEM CERTIFICATE block', intermediatesPath);
+    throw new RolesAnywhereConfigError(
+      'intermediates',
+      'contains no PEM CERTIFICATE block',
+      intermediatesPath,
+    );
   }
   const intermediates = [...rest, ...extra];
   if (intermediates.length > MAX_INTERMEDIATES) {
@@ -71,11 +80,17 @@ export function readPassphrase(
   if (passphraseEnv !== undefined) {
     // Someone may have put the passphrase itself here: never echo the value.
     if (!ENV_VAR_NAME.test(passphraseEnv)) {
-      throw new RolesAnywhereConfigError('passphraseEnv', 'must be the name of an environment variable, not the passphrase');
+      throw new RolesAnywhereConfigError(
+        'passphraseEnv',
+        'must be the name of an environment variable, not the passphrase',
+      );
     }
     const value = env[passphraseEnv];
     if (value === undefined || value === '') {
-      throw new RolesAnywhereConfigError('passphraseEnv', `environment variable ${passphraseEnv} is not set or empty`);
+      throw new RolesAnywhereConfigError(
+        'passphraseEnv',
+        `environment variable ${passphraseEnv} is not set or empty`,
+      );
     }
     return value;
   }
@@ -99,7 +114,11 @@ export function loadPrivateKey(path: string, passphrase: string | undefined): Ke
     );
   }
   if (others.length > 0) {
-    throw new RolesAnywhereConfigError('privateKey', `contains ${blocks.length} private keys; give exactly one`, path);
+    throw new RolesAnywhereConfigError(
+      'privateKey',
+      `contains ${blocks.length} private keys; give exactly one`,
+      path,
+    );
   }
   const encrypted = block.label === 'ENCRYPTED PRIVATE KEY' || /^Proc-Type:\s*4,ENCRYPTED/m.test(block.text);
   if (encrypted && passphrase === undefined) {
@@ -138,7 +157,11 @@ function readCertificates(path: string, option: 'certificate' | 'intermediates')
     try {
       return new X509Certificate(block.text);
     } catch {
-      throw new RolesAnywhereConfigError(option, `certificate #${index + 1} is not a valid X.509 certificate`, path);
+      throw new RolesAnywhereConfigError(
+        option,
+        `certificate #${index + 1} is not a valid X.509 certificate`,
+        path,
+      );
     }
   });
 }
@@ -151,7 +174,12 @@ function readText(path: string, option: RolesAnywhereOption): string {
     return readFileSync(path, 'utf8');
   } catch (err) {
     const code = (err as { code?: unknown }).code;
-    const why = code === 'ENOENT' ? 'file not found' : code === 'EACCES' ? 'permission denied' : `cannot be read (${String(code)})`;
+    const why =
+      code === 'ENOENT'
+        ? 'file not found'
+        : code === 'EACCES'
+          ? 'permission denied'
+          : `cannot be read (${String(code)})`;
     throw new RolesAnywhereConfigError(option, why, path);
   }
 }

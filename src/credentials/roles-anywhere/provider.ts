@@ -31,7 +31,8 @@ export interface RolesAnywhereProviderStats {
   failures: number;
 }
 
-export type RolesAnywhereProvider = AwsCredentialIdentityProvider & {
+/** An AwsCredentialIdentityProvider (usable as any SDK client's `credentials`) with a few extras. */
+export interface RolesAnywhereProvider {
   (identityProperties?: { forceRefresh?: boolean }): Promise<RolesAnywhereCredentials>;
   /** Roles Anywhere credentials are a role session: what they assume is role chaining (≤ 1 hour). */
   readonly isRoleSession: true;
@@ -40,7 +41,11 @@ export type RolesAnywhereProvider = AwsCredentialIdentityProvider & {
   /** Drops the current session (e.g. after AWS refused it as expired); the next call fetches a new one. */
   invalidate(): void;
   stats(): RolesAnywhereProviderStats;
-};
+}
+
+// Compile-time proof that the provider fits wherever the SDK expects credentials.
+type Assignable<T extends AwsCredentialIdentityProvider> = T;
+export type _RolesAnywhereProviderIsAnSdkProvider = Assignable<RolesAnywhereProvider>;
 
 export interface RolesAnywhereDeps {
   /** Epoch ms. */
@@ -55,11 +60,20 @@ export interface RolesAnywhereDeps {
  * Validates `options` now (throws RolesAnywhereConfigError naming the option or file) and returns a
  * memoizing provider. Each CreateSession re-reads the files, so a rotated certificate is picked up.
  */
-export function fromRolesAnywhere(options: RolesAnywhereOptions, deps: RolesAnywhereDeps = {}): RolesAnywhereProvider {
+export function fromRolesAnywhere(
+  options: RolesAnywhereOptions,
+  deps: RolesAnywhereDeps = {},
+): RolesAnywhereProvider {
   const clock = deps.clock ?? Date.now;
   const { summary, settings } = loadRolesAnywhere(options, deps);
   const windowMs = settings.refreshWindowSeconds * 1000;
-  const stats: RolesAnywhereProviderStats = { createSessionCalls: 0, hits: 0, joins: 0, refreshes: 0, failures: 0 };
+  const stats: RolesAnywhereProviderStats = {
+    createSessionCalls: 0,
+    hits: 0,
+    joins: 0,
+    refreshes: 0,
+    failures: 0,
+  };
   let current: RolesAnywhereCredentials | undefined;
   let pending: Promise<RolesAnywhereCredentials> | undefined;
 

@@ -52,7 +52,10 @@ export interface SignedCreateSessionRequest {
 /** The algorithm for a key, or undefined when Roles Anywhere cannot use it (RSA-PSS, Ed25519, P-521...). */
 export function signingAlgorithmFor(key: KeyObject): X509SigningAlgorithm | undefined {
   if (key.asymmetricKeyType === 'rsa') return 'AWS4-X509-RSA-SHA256';
-  if (key.asymmetricKeyType === 'ec' && SUPPORTED_EC_CURVES.has(String(key.asymmetricKeyDetails?.namedCurve))) {
+  if (
+    key.asymmetricKeyType === 'ec' &&
+    SUPPORTED_EC_CURVES.has(String(key.asymmetricKeyDetails?.namedCurve))
+  ) {
     return 'AWS4-X509-ECDSA-SHA256';
   }
   return undefined;
@@ -60,7 +63,10 @@ export function signingAlgorithmFor(key: KeyObject): X509SigningAlgorithm | unde
 
 /** UTC YYYYMMDDTHHMMSSZ. */
 export function formatAmzDate(epochMs: number): string {
-  return new Date(epochMs).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  return new Date(epochMs)
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
 }
 
 /** X509Certificate.serialNumber is hex; the Credential= field wants it in decimal. */
@@ -70,7 +76,10 @@ export function serialNumberDecimal(certificate: X509Certificate): string {
 
 /** RFC 3986 percent-encoding: everything but A-Z a-z 0-9 - _ . ~ */
 export function encodeRfc3986(value: string): string {
-  return encodeURIComponent(value).replace(/[!'()*]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase());
+  return encodeURIComponent(value).replace(
+    /[!'()*]/g,
+    (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase(),
+  );
 }
 
 /** Sorted by encoded name, then encoded value. */
@@ -87,7 +96,10 @@ export function canonicalQueryString(query: QueryParams | undefined): string {
 }
 
 /** Lowercased names sorted; values trimmed with inner runs of spaces collapsed. */
-export function canonicalHeaders(headers: Readonly<Record<string, string>>): { block: string; signedHeaders: string } {
+export function canonicalHeaders(headers: Readonly<Record<string, string>>): {
+  block: string;
+  signedHeaders: string;
+} {
   const entries = Object.entries(headers)
     .map(([name, value]) => [name.toLowerCase(), value.trim().replace(/ +/g, ' ')] as const)
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
@@ -113,7 +125,12 @@ export function credentialScope(amzDate: string, region: string): string {
   return `${amzDate.slice(0, 8)}/${region}/${ROLES_ANYWHERE_SERVICE}/aws4_request`;
 }
 
-export function stringToSign(algorithm: X509SigningAlgorithm, amzDate: string, scope: string, canonical: string): string {
+export function stringToSign(
+  algorithm: X509SigningAlgorithm,
+  amzDate: string,
+  scope: string,
+  canonical: string,
+): string {
   return [algorithm, amzDate, scope, sha256Hex(canonical)].join('\n');
 }
 
@@ -159,7 +176,13 @@ export function signCreateSessionRequest(input: CreateSessionSigningInput): Sign
   const toSign = stringToSign(algorithm, input.amzDate, scope, canonical);
   const signature = signString(toSign, input.privateKey);
   const { signedHeaders } = canonicalHeaders(headers);
-  const authorization = authorizationHeader(algorithm, serialNumberDecimal(input.certificate), scope, signedHeaders, signature);
+  const authorization = authorizationHeader(
+    algorithm,
+    serialNumberDecimal(input.certificate),
+    scope,
+    signedHeaders,
+    signature,
+  );
   const query = canonicalQueryString(input.query);
   return {
     headers: { ...headers, Authorization: authorization },

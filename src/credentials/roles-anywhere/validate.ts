@@ -69,30 +69,53 @@ export interface LoadedRolesAnywhere {
 }
 
 const ROLE_SESSION_NAME = /^[\w+=,.@-]{2,64}$/;
-const CURVE_NAMES: Readonly<Record<string, string>> = { prime256v1: 'P-256', secp384r1: 'P-384', secp521r1: 'P-521' };
+const CURVE_NAMES: Readonly<Record<string, string>> = {
+  prime256v1: 'P-256',
+  secp384r1: 'P-384',
+  secp521r1: 'P-521',
+};
 
 /** Checks the options, files, dates and key without any network call; throws RolesAnywhereConfigError. */
-export function validateRolesAnywhere(options: RolesAnywhereOptions, deps: ValidationDeps = {}): RolesAnywhereSummary {
+export function validateRolesAnywhere(
+  options: RolesAnywhereOptions,
+  deps: ValidationDeps = {},
+): RolesAnywhereSummary {
   return loadRolesAnywhere(options, deps).summary;
 }
 
 /** validateRolesAnywhere, also returning the loaded key and certificates for signing. */
-export function loadRolesAnywhere(options: RolesAnywhereOptions, deps: ValidationDeps = {}): LoadedRolesAnywhere {
+export function loadRolesAnywhere(
+  options: RolesAnywhereOptions,
+  deps: ValidationDeps = {},
+): LoadedRolesAnywhere {
   const env = deps.env ?? process.env;
   const now = (deps.clock ?? Date.now)();
   const settings = resolveSettings(options, env);
 
-  const { leaf, intermediates, intermediateSources } = loadCertificateChain(options.certificate, options.intermediates);
+  const { leaf, intermediates, intermediateSources } = loadCertificateChain(
+    options.certificate,
+    options.intermediates,
+  );
   checkValidity(leaf, now, 'certificate', options.certificate, 'certificate');
   intermediates.forEach((cert, i) => {
     const source = intermediateSources[i] ?? { option: 'certificate', path: options.certificate };
-    checkValidity(cert, now, source.option, source.path, `intermediate certificate "${oneLine(cert.subject)}"`);
+    checkValidity(
+      cert,
+      now,
+      source.option,
+      source.path,
+      `intermediate certificate "${oneLine(cert.subject)}"`,
+    );
   });
 
   const privateKey = loadPrivateKey(options.privateKey, readPassphrase(options, env));
   const algorithm = signingAlgorithmFor(privateKey);
   if (!algorithm) {
-    throw new RolesAnywhereConfigError('privateKey', `${describeKey(privateKey)} keys are not supported (use RSA or EC P-256/P-384)`, options.privateKey);
+    throw new RolesAnywhereConfigError(
+      'privateKey',
+      `${describeKey(privateKey)} keys are not supported (use RSA or EC P-256/P-384)`,
+      options.privateKey,
+    );
   }
   if (!leaf.checkPrivateKey(privateKey)) {
     throw new RolesAnywhereConfigError(
@@ -132,19 +155,33 @@ function resolveSettings(options: RolesAnywhereOptions, env: NodeJS.ProcessEnv):
     );
   }
   if (role.partition !== anchor.partition) {
-    throw new RolesAnywhereConfigError('roleArn', `is in partition ${role.partition}, the trust anchor in ${anchor.partition}`);
+    throw new RolesAnywhereConfigError(
+      'roleArn',
+      `is in partition ${role.partition}, the trust anchor in ${anchor.partition}`,
+    );
   }
 
   const durationSeconds = options.durationSeconds ?? DEFAULT_DURATION_SECONDS;
-  if (!Number.isInteger(durationSeconds) || durationSeconds < MIN_DURATION_SECONDS || durationSeconds > MAX_DURATION_SECONDS) {
+  if (
+    !Number.isInteger(durationSeconds) ||
+    durationSeconds < MIN_DURATION_SECONDS ||
+    durationSeconds > MAX_DURATION_SECONDS
+  ) {
     throw new RolesAnywhereConfigError(
       'durationSeconds',
       `must be a whole number of seconds from ${MIN_DURATION_SECONDS} to ${MAX_DURATION_SECONDS}, got ${String(durationSeconds)}`,
     );
   }
   const refreshWindowSeconds = options.refreshWindowSeconds ?? DEFAULT_REFRESH_WINDOW_SECONDS;
-  if (typeof refreshWindowSeconds !== 'number' || !Number.isFinite(refreshWindowSeconds) || refreshWindowSeconds < 0) {
-    throw new RolesAnywhereConfigError('refreshWindowSeconds', `must be a number of seconds ≥ 0, got ${String(refreshWindowSeconds)}`);
+  if (
+    typeof refreshWindowSeconds !== 'number' ||
+    !Number.isFinite(refreshWindowSeconds) ||
+    refreshWindowSeconds < 0
+  ) {
+    throw new RolesAnywhereConfigError(
+      'refreshWindowSeconds',
+      `must be a number of seconds ≥ 0, got ${String(refreshWindowSeconds)}`,
+    );
   }
   if (options.roleSessionName !== undefined && !ROLE_SESSION_NAME.test(options.roleSessionName)) {
     throw new RolesAnywhereConfigError(
@@ -155,7 +192,10 @@ function resolveSettings(options: RolesAnywhereOptions, env: NodeJS.ProcessEnv):
 
   const fips = options.useFipsEndpoint ?? env.AWS_USE_FIPS_ENDPOINT === 'true';
   const endpoint =
-    options.endpoint ?? env.AWS_ENDPOINT_URL_ROLESANYWHERE ?? env.AWS_ENDPOINT_URL ?? defaultRolesAnywhereEndpoint(anchor.partition, anchor.region, fips);
+    options.endpoint ??
+    env.AWS_ENDPOINT_URL_ROLESANYWHERE ??
+    env.AWS_ENDPOINT_URL ??
+    defaultRolesAnywhereEndpoint(anchor.partition, anchor.region, fips);
   checkEndpoint(endpoint);
 
   return {
@@ -182,18 +222,35 @@ function checkEndpoint(endpoint: string): void {
     throw new RolesAnywhereConfigError('endpoint', `must be an http or https URL, got ${url.protocol}`);
   }
   if ((url.pathname !== '/' && url.pathname !== '') || url.search || url.username || url.password) {
-    throw new RolesAnywhereConfigError('endpoint', 'must be a scheme, host and optional port only (no path, query or user)');
+    throw new RolesAnywhereConfigError(
+      'endpoint',
+      'must be a scheme, host and optional port only (no path, query or user)',
+    );
   }
 }
 
-function checkValidity(cert: X509Certificate, now: number, option: RolesAnywhereOption, path: string, what: string): void {
+function checkValidity(
+  cert: X509Certificate,
+  now: number,
+  option: RolesAnywhereOption,
+  path: string,
+  what: string,
+): void {
   const notBefore = new Date(cert.validFrom);
   const notAfter = new Date(cert.validTo);
   if (now < notBefore.getTime()) {
-    throw new RolesAnywhereConfigError(option, `${what} is not valid yet: valid from ${notBefore.toISOString()} (now ${new Date(now).toISOString()})`, path);
+    throw new RolesAnywhereConfigError(
+      option,
+      `${what} is not valid yet: valid from ${notBefore.toISOString()} (now ${new Date(now).toISOString()})`,
+      path,
+    );
   }
   if (now > notAfter.getTime()) {
-    throw new RolesAnywhereConfigError(option, `${what} has expired: valid until ${notAfter.toISOString()} (now ${new Date(now).toISOString()})`, path);
+    throw new RolesAnywhereConfigError(
+      option,
+      `${what} has expired: valid until ${notAfter.toISOString()} (now ${new Date(now).toISOString()})`,
+      path,
+    );
   }
 }
 

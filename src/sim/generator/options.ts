@@ -85,7 +85,7 @@ export function validateShape(shape: RegionShape, where = ''): RegionShape {
 /**
  * Merges the given options over the defaults (undefined means "use the default") and validates them.
  * Keys that are not generator options are ignored, so callers may pass a larger options object.
- * `accountIds` checks that override keys name accounts of the world being generated.
+ * `accountIdAt` lets it check that override keys name accounts of the world being generated.
  */
 export function resolveOptions(
   given: Partial<GeneratorOptions>,

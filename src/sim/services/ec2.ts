@@ -1,7 +1,15 @@
 // The simulated EC2 endpoint: the EC2 Query protocol (form POST, Action + Version=2016-11-15, XML
 // answers) for the Describe* calls orgraph makes. Every operation first checks that the request's
 // Region is enabled for the calling account (AuthFailure 401 otherwise) and honours DryRun.
-import type { ParsedOperation, RawRequest, ServiceModule, ServiceRequest, SimContext, SimError, SimResponse } from '../types.js';
+import type {
+  ParsedOperation,
+  RawRequest,
+  ServiceModule,
+  ServiceRequest,
+  SimContext,
+  SimError,
+  SimResponse,
+} from '../types.js';
 import { parseQueryParams, queryAction, xmlElement, xmlResponse } from '../protocols/query.js';
 import type { Ec2Operation } from './ec2/call.js';
 import { isTrue, stringParams } from './ec2/call.js';
@@ -13,8 +21,6 @@ import { describeAvailabilityZones } from './ec2/describe-availability-zones.js'
 import { describeVpcs } from './ec2/describe-vpcs.js';
 import { describeSubnets } from './ec2/describe-subnets.js';
 import { describeInstances } from './ec2/describe-instances.js';
-
-export const EC2_API_VERSION = '2016-11-15';
 
 const OPERATIONS: Record<string, Ec2Operation> = {
   DescribeRegions: describeRegions,
@@ -33,7 +39,9 @@ function parse(raw: RawRequest): ParsedOperation {
 }
 
 function handle(req: ServiceRequest, ctx: SimContext): SimResponse {
-  const operation = Object.prototype.hasOwnProperty.call(OPERATIONS, req.operation) ? OPERATIONS[req.operation] : undefined;
+  const operation = Object.prototype.hasOwnProperty.call(OPERATIONS, req.operation)
+    ? OPERATIONS[req.operation]
+    : undefined;
   if (!operation) throw ec2Errors.invalidAction(req.operation);
   const accountId = req.caller.accountId;
   assertRegionEnabled(ctx.world, ctx.knobs, accountId, req.region);

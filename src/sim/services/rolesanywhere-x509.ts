@@ -32,36 +32,57 @@ const invalid = (message: string) => new SimError('ValidationException', message
 export function authenticateX509Request(raw: RawRequest, nowMs: number): X509Authentication {
   const authorization = header(raw, 'authorization') ?? '';
   const m = AUTHORIZATION.exec(authorization);
-  if (!m) throw denied('Authorization header is not a valid AWS4-X509-RSA-SHA256 or AWS4-X509-ECDSA-SHA256 signature');
+  if (!m)
+    throw denied(
+      'Authorization header is not a valid AWS4-X509-RSA-SHA256 or AWS4-X509-ECDSA-SHA256 signature',
+    );
   const algorithm = m[1] as X509Authentication['algorithm'];
   const credential = m[2]!.split('/');
   const signedHeaders = m[3]!.split(';');
   const signatureHex = m[4]!;
 
-  if (credential.length !== 5) throw denied('Credential must be <serial>/<date>/<region>/rolesanywhere/aws4_request');
-  const [serial, scopeDate, region, service, terminator] = credential as [string, string, string, string, string];
+  if (credential.length !== 5)
+    throw denied('Credential must be <serial>/<date>/<region>/rolesanywhere/aws4_request');
+  const [serial, scopeDate, region, service, terminator] = credential as [
+    string,
+    string,
+    string,
+    string,
+    string,
+  ];
   if (service !== 'rolesanywhere' || terminator !== 'aws4_request') {
     throw denied(`Credential scope must end with /rolesanywhere/aws4_request, got /${service}/${terminator}`);
   }
 
   const amzDate = header(raw, 'x-amz-date');
   const signedAtMs = requestTime(raw);
-  if (amzDate === undefined || signedAtMs === undefined) throw denied('X-Amz-Date is missing or not YYYYMMDDTHHMMSSZ');
-  if (amzDate.slice(0, 8) !== scopeDate) throw denied(`Credential scope date ${scopeDate} does not match X-Amz-Date ${amzDate}`);
+  if (amzDate === undefined || signedAtMs === undefined)
+    throw denied('X-Amz-Date is missing or not YYYYMMDDTHHMMSSZ');
+  if (amzDate.slice(0, 8) !== scopeDate)
+    throw denied(`Credential scope date ${scopeDate} does not match X-Amz-Date ${amzDate}`);
   if (Math.abs(nowMs - signedAtMs) > MAX_SKEW_MS) {
-    throw denied(`Signature expired: ${amzDate} is not within 5 minutes of the server time ${new Date(nowMs).toISOString()}`);
+    throw denied(
+      `Signature expired: ${amzDate} is not within 5 minutes of the server time ${new Date(nowMs).toISOString()}`,
+    );
   }
 
   const leaf = decodeCertificate(header(raw, 'x-amz-x509'), 'X-Amz-X509');
   const chainHeader = header(raw, 'x-amz-x509-chain');
   const chainParts = chainHeader === undefined ? [] : chainHeader.split(',').map((part) => part.trim());
-  if (chainParts.length > MAX_CHAIN) throw invalid(`X-Amz-X509-Chain holds ${chainParts.length} certificates; at most ${MAX_CHAIN} are allowed`);
-  const chain = chainParts.map((part, i) => decodeCertificate(part, `X-Amz-X509-Chain certificate #${i + 1}`));
+  if (chainParts.length > MAX_CHAIN)
+    throw invalid(
+      `X-Amz-X509-Chain holds ${chainParts.length} certificates; at most ${MAX_CHAIN} are allowed`,
+    );
+  const chain = chainParts.map((part, i) =>
+    decodeCertificate(part, `X-Amz-X509-Chain certificate #${i + 1}`),
+  );
 
   const keyType = leaf.publicKey.asymmetricKeyType;
-  const expectedAlgorithm = keyType === 'rsa' ? 'AWS4-X509-RSA-SHA256' : keyType === 'ec' ? 'AWS4-X509-ECDSA-SHA256' : undefined;
+  const expectedAlgorithm =
+    keyType === 'rsa' ? 'AWS4-X509-RSA-SHA256' : keyType === 'ec' ? 'AWS4-X509-ECDSA-SHA256' : undefined;
   if (!expectedAlgorithm) throw denied(`Certificates with ${String(keyType)} keys are not supported`);
-  if (algorithm !== expectedAlgorithm) throw denied(`Signing algorithm ${algorithm} does not match the certificate's ${String(keyType)} key`);
+  if (algorithm !== expectedAlgorithm)
+    throw denied(`Signing algorithm ${algorithm} does not match the certificate's ${String(keyType)} key`);
 
   if (!/^\d+$/.test(serial) || BigInt(serial) !== BigInt('0x' + leaf.serialNumber)) {
     throw denied(`Credential serial number ${serial} does not match the certificate's serial number`);
@@ -71,7 +92,8 @@ export function authenticateX509Request(raw: RawRequest, nowMs: number): X509Aut
   if (signedHeaders.some((name, i) => name !== name.toLowerCase() || name !== sorted[i])) {
     throw denied('SignedHeaders must be lowercase and sorted');
   }
-  const required = chainHeader === undefined ? REQUIRED_SIGNED_HEADERS : [...REQUIRED_SIGNED_HEADERS, 'x-amz-x509-chain'];
+  const required =
+    chainHeader === undefined ? REQUIRED_SIGNED_HEADERS : [...REQUIRED_SIGNED_HEADERS, 'x-amz-x509-chain'];
   const unsigned = required.filter((name) => !signedHeaders.includes(name));
   if (unsigned.length > 0) throw denied(`Headers must be signed: ${unsigned.join(', ')}`);
   const absent = signedHeaders.filter((name) => header(raw, name) === undefined);
@@ -85,15 +107,26 @@ export function authenticateX509Request(raw: RawRequest, nowMs: number): X509Aut
     signedHeaders.join(';'),
     sha256Hex(raw.body),
   ].join('\n');
-  const stringToSign = [algorithm, amzDate, `${scopeDate}/${region}/${service}/${terminator}`, sha256Hex(canonical)].join('\n');
+  const stringToSign = [
+    algorithm,
+    amzDate,
+    `${scopeDate}/${region}/${service}/${terminator}`,
+    sha256Hex(canonical),
+  ].join('\n');
   let valid = false;
   try {
     // sha256 over the string to sign; RSA PKCS#1 v1.5, or ECDSA with a DER SEQUENCE{r,s} signature.
-    valid = verify('sha256', Buffer.from(stringToSign, 'utf8'), leaf.publicKey, Buffer.from(signatureHex, 'hex'));
+    valid = verify(
+      'sha256',
+      Buffer.from(stringToSign, 'utf8'),
+      leaf.publicKey,
+      Buffer.from(signatureHex, 'hex'),
+    );
   } catch {
     valid = false;
   }
-  if (!valid) throw denied('Signature validation failed: the signature does not match the request and the certificate');
+  if (!valid)
+    throw denied('Signature validation failed: the signature does not match the request and the certificate');
 
   return { algorithm, leaf, chain, region, signedAtMs };
 }
@@ -102,7 +135,12 @@ export function authenticateX509Request(raw: RawRequest, nowMs: number): X509Aut
  * Walks from the leaf through the sent intermediates to a CA of the trust anchor; every certificate on
  * the path must be inside its validity window at `nowMs`. Throws AccessDeniedException otherwise.
  */
-export function verifyCertificateChain(leaf: X509Certificate, chain: X509Certificate[], anchors: X509Certificate[], nowMs: number): void {
+export function verifyCertificateChain(
+  leaf: X509Certificate,
+  chain: X509Certificate[],
+  anchors: X509Certificate[],
+  nowMs: number,
+): void {
   checkWindow(leaf, nowMs, 'Signing certificate');
   const unused = [...chain];
   let current = leaf;

@@ -26,7 +26,11 @@ export const rolesAnywhereService: ServiceModule = {
   errorResponse(err, requestId) {
     return {
       status: err.status,
-      headers: { 'content-type': 'application/json', 'x-amzn-requestid': requestId, 'x-amzn-errortype': err.code },
+      headers: {
+        'content-type': 'application/json',
+        'x-amzn-requestid': requestId,
+        'x-amzn-errortype': err.code,
+      },
       body: JSON.stringify({ message: err.message }),
     };
   },
@@ -49,7 +53,8 @@ function parseCreateSession(raw: RawRequest): { operation: string; params: Recor
     } catch {
       throw invalid('Request body is not valid JSON');
     }
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw invalid('Request body must be a JSON object');
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+      throw invalid('Request body must be a JSON object');
     body = parsed as Record<string, unknown>;
   }
   const params: Record<string, unknown> = { ...body };
@@ -69,15 +74,19 @@ function createSession(req: ServiceRequest, ctx: SimContext): SimResponse {
   const region = auth.region;
 
   const anchor = ctx.rolesAnywhere.trustAnchors.get(trustAnchorArn);
-  if (!anchor || anchor.region !== region) throw notFound(`Trust anchor ${trustAnchorArn} was not found in ${region}`);
+  if (!anchor || anchor.region !== region)
+    throw notFound(`Trust anchor ${trustAnchorArn} was not found in ${region}`);
   if (!anchor.enabled) throw denied(`Trust anchor ${trustAnchorArn} is disabled`);
   verifyCertificateChain(auth.leaf, auth.chain, anchorCertificates(anchor), now);
 
   const profile = ctx.rolesAnywhere.profiles.get(profileArn);
-  if (!profile || profile.region !== region) throw notFound(`Profile ${profileArn} was not found in ${region}`);
+  if (!profile || profile.region !== region)
+    throw notFound(`Profile ${profileArn} was not found in ${region}`);
   if (!profile.enabled) throw denied(`Profile ${profileArn} is disabled`);
-  if (accountOf(profileArn) !== accountOf(trustAnchorArn)) throw denied('The profile and the trust anchor belong to different accounts');
-  if (!profile.roleArns.includes(roleArn)) throw denied(`Role ${roleArn} is not one of the roles of profile ${profileArn}`);
+  if (accountOf(profileArn) !== accountOf(trustAnchorArn))
+    throw denied('The profile and the trust anchor belong to different accounts');
+  if (!profile.roleArns.includes(roleArn))
+    throw denied(`Role ${roleArn} is not one of the roles of profile ${profileArn}`);
 
   const role = ctx.world.roles.get(roleArn);
   if (!role || !role.trustsRolesAnywhere || role.accountId !== accountOf(trustAnchorArn)) {
@@ -127,27 +136,42 @@ function requiredArns(params: Record<string, unknown>): Record<(typeof ARN_PARAM
 function effectiveDuration(requested: unknown, profile: SimRolesAnywhereProfile): number {
   let seconds = DEFAULT_DURATION;
   if (requested !== undefined && requested !== null) {
-    seconds = typeof requested === 'string' && requested.trim() !== '' ? Number(requested) : (requested as number);
-    if (typeof seconds !== 'number' || !Number.isInteger(seconds) || seconds < MIN_DURATION || seconds > MAX_DURATION) {
-      throw invalid(`durationSeconds must be an integer from ${MIN_DURATION} to ${MAX_DURATION}, got ${JSON.stringify(requested)}`);
+    seconds =
+      typeof requested === 'string' && requested.trim() !== '' ? Number(requested) : (requested as number);
+    if (
+      typeof seconds !== 'number' ||
+      !Number.isInteger(seconds) ||
+      seconds < MIN_DURATION ||
+      seconds > MAX_DURATION
+    ) {
+      throw invalid(
+        `durationSeconds must be an integer from ${MIN_DURATION} to ${MAX_DURATION}, got ${JSON.stringify(requested)}`,
+      );
     }
   }
   return Math.min(profile.durationSeconds, seconds);
 }
 
 /** The requested name when the profile accepts one; otherwise the certificate's serial number (hex). */
-function roleSessionName(requested: unknown, profile: SimRolesAnywhereProfile, leaf: X509Certificate): string {
+function roleSessionName(
+  requested: unknown,
+  profile: SimRolesAnywhereProfile,
+  leaf: X509Certificate,
+): string {
   if (requested === undefined || requested === null) return leaf.serialNumber.toLowerCase();
   if (typeof requested !== 'string' || !ROLE_SESSION_NAME.test(requested)) {
     throw invalid('roleSessionName must be 2 to 64 characters of letters, digits and +=,.@_-');
   }
-  if (!profile.acceptRoleSessionName) throw denied(`Profile ${profile.arn} does not accept a role session name`);
+  if (!profile.acceptRoleSessionName)
+    throw denied(`Profile ${profile.arn} does not accept a role session name`);
   return requested;
 }
 
 /** Every CA certificate of the anchor; one PEM string may hold several (X509Certificate reads only the first). */
 function anchorCertificates(anchor: SimTrustAnchor): X509Certificate[] {
-  const blocks = anchor.caCertificatesPem.flatMap((pem) => pem.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g) ?? []);
+  const blocks = anchor.caCertificatesPem.flatMap(
+    (pem) => pem.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g) ?? [],
+  );
   return blocks.flatMap((block) => {
     try {
       return [new X509Certificate(block)];

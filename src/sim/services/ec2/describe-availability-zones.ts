@@ -28,10 +28,16 @@ export function describeAvailabilityZones(call: Ec2Call): string {
   const compiled = compileFilters(filterParams(call.params), zoneFilters(call.region));
   const names = listParam(call.params, 'ZoneName');
   const ids = listParam(call.params, 'ZoneId');
-  for (const n of names) if (!zones.some((z) => z.zoneName === n)) throw ec2Errors.invalidParameterValue(`Invalid availability zone: [${n}]`);
-  for (const id of ids) if (!zones.some((z) => z.zoneId === id)) throw ec2Errors.invalidParameterValue(`Invalid availability zone-id: [${id}]`);
+  for (const n of names)
+    if (!zones.some((z) => z.zoneName === n))
+      throw ec2Errors.invalidParameterValue(`Invalid availability zone: [${n}]`);
+  for (const id of ids)
+    if (!zones.some((z) => z.zoneId === id))
+      throw ec2Errors.invalidParameterValue(`Invalid availability zone-id: [${id}]`);
   const selected =
-    names.length > 0 || ids.length > 0 ? zones.filter((z) => names.includes(z.zoneName) || ids.includes(z.zoneId)) : zones;
+    names.length > 0 || ids.length > 0
+      ? zones.filter((z) => names.includes(z.zoneName) || ids.includes(z.zoneId))
+      : zones;
   let xml = '<availabilityZoneInfo>';
   for (const z of applyFilters(selected, compiled)) xml += availabilityZoneXml(z, call.region);
   return xml + '</availabilityZoneInfo>';

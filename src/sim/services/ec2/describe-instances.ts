@@ -61,7 +61,9 @@ const SPEC: ListDescribe<SimInstance> = {
 };
 
 /** Groups consecutive instances of one reservation (the model keeps a reservation's instances adjacent). */
-export function groupReservations(instances: readonly SimInstance[]): { reservationId: string; ownerId: string; instances: SimInstance[] }[] {
+export function groupReservations(
+  instances: readonly SimInstance[],
+): { reservationId: string; ownerId: string; instances: SimInstance[] }[] {
   const out: { reservationId: string; ownerId: string; instances: SimInstance[] }[] = [];
   for (const inst of instances) {
     const last = out[out.length - 1];
@@ -77,7 +79,8 @@ export function describeInstances(call: Ec2Call): string {
   const zoneIds = new Map(call.ctx.world.availabilityZones(call.region).map((z) => [z.zoneName, z.zoneId]));
   const zoneIdOf = (name: string) => zoneIds.get(name);
   let xml = '<reservationSet>';
-  for (const r of groupReservations(page)) xml += reservationXml(r.reservationId, r.ownerId, r.instances, zoneIdOf);
+  for (const r of groupReservations(page))
+    xml += reservationXml(r.reservationId, r.ownerId, r.instances, zoneIdOf);
   xml += '</reservationSet>';
   if (nextToken !== undefined) xml += `<nextToken>${nextToken}</nextToken>`;
   return xml;

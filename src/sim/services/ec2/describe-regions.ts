@@ -35,7 +35,8 @@ export function describeRegions(call: Ec2Call): string {
   const named = listParam(call.params, 'RegionName');
   // The wording for an unknown Region name is not published; the sim follows EC2's usual
   // "Invalid <thing>: [<value>]" shape (as for availability zones).
-  for (const name of named) if (!world.allRegions.includes(name)) throw ec2Errors.invalidParameterValue(`Invalid region: [${name}]`);
+  for (const name of named)
+    if (!world.allRegions.includes(name)) throw ec2Errors.invalidParameterValue(`Invalid region: [${name}]`);
   const rows: RegionRow[] = world.allRegions.map((name) => ({
     name,
     endpoint: regionEndpoint(name),
@@ -43,7 +44,11 @@ export function describeRegions(call: Ec2Call): string {
   }));
   const all = isTrue(call.params['AllRegions']);
   const selected =
-    named.length > 0 ? rows.filter((r) => named.includes(r.name)) : all ? rows : rows.filter((r) => r.optInStatus !== 'not-opted-in');
+    named.length > 0
+      ? rows.filter((r) => named.includes(r.name))
+      : all
+        ? rows
+        : rows.filter((r) => r.optInStatus !== 'not-opted-in');
   let xml = '<regionInfo>';
   for (const r of applyFilters(selected, compiled)) xml += regionXml(r);
   return xml + '</regionInfo>';

@@ -37,7 +37,14 @@ export const SUBNET_FILTERS: FilterSpec<SimSubnet> = {
 export function describeSubnets(call: Ec2Call): string {
   const data = call.ctx.world.regionData(call.accountId, call.region);
   const { page, nextToken } = runListDescribe(
-    { operation: 'DescribeSubnets', idParam: 'SubnetId', idScope: SUBNET_IDS, idOf: (s) => s.subnetId, filters: SUBNET_FILTERS, paging: DESCRIBE_SUBNETS_PAGING },
+    {
+      operation: 'DescribeSubnets',
+      idParam: 'SubnetId',
+      idScope: SUBNET_IDS,
+      idOf: (s) => s.subnetId,
+      filters: SUBNET_FILTERS,
+      paging: DESCRIBE_SUBNETS_PAGING,
+    },
     { ...call, knobs: call.ctx.knobs },
     data.subnets,
   );

@@ -30,7 +30,14 @@ export const VPC_FILTERS: FilterSpec<SimVpc> = {
 export function describeVpcs(call: Ec2Call): string {
   const data = call.ctx.world.regionData(call.accountId, call.region);
   const { page, nextToken } = runListDescribe(
-    { operation: 'DescribeVpcs', idParam: 'VpcId', idScope: VPC_IDS, idOf: (v) => v.vpcId, filters: VPC_FILTERS, paging: DESCRIBE_VPCS_PAGING },
+    {
+      operation: 'DescribeVpcs',
+      idParam: 'VpcId',
+      idScope: VPC_IDS,
+      idOf: (v) => v.vpcId,
+      filters: VPC_FILTERS,
+      paging: DESCRIBE_VPCS_PAGING,
+    },
     { ...call, knobs: call.ctx.knobs },
     data.vpcs,
   );

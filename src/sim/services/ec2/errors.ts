@@ -11,13 +11,16 @@ export const ec2Errors = {
     new SimError('InvalidAction', `The action ${action} is not valid for this web service.`, 400),
 
   /** DryRun=true on a permitted call: HTTP 412, as the AWS CLI shows for `--dry-run`. */
-  dryRun: (): SimError => new SimError('DryRunOperation', 'Request would have succeeded, but DryRun flag is set.', 412),
+  dryRun: (): SimError =>
+    new SimError('DryRunOperation', 'Request would have succeeded, but DryRun flag is set.', 412),
 
-  invalidFilter: (name: string): SimError => new SimError('InvalidParameterValue', `The filter '${name}' is invalid`, 400),
+  invalidFilter: (name: string): SimError =>
+    new SimError('InvalidParameterValue', `The filter '${name}' is invalid`, 400),
 
   invalidParameterValue: (message: string): SimError => new SimError('InvalidParameterValue', message, 400),
 
-  invalidParameterCombination: (message: string): SimError => new SimError('InvalidParameterCombination', message, 400),
+  invalidParameterCombination: (message: string): SimError =>
+    new SimError('InvalidParameterCombination', message, 400),
 
   /**
    * `Invalid id: "x" (expecting "i-...")` — the wire wording reported by real EC2 answers (e.g. a

@@ -47,7 +47,10 @@ export function valueMatcher(patterns: readonly string[]): (value: string) => bo
   return (value) => exact.has(value) || regexes.some((re) => re.test(value));
 }
 
-function anyValueMatches(values: readonly (string | undefined)[], match: (value: string) => boolean): boolean {
+function anyValueMatches(
+  values: readonly (string | undefined)[],
+  match: (value: string) => boolean,
+): boolean {
   for (const v of values) if (v !== undefined && match(v)) return true;
   return false;
 }
@@ -65,7 +68,8 @@ export function compileFilters<T>(filters: readonly QueryFilter[], spec: FilterS
       if (values.length > 0) compiled.push((item) => anyValueMatches(field(item), match));
     } else if (tagsOf && name.startsWith('tag:') && name.length > 4) {
       const key = name.slice(4);
-      if (values.length > 0) compiled.push((item) => tagsOf(item).some((t) => t.key === key && match(t.value)));
+      if (values.length > 0)
+        compiled.push((item) => tagsOf(item).some((t) => t.key === key && match(t.value)));
     } else if (tagsOf && name === 'tag-key') {
       if (values.length > 0) compiled.push((item) => tagsOf(item).some((t) => match(t.key)));
     } else if (tagsOf && name === 'tag-value') {

@@ -38,7 +38,8 @@ export function isWellFormedId(scope: IdScope, id: string): boolean {
 
 /** Throws `.Malformed` for the first id whose shape EC2 would refuse. */
 export function assertIdsWellFormed(scope: IdScope, ids: readonly string[]): void {
-  for (const id of ids) if (!isWellFormedId(scope, id)) throw ec2Errors.malformedId(scope.malformedCode, id, scope.prefix);
+  for (const id of ids)
+    if (!isWellFormedId(scope, id)) throw ec2Errors.malformedId(scope.malformedCode, id, scope.prefix);
 }
 
 /** Throws `.NotFound` naming every requested id that is not among `known`. */

@@ -8,7 +8,14 @@ import { applyFilters, compileFilters } from './filters.js';
 import type { IdScope } from './ids.js';
 import { assertIdsExist, assertIdsWellFormed } from './ids.js';
 import type { PagingRules, TokenScope } from './paging.js';
-import { encodeToken, pageSize, readPageRequest, selectionFingerprint, slicePage, startOffset } from './paging.js';
+import {
+  encodeToken,
+  pageSize,
+  readPageRequest,
+  selectionFingerprint,
+  slicePage,
+  startOffset,
+} from './paging.js';
 
 export interface ListDescribe<T> {
   operation: string;

@@ -34,7 +34,8 @@ export const MAX_MAX_RESULTS = 1000;
 export const DESCRIBE_INSTANCES_PAGING: PagingRules = {
   combinationMessage: 'The parameter instancesSet cannot be used with the parameter maxResults',
   tooSmall: (v) => `Value ( ${v} ) for parameter maxResults is invalid. Expecting a value greater than 5.`,
-  tooLarge: (v) => `Value ( ${v} ) for parameter maxResults is invalid. Expecting a value less than or equal to 1000.`,
+  tooLarge: (v) =>
+    `Value ( ${v} ) for parameter maxResults is invalid. Expecting a value less than or equal to 1000.`,
   badToken: () => 'Unable to parse pagination token',
   emptyTokenIsInvalid: false,
 };
@@ -48,8 +49,10 @@ export const DESCRIBE_INSTANCES_PAGING: PagingRules = {
 function vpcApiPaging(idsParameter: string): PagingRules {
   return {
     combinationMessage: `The parameter ${idsParameter} cannot be used with the parameter MaxResults`,
-    tooSmall: (v) => `Value ( ${v} ) for parameter MaxResults is invalid. Expecting a value greater than or equal to 5.`,
-    tooLarge: (v) => `Value ( ${v} ) for parameter MaxResults is invalid. Expecting a value smaller than or equal to 1000.`,
+    tooSmall: (v) =>
+      `Value ( ${v} ) for parameter MaxResults is invalid. Expecting a value greater than or equal to 5.`,
+    tooLarge: (v) =>
+      `Value ( ${v} ) for parameter MaxResults is invalid. Expecting a value smaller than or equal to 1000.`,
     badToken: (t) => `Value ( ${t} ) for parameter NextToken is invalid. The token is invalid.`,
     emptyTokenIsInvalid: true,
   };
@@ -83,7 +86,13 @@ function mac(body: Buffer): Buffer {
 }
 
 export function encodeToken(scope: TokenScope, offset: number): string {
-  const payload: TokenPayload = { o: scope.operation, a: scope.accountId, r: scope.region, s: scope.selection, n: offset };
+  const payload: TokenPayload = {
+    o: scope.operation,
+    a: scope.accountId,
+    r: scope.region,
+    s: scope.selection,
+    n: offset,
+  };
   const body = Buffer.from(JSON.stringify(payload), 'utf8');
   return Buffer.concat([body, mac(body)]).toString('base64url');
 }
@@ -104,7 +113,8 @@ export function decodeToken(token: string, scope: TokenScope): number | undefine
     return undefined;
   }
   const p = payload as Partial<TokenPayload>;
-  if (p.o !== scope.operation || p.a !== scope.accountId || p.r !== scope.region || p.s !== scope.selection) return undefined;
+  if (p.o !== scope.operation || p.a !== scope.accountId || p.r !== scope.region || p.s !== scope.selection)
+    return undefined;
   if (typeof p.n !== 'number' || !Number.isInteger(p.n) || p.n < 0) return undefined;
   return p.n;
 }
@@ -113,7 +123,9 @@ export function decodeToken(token: string, scope: TokenScope): number | undefine
 export function selectionFingerprint(ids: readonly string[], filters: readonly QueryFilter[]): string {
   const canonical = {
     ids: [...ids].sort(),
-    filters: filters.map((f) => [f.name, [...f.values].sort()] as const).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)),
+    filters: filters
+      .map((f) => [f.name, [...f.values].sort()] as const)
+      .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)),
   };
   return createHash('sha256').update(JSON.stringify(canonical)).digest('base64url').slice(0, 22);
 }
@@ -130,12 +142,17 @@ export interface PageRequest {
  * Reads MaxResults and NextToken. The id-list combination is checked before the range (AWS refuses the
  * combination even when MaxResults is also out of range).
  */
-export function readPageRequest(params: Record<string, string>, hasIds: boolean, rules: PagingRules): PageRequest {
+export function readPageRequest(
+  params: Record<string, string>,
+  hasIds: boolean,
+  rules: PagingRules,
+): PageRequest {
   const rawMax = params['MaxResults'];
   const out: PageRequest = {};
   if (rawMax !== undefined) {
     if (hasIds) throw ec2Errors.invalidParameterCombination(rules.combinationMessage);
-    if (!/^-?\d+$/.test(rawMax.trim())) throw ec2Errors.invalidParameterValue(`Invalid value '${rawMax}' for MaxResults`);
+    if (!/^-?\d+$/.test(rawMax.trim()))
+      throw ec2Errors.invalidParameterValue(`Invalid value '${rawMax}' for MaxResults`);
     const n = Number(rawMax);
     if (n < MIN_MAX_RESULTS) throw ec2Errors.invalidParameterValue(rules.tooSmall(rawMax));
     if (n > MAX_MAX_RESULTS) throw ec2Errors.invalidParameterValue(rules.tooLarge(rawMax));

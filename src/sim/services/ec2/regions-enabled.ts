@@ -5,7 +5,12 @@ import type { SimKnobs } from '../../knobs.js';
 import { scenarioFor } from '../../knobs.js';
 import { ec2Errors } from './errors.js';
 
-export function isRegionEnabled(world: SimWorld, knobs: SimKnobs, accountId: string, region: string): boolean {
+export function isRegionEnabled(
+  world: SimWorld,
+  knobs: SimKnobs,
+  accountId: string,
+  region: string,
+): boolean {
   if (scenarioFor(knobs, accountId).disabledRegions?.includes(region)) return false;
   const account = world.accountById.get(accountId);
   if (account) return account.enabledRegions.has(region);
@@ -13,11 +18,21 @@ export function isRegionEnabled(world: SimWorld, knobs: SimKnobs, accountId: str
   return world.allRegions.includes(region) && !world.optInRegions.has(region);
 }
 
-export function assertRegionEnabled(world: SimWorld, knobs: SimKnobs, accountId: string, region: string): void {
+export function assertRegionEnabled(
+  world: SimWorld,
+  knobs: SimKnobs,
+  accountId: string,
+  region: string,
+): void {
   if (!isRegionEnabled(world, knobs, accountId, region)) throw ec2Errors.authFailure();
 }
 
-export function optInStatus(world: SimWorld, knobs: SimKnobs, accountId: string, region: string): OptInStatus {
+export function optInStatus(
+  world: SimWorld,
+  knobs: SimKnobs,
+  accountId: string,
+  region: string,
+): OptInStatus {
   const enabled = isRegionEnabled(world, knobs, accountId, region);
   if (!enabled) return 'not-opted-in';
   return world.optInRegions.has(region) ? 'opted-in' : 'opt-in-not-required';

@@ -8,10 +8,14 @@ import { xmlEscape } from '../../protocols/query.js';
 
 export const EC2_XMLNS = 'http://ec2.amazonaws.com/doc/2016-11-15/';
 
+const NEEDS_ESCAPE = /[&<>"']/;
+
 /** `<name>value</name>`; nothing for undefined. Empty strings are kept (EC2 sends `<dnsName/>`). */
 function el(name: string, value: string | number | boolean | undefined): string {
   if (value === undefined) return '';
-  return `<${name}>${typeof value === 'string' ? xmlEscape(value) : String(value)}</${name}>`;
+  const text =
+    typeof value === 'string' ? (NEEDS_ESCAPE.test(value) ? xmlEscape(value) : value) : String(value);
+  return `<${name}>${text}</${name}>`;
 }
 
 /** The whole answer: `<XxxResponse xmlns=…><requestId>…</requestId>…</XxxResponse>`. */
@@ -118,7 +122,8 @@ const STOPPED_STATES = new Set(['stopping', 'stopped', 'shutting-down', 'termina
 export function instanceXml(inst: SimInstance, zoneIdOf: (zoneName: string) => string | undefined): string {
   const launchTime = inst.launchTime.toISOString();
   let groups = '<groupSet>';
-  for (const g of inst.securityGroups) groups += `<item>${el('groupId', g.groupId)}${el('groupName', g.groupName)}</item>`;
+  for (const g of inst.securityGroups)
+    groups += `<item>${el('groupId', g.groupId)}${el('groupName', g.groupName)}</item>`;
   groups += '</groupSet>';
   const stateReason = STOPPED_STATES.has(inst.state.name)
     ? `<stateReason>${el('code', 'Client.UserInitiatedShutdown')}${el('message', 'Client.UserInitiatedShutdown: User initiated shutdown')}</stateReason>`
@@ -184,7 +189,8 @@ export function reservationXml(
   instances: readonly SimInstance[],
   zoneIdOf: (zoneName: string) => string | undefined,
 ): string {
-  let out = '<item>' + el('reservationId', reservationId) + el('ownerId', ownerId) + '<groupSet/><instancesSet>';
+  let out =
+    '<item>' + el('reservationId', reservationId) + el('ownerId', ownerId) + '<groupSet/><instancesSet>';
   for (const inst of instances) out += instanceXml(inst, zoneIdOf);
   return out + '</instancesSet></item>';
 }

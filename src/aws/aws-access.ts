@@ -1,0 +1,121 @@
+// Wires the credentials layer from its configuration, in the order the data flows:
+// shared HTTP handler → central principal (validated with GetCallerIdentity) → session broker (role
+// chaining decided by who the principal turned out to be) → client pool.
+import type { CredentialsConfig } from '../config/credentials.js';
+import { resolveStsRegion } from '../config/credentials.js';
+import type { CentralIdentity, CentralPrincipal } from '../credentials/central-principal.js';
+import { createCentralPrincipal, validateCentralPrincipal } from '../credentials/central-principal.js';
+import type { SessionBrokerOptions } from '../credentials/session-broker.js';
+import { SessionBroker } from '../credentials/session-broker.js';
+import type { Logger } from '../log.js';
+import { silentLogger } from '../log.js';
+import { ClientPool, createSharedHttpHandler } from './client-pool.js';
+import type { Env } from './endpoints.js';
+import { resolveEndpoint } from './endpoints.js';
+
+export interface AwsAccessDeps {
+  clock?: () => number;
+  logger?: Logger;
+  env?: Env;
+  /** SDK attempts per pooled call; the data layer passes 1 because it retries by itself. */
+  sdkMaxAttempts?: number;
+  /**
+   * Organizations through a role in the management (or delegated administrator) account, e.g. from
+   * the graph configuration's `accounts.managementAccountRole`. Absent: the central principal.
+   */
+  organizationsRole?: { accountId: string; roleName?: string };
+}
+
+export interface AwsAccess {
+  principal: CentralPrincipal;
+  identity: CentralIdentity;
+  stsRegion: string;
+  broker: SessionBroker;
+  pool: ClientPool;
+  /** At shutdown: closes the shared HTTP handler. */
+  close(): void;
+}
+
+/** Validates the central principal (throws CentralPrincipalError) and builds the broker and the pool. */
+export async function createAwsAccess(
+  config: CredentialsConfig,
+  deps: AwsAccessDeps = {},
+): Promise<AwsAccess> {
+  const env = deps.env ?? process.env;
+  const logger = deps.logger ?? silentLogger;
+  const clock = deps.clock ?? Date.now;
+  const httpHandler = createSharedHttpHandler({
+    maxSockets: config.pool.maxSockets,
+    connectionTimeoutMs: config.pool.connectionTimeoutMs,
+    ...(config.pool.requestTimeoutMs !== undefined ? { requestTimeoutMs: config.pool.requestTimeoutMs } : {}),
+  });
+  try {
+    const principal = createCentralPrincipal(config.centralPrincipal, {
+      clock,
+      env,
+      endpoints: config.endpoints,
+      refreshWindowSeconds: config.broker.refreshWindowSeconds,
+    });
+    const stsRegion = resolveStsRegion(config, env);
+    const identity = await validateCentralPrincipal(principal, {
+      stsRegion,
+      endpoints: config.endpoints,
+      env,
+      requestHandler: httpHandler,
+      logger,
+    });
+    const stsEndpoint = resolveEndpoint('sts', config.endpoints, env);
+    const b = config.broker;
+    const brokerOptions: SessionBrokerOptions = {
+      sts: {
+        region: stsRegion,
+        credentials: principal.credentials,
+        requestHandler: httpHandler,
+        ...(stsEndpoint !== undefined ? { endpoint: stsEndpoint } : {}),
+      },
+      role: { partition: b.partition ?? identity.partition, path: b.rolePath, roleName: b.roleName },
+      roleSessionName: b.roleSessionName,
+      durationSeconds: b.durationSeconds,
+      roleChaining: identity.isRoleSession,
+      refreshWindowSeconds: b.refreshWindowSeconds,
+      negativeCacheSeconds: b.negativeCacheSeconds,
+      maxSessions: b.maxSessions,
+      central: { accountId: identity.accountId, credentials: principal.credentials },
+      useCentralCredentialsForCentralAccount: b.useCentralCredentialsForCentralAccount,
+      clock,
+      logger: logger.child({ component: 'session-broker' }),
+      ...(b.externalId !== undefined ? { externalId: b.externalId } : {}),
+    };
+    const broker = new SessionBroker(brokerOptions);
+
+    const orgRole = deps.organizationsRole;
+    let viaRole: { broker: SessionBroker; accountId: string } | undefined;
+    if (orgRole) {
+      // A role with another name than the member role gets its own (tiny) broker.
+      const sameRole = orgRole.roleName === undefined || orgRole.roleName === b.roleName;
+      const orgBroker = sameRole
+        ? broker
+        : new SessionBroker({
+            ...brokerOptions,
+            role: { ...brokerOptions.role, roleName: orgRole.roleName },
+            maxSessions: 4,
+          });
+      viaRole = { broker: orgBroker, accountId: orgRole.accountId };
+    }
+
+    const pool = new ClientPool({
+      broker,
+      centralCredentials: principal.credentials,
+      organizations: { region: config.organizations.region, ...(viaRole ? { viaRole } : {}) },
+      maxClients: config.pool.maxClients,
+      httpHandler,
+      endpoints: config.endpoints,
+      env,
+      ...(deps.sdkMaxAttempts !== undefined ? { maxAttempts: deps.sdkMaxAttempts } : {}),
+    });
+    return { principal, identity, stsRegion, broker, pool, close: () => pool.close() };
+  } catch (err) {
+    httpHandler.destroy();
+    throw err;
+  }
+}

@@ -1,0 +1,294 @@
+// The AWS data layer: the implementation of the AwsData contract (data.ts) that the GraphQL layer
+// reads AWS through. Every call goes through one CallRunner (fair fan-out limits, adaptive throttle
+// gates, timeouts, session retry, throttling retries, classification) and, for list results, through
+// one process-wide ResponseCache (TTL, fetchedAt, `fresh`, single flight).
+//
+// Retries and the SDK: build the ClientPool with `maxAttempts: SDK_MAX_ATTEMPTS` (1). This layer
+// retries throttling and transient failures itself — releasing its fan-out slot while it backs off
+// and slowing the throttled (account, Region, API) down — so the SDK must not retry as well, or each
+// of our attempts would become up to three requests. `stats().sdkRetries` shows any SDK retries that
+// still happen (it stays 0 with a pool built as advised).
+import type { Account, Organization, OrganizationalUnit, Parent, Root } from '@aws-sdk/client-organizations';
+import type { AvailabilityZone, Region, Subnet, Vpc } from '@aws-sdk/client-ec2';
+import type { ClientPool } from './client-pool.js';
+import type { AccessData, AwsData, AwsPage, CallOptions, Ec2Data, Ec2ListRequest, Fetched, InstanceItem, OrganizationsData, Target } from './data.js';
+import { AwsCallError } from './errors.js';
+import type { GatewayErrorCode } from './errors.js';
+import type { AwsDataOptions, ResolvedAwsDataOptions } from '../config/data.js';
+import { parseAwsDataOptions } from '../config/data.js';
+import type { SessionSource } from './session-retry.js';
+import { FairLimiter } from './limiter.js';
+import { ResponseCache } from './response-cache.js';
+import type { ResponseCacheStats } from './response-cache.js';
+import { CallRunner } from './call-runner.js';
+import type { Sleep } from './throttle-retry.js';
+import { realSleep } from './throttle-retry.js';
+import { classifyAwsError } from './classify.js';
+import { withTimeout } from './timeout.js';
+import { collectPages, followNextToken } from './paging.js';
+import { chunk, describeKnownIds, isWellFormedEc2Id } from './by-ids.js';
+import type { Ec2List, SourceAnswer, SourcePage } from './ec2-source.js';
+import { INSTANCES, SUBNETS, VPCS, clampMaxResults, describeAvailabilityZones, describeRegions } from './ec2-source.js';
+import type { OrganizationsPageFetch } from './organizations-source.js';
+import * as org from './organizations-source.js';
+
+/** SDK attempts per request for the pool this layer uses: retries are this layer's (see the lead comment). */
+export const SDK_MAX_ATTEMPTS = 1;
+
+/** What the data layer needs from the session broker (SessionBroker satisfies it). */
+export interface AwsDataBroker extends SessionSource {
+  roleArnFor(accountId: string): string;
+}
+
+export interface AwsDataDeps {
+  pool: ClientPool;
+  broker: AwsDataBroker;
+  options?: AwsDataOptions;
+  /** For fetchedAt and the cache's TTL; default Date.now. */
+  clock?: () => number;
+  /** The backoff sleep; tests inject one that moves a clock instead of waiting. */
+  sleep?: Sleep;
+  /** Jitter source; default Math.random. */
+  random?: () => number;
+}
+
+export interface AwsDataStats {
+  /** Requests sent to AWS per 'service:Operation' (AssumeRole is the broker's, not counted here). */
+  calls: Record<string, number>;
+  totalCalls: number;
+  cache: ResponseCacheStats;
+  /** Our retries of throttled or transiently failed calls. */
+  retries: number;
+  /** Throttling answers received from AWS. */
+  throttled: number;
+  /** Calls that failed as THROTTLED after all their attempts. */
+  throttledOut: number;
+  /** Extra attempts made by the SDK itself (0 when the pool uses SDK_MAX_ATTEMPTS). */
+  sdkRetries: number;
+  errors: Partial<Record<GatewayErrorCode, number>>;
+  inFlight: number;
+  peakInFlight: number;
+  queued: number;
+  /** (account, Region, API) gates currently slowed down after throttling. */
+  slowedGates: number;
+}
+
+export type AwsDataLayer = AwsData & { stats(): AwsDataStats; cache: ResponseCache; options: ResolvedAwsDataOptions };
+
+export function createAwsData(deps: AwsDataDeps): AwsDataLayer {
+  const options = parseAwsDataOptions(deps.options);
+  const clock = deps.clock ?? Date.now;
+  const cache = new ResponseCache({
+    ttlMs: options.cache.ttlSeconds * 1000,
+    maxEntries: options.cache.maxEntries,
+    maxItems: options.cache.maxItems,
+    clock,
+  });
+  const limiter = new FairLimiter({ globalLimit: options.concurrency.global, perLaneLimit: options.concurrency.perTarget });
+  const runner = new CallRunner({
+    limiter,
+    broker: deps.broker,
+    policy: options.retry,
+    timeoutMs: options.callTimeoutMs,
+    sleep: deps.sleep ?? realSleep,
+    random: deps.random ?? Math.random,
+  });
+  const { pool, broker } = deps;
+  const now = () => new Date(clock());
+
+  // ---- EC2 ----
+
+  const ec2Key = (target: Target, operation: string) => `ec2|${target.accountId}|${target.region}|${operation}`;
+
+  function ec2Call<T>(target: Target, operation: string, signal: AbortSignal, send: (client: ReturnType<ClientPool['ec2']>, abortSignal: AbortSignal) => Promise<SourceAnswer<T>>): Promise<T> {
+    return runner.run({
+      service: 'ec2',
+      operation,
+      accountId: target.accountId,
+      region: target.region,
+      signal,
+      send: (abortSignal) => send(pool.ec2(target.accountId, target.region), abortSignal),
+    });
+  }
+
+  async function ec2Single<T>(target: Target, operation: string, call: (client: ReturnType<ClientPool['ec2']>, abortSignal: AbortSignal) => Promise<SourceAnswer<T[]>>, callOptions: CallOptions = {}): Promise<Fetched<T[]>> {
+    const cached = await cache.get(ec2Key(target, operation), (signal) => ec2Call(target, operation, signal, call), {
+      ...cacheOptions(callOptions),
+      size: (items) => items.length + 1,
+    });
+    return { value: cached.value, fetchedAt: cached.fetchedAt };
+  }
+
+  function ec2Pages<T>(list: Ec2List<T>, target: Target, request: Ec2ListRequest = {}, callOptions: CallOptions = {}): AsyncGenerator<AwsPage<T>> {
+    const maxResults = clampMaxResults(request.maxResults);
+    const filters = request.filters;
+    const selection = `${list.operation}|page|${maxResults}|${filtersKey(filters)}`;
+    const fetchPage = async (nextToken: string | undefined): Promise<AwsPage<T>> => {
+      const key = `${ec2Key(target, selection)}|${nextToken ?? ''}`;
+      const cached = await cache.get(
+        key,
+        (signal) => ec2Call(target, list.operation, signal, (client, abortSignal) => list.page(client, { ...(filters ? { filters } : {}), maxResults, ...(nextToken !== undefined ? { nextToken } : {}) }, abortSignal)),
+        { ...cacheOptions(callOptions), size: (page: SourcePage<T>) => page.items.length + 1 },
+      );
+      return { ...cached.value, fetchedAt: cached.fetchedAt };
+    };
+    return followNextToken(fetchPage, request.nextToken, () => repeatedToken('ec2', list.operation, target));
+  }
+
+  async function ec2ByIds<T>(list: Ec2List<T>, target: Target, ids: readonly string[], callOptions: CallOptions = {}): Promise<Fetched<Map<string, T>>> {
+    // Malformed ids would fail the whole call: they are simply absent, without asking AWS.
+    const wanted = [...new Set(ids)].filter((id) => isWellFormedEc2Id(list.ids, id));
+    if (wanted.length === 0) return { value: new Map(), fetchedAt: now() };
+    const prefix = `${ec2Key(target, list.operation)}|id|`;
+    const idErrorMessage = (err: unknown): string | undefined => {
+      if (!(err instanceof AwsCallError)) return undefined;
+      if (err.awsErrorCode !== list.ids.notFoundCode && err.awsErrorCode !== list.ids.malformedCode) return undefined;
+      return err.cause instanceof Error ? err.cause.message : err.message;
+    };
+    const answers = await cache.getMany<T>(
+      wanted.map((id) => prefix + id),
+      async (missingKeys, signal) => {
+        const missing = missingKeys.map((key) => key.slice(prefix.length));
+        const describeOnce = async (some: string[]): Promise<T[]> => {
+          const items: T[] = [];
+          let token: string | undefined;
+          do {
+            const page: SourcePage<T> = await ec2Call(target, list.operation, signal, (client, abortSignal) => list.byIds(client, some, token, abortSignal));
+            items.push(...page.items);
+            token = page.nextToken;
+          } while (token);
+          return items;
+        };
+        const parts = await Promise.all(chunk(missing).map((part) => describeKnownIds(part, describeOnce, idErrorMessage)));
+        const found = new Map<string, T>();
+        for (const item of parts.flat()) {
+          const id = list.idOf(item);
+          if (id !== undefined) found.set(prefix + id, item);
+        }
+        return found;
+      },
+      { ...cacheOptions(callOptions), size: () => 1 },
+    );
+    const value = new Map<string, T>();
+    let oldest: Date | undefined;
+    for (const id of wanted) {
+      const answer = answers.get(prefix + id);
+      if (!answer) continue;
+      if (!oldest || answer.fetchedAt < oldest) oldest = answer.fetchedAt;
+      if (answer.value !== undefined) value.set(id, answer.value);
+    }
+    return { value, fetchedAt: oldest ?? now() };
+  }
+
+  const ec2: Ec2Data = {
+    describeRegions: (accountId, callOptions) => ec2Single<Region>({ accountId, region: options.regionsFrom }, 'DescribeRegions', describeRegions, callOptions),
+    describeAvailabilityZones: (target, callOptions) => ec2Single<AvailabilityZone>(target, 'DescribeAvailabilityZones', describeAvailabilityZones, callOptions),
+    instancePages: (target, request, callOptions) => ec2Pages<InstanceItem>(INSTANCES, target, request, callOptions),
+    vpcPages: (target, request, callOptions) => ec2Pages<Vpc>(VPCS, target, request, callOptions),
+    subnetPages: (target, request, callOptions) => ec2Pages<Subnet>(SUBNETS, target, request, callOptions),
+    instancesByIds: (target, ids, callOptions) => ec2ByIds<InstanceItem>(INSTANCES, target, ids, callOptions),
+    vpcsByIds: (target, ids, callOptions) => ec2ByIds<Vpc>(VPCS, target, ids, callOptions),
+    subnetsByIds: (target, ids, callOptions) => ec2ByIds<Subnet>(SUBNETS, target, ids, callOptions),
+  };
+
+  // ---- Organizations ----
+
+  function orgCall<T>(operation: string, signal: AbortSignal, send: (client: ReturnType<ClientPool['organizations']>, abortSignal: AbortSignal) => Promise<SourceAnswer<T>>): Promise<T> {
+    return runner.run({ service: 'organizations', operation, signal, send: (abortSignal) => send(pool.organizations(), abortSignal) });
+  }
+
+  /** A whole Organizations list (every page, through short and empty ones), cached as one value. */
+  async function orgList<T>(operation: string, scope: string, fetchPage: OrganizationsPageFetch<T>, callOptions: CallOptions = {}): Promise<Fetched<T[]>> {
+    const cached = await cache.get(
+      `organizations|${operation}|${scope}`,
+      async (signal) => {
+        const pages = followNextToken<T>(
+          async (nextToken) => ({ ...(await orgCall(operation, signal, (client, abortSignal) => fetchPage(client, nextToken, abortSignal))), fetchedAt: now() }),
+          undefined,
+          () => repeatedToken('organizations', operation),
+        );
+        return (await collectPages(pages)).items;
+      },
+      { ...cacheOptions(callOptions), size: (items) => items.length + 1 },
+    );
+    return { value: cached.value, fetchedAt: cached.fetchedAt };
+  }
+
+  async function orgSingle<T>(operation: string, scope: string, send: (client: ReturnType<ClientPool['organizations']>, abortSignal: AbortSignal) => Promise<SourceAnswer<T>>, callOptions: CallOptions = {}): Promise<Fetched<T>> {
+    const cached = await cache.get(`organizations|${operation}|${scope}`, (signal) => orgCall(operation, signal, send), cacheOptions(callOptions));
+    return { value: cached.value, fetchedAt: cached.fetchedAt };
+  }
+
+  const organizations: OrganizationsData = {
+    describeOrganization: (callOptions) => orgSingle<Organization>('DescribeOrganization', '', org.describeOrganization, callOptions),
+    listAccounts: (callOptions) => orgList<Account>('ListAccounts', '', org.listAccountsPage, callOptions),
+    listRoots: (callOptions) => orgList<Root>('ListRoots', '', org.listRootsPage, callOptions),
+    listOrganizationalUnitsForParent: (parentId, callOptions) =>
+      orgList<OrganizationalUnit>('ListOrganizationalUnitsForParent', parentId, org.listOrganizationalUnitsForParentPage(parentId), callOptions),
+    listAccountsForParent: (parentId, callOptions) => orgList<Account>('ListAccountsForParent', parentId, org.listAccountsForParentPage(parentId), callOptions),
+    listParents: (childId, callOptions) => orgList<Parent>('ListParents', childId, org.listParentsPage(childId), callOptions),
+    describeOrganizationalUnit: (unitId, callOptions) =>
+      orgSingle<OrganizationalUnit>('DescribeOrganizationalUnit', unitId, (client, abortSignal) => org.describeOrganizationalUnit(client, unitId, abortSignal), callOptions),
+  };
+
+  // ---- access ----
+
+  const access: AccessData = {
+    async checkAccess(accountId) {
+      try {
+        await withTimeout(options.callTimeoutMs, undefined, () => broker.credentialsFor(accountId));
+      } catch (err) {
+        throw classifyAwsError(err, { service: 'sts', operation: 'AssumeRole', accountId });
+      }
+    },
+    roleArnFor: (accountId) => broker.roleArnFor(accountId),
+  };
+
+  function stats(): AwsDataStats {
+    const run = runner.stats();
+    const lim = limiter.stats();
+    return {
+      calls: run.calls,
+      totalCalls: Object.values(run.calls).reduce((sum, n) => sum + n, 0),
+      cache: cache.stats(),
+      retries: run.retries,
+      throttled: run.throttled,
+      throttledOut: run.throttledOut,
+      sdkRetries: run.sdkRetries,
+      errors: run.errors,
+      inFlight: lim.inFlight,
+      peakInFlight: lim.peakInFlight,
+      queued: lim.queued,
+      slowedGates: lim.slowedGates,
+    };
+  }
+
+  return { organizations, ec2, access, stats, cache, options };
+}
+
+function cacheOptions(callOptions: CallOptions): { fresh?: boolean; signal?: AbortSignal } {
+  return {
+    ...(callOptions.fresh ? { fresh: true } : {}),
+    ...(callOptions.signal ? { signal: callOptions.signal } : {}),
+  };
+}
+
+/** A cache key part for a filter list: the same filters in any order are the same request. */
+function filtersKey(filters: Ec2ListRequest['filters']): string {
+  if (!filters || filters.length === 0) return '';
+  const canonical = filters
+    .map((f) => [f.Name ?? '', [...(f.Values ?? [])].sort()] as const)
+    .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  return JSON.stringify(canonical);
+}
+
+function repeatedToken(service: 'ec2' | 'organizations', operation: string, target?: Target): AwsCallError {
+  return new AwsCallError({
+    code: 'UPSTREAM_ERROR',
+    message: `${service === 'ec2' ? 'EC2' : 'Organizations'} ${operation} answered the NextToken it was given; stopped paging to avoid a loop`,
+    service,
+    operation,
+    ...(target ? { accountId: target.accountId, region: target.region } : {}),
+    retryable: false,
+  });
+}

@@ -1,0 +1,99 @@
+// Configuration of the AWS data layer (src/aws/aws-data.ts): the response cache, the fan-out limits,
+// throttling retries and call timeouts. Every option has its default here; a bad value is reported
+// with its option path and the value it had.
+import { z } from 'zod';
+import { redactText } from '../log.js';
+
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+
+const int = (what: string, min: number, max: number) =>
+  z
+    .number({ error: `must be a number (${what})` })
+    .int(`must be a whole number (${what})`)
+    .min(min, `must be at least ${min} (${what})`)
+    .max(max, `must be at most ${max} (${what})`);
+
+export const cacheOptionsSchema = z.strictObject({
+  /** How long an AWS list result is served from the process-wide cache; 0 turns the cache off. */
+  ttlSeconds: int('seconds', 0, 86_400).default(60),
+  /** Cached results (pages, lists, by-id entries) kept at most (LRU). */
+  maxEntries: int('entries', 1, 10_000_000).default(20_000),
+  /** Cached AWS items (instances, VPCs, accounts, ...) kept at most, over all entries (LRU). */
+  maxItems: int('items', 1, 100_000_000).default(500_000),
+});
+
+export const concurrencyOptionsSchema = z.strictObject({
+  /** AWS calls in flight at once, process-wide. */
+  global: int('calls', 1, 10_000).default(64),
+  /** AWS calls in flight at once per (account, Region); also the ceiling of the per-API throttle gate. */
+  perTarget: int('calls', 1, 1_000).default(4),
+});
+
+export const retryOptionsSchema = z.strictObject({
+  /** Attempts per AWS call, the first included, for throttling and transient (5xx, network) failures. */
+  maxAttempts: int('attempts', 1, 20).default(5),
+  /** Backoff before the n-th retry: between half and all of min(maxDelayMs, baseDelayMs × 2^(n-1)). */
+  baseDelayMs: int('milliseconds', 0, 60_000).default(50),
+  maxDelayMs: int('milliseconds', 0, 300_000).default(2_000),
+});
+
+export const awsDataOptionsSchema = z
+  .strictObject({
+    cache: cacheOptionsSchema.prefault({}),
+    concurrency: concurrencyOptionsSchema.prefault({}),
+    retry: retryOptionsSchema.prefault({}),
+    /** Time limit of one AWS call attempt (credentials included). */
+    callTimeoutMs: int('milliseconds', 1, 600_000).default(10_000),
+    /** The Region whose EC2 endpoint answers DescribeRegions for an account. */
+    regionsFrom: z.string().regex(REGION, 'must be an AWS Region name such as us-east-1').default('us-east-1'),
+  })
+  .superRefine((options, ctx) => {
+    if (options.retry.maxDelayMs < options.retry.baseDelayMs) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['retry', 'maxDelayMs'],
+        input: options.retry.maxDelayMs,
+        message: `must not be smaller than retry.baseDelayMs (${options.retry.baseDelayMs})`,
+      });
+    }
+  });
+
+/** What a caller may pass (everything optional). */
+export type AwsDataOptions = z.input<typeof awsDataOptionsSchema>;
+/** With every default filled in. */
+export type ResolvedAwsDataOptions = z.output<typeof awsDataOptionsSchema>;
+
+export class AwsDataConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n  ${problems.join('\n  ')}`);
+    this.name = 'AwsDataConfigError';
+  }
+}
+
+/** Validates and fills in defaults; throws AwsDataConfigError listing every problem by option path. */
+export function parseAwsDataOptions(input: unknown, rootPath = 'aws'): ResolvedAwsDataOptions {
+  const result = awsDataOptionsSchema.safeParse(input ?? {}, { reportInput: true });
+  if (result.success) return result.data;
+  throw new AwsDataConfigError(result.error.issues.map((issue) => describeIssue(issue, rootPath)));
+}
+
+function describeIssue(issue: z.core.$ZodIssue, rootPath: string): string {
+  const path = [rootPath, ...issue.path.map(String)].filter((s) => s !== '').join('.');
+  if (issue.code === 'unrecognized_keys') {
+    return `${path}: unknown option${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `'${k}'`).join(', ')}`;
+  }
+  const input = 'input' in issue ? issue.input : undefined;
+  if (input === undefined) return `${path}: ${issue.message} (missing)`;
+  return `${path}: ${issue.message} (got ${showValue(input)})`;
+}
+
+function showValue(value: unknown): string {
+  let text: string;
+  try {
+    text = JSON.stringify(value) ?? String(value);
+  } catch {
+    text = String(value);
+  }
+  if (text.length > 80) text = text.slice(0, 77) + '...';
+  return redactText(text);
+}

@@ -1,0 +1,161 @@
+// Configuration of the graph: where the accounts come from, which accounts and units are in scope,
+// which Regions are read, and the per-query limits. Every option has its default here; a bad value is
+// reported with its option path and the value.
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+
+const ACCOUNT_ID = /^\d{12}$/;
+const UNIT_ID = /^(r-[0-9a-z]{4,32}|ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})$/;
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+
+const accountId = z.string().regex(ACCOUNT_ID, 'must be a 12-digit account id');
+const unitId = z.string().regex(UNIT_ID, 'must be a root id (r-...) or an organizational unit id (ou-...)');
+const region = z.string().regex(REGION, 'must be an AWS Region name such as us-east-1');
+const positiveInt = (what: string) =>
+  z
+    .number({ error: `must be a number (${what})` })
+    .int(`must be a whole number (${what})`)
+    .min(1, `must be at least 1 (${what})`);
+
+/** One account of a static account list (for those without Organizations access). */
+export const staticAccountSchema = z.strictObject({
+  id: accountId,
+  name: z.string().min(1).optional(),
+  email: z.string().min(3).optional(),
+});
+
+export const accountSourceSchema = z.discriminatedUnion(
+  'source',
+  [
+    z.strictObject({
+      source: z.literal('organizations'),
+      /**
+       * Read Organizations through a role assumed in the management account or a delegated
+       * administrator account. Absent: the central principal calls Organizations itself. (The data
+       * layer does the calling; the gateway wires this option into the client pool.)
+       */
+      managementAccountRole: z
+        .strictObject({
+          accountId,
+          /** Default: the member role name of the session broker. */
+          roleName: z
+            .string()
+            .regex(/^[\w+=,.@-]{1,64}$/, 'must be 1–64 characters of [\\w+=,.@-]')
+            .optional(),
+        })
+        .optional(),
+    }),
+    z.strictObject({
+      source: z.literal('static'),
+      accounts: z.array(staticAccountSchema).min(1, 'must list at least one account'),
+    }),
+  ],
+  { error: "must be 'organizations' or 'static'" },
+);
+
+/** Account ids and unit ids (roots or OUs; an id covers every account below it). */
+export const scopeListSchema = z.strictObject({
+  accountIds: z.array(accountId).default([]),
+  unitIds: z.array(unitId).default([]),
+});
+
+export const gatewayGraphConfigSchema = z
+  .strictObject({
+    /** Default: Organizations, called by the central principal. */
+    accounts: accountSourceSchema.prefault({ source: 'organizations' }),
+    /** When either list is non-empty, only accounts named by it (or below a named unit) are in scope. */
+    include: scopeListSchema.prefault({}),
+    /** Accounts named here (or below a named unit) are out of scope, even when included. */
+    exclude: scopeListSchema.prefault({}),
+    /** Regions read in every account. Absent: DescribeRegions per account (enabled Regions only). */
+    regions: z.array(region).min(1, 'must list at least one Region (or be left out)').optional(),
+    /** A query's deadline; work still in flight then is stopped and reported as UPSTREAM_TIMEOUT. */
+    queryDeadlineMs: positiveInt('milliseconds').default(60_000),
+    /** The largest `first` a connection accepts; a larger one is a BAD_USER_INPUT error. */
+    maxFirst: positiveInt('items').default(1_000),
+    /**
+     * Key that signs pagination cursors (at least 32 characters). Absent: a random key per process, so
+     * cursors do not survive a restart or move between replicas.
+     */
+    cursorSecret: z.string().min(32, 'must be at least 32 characters').optional(),
+  })
+  .superRefine((config, ctx) => {
+    if (config.accounts.source === 'static') {
+      for (const list of ['include', 'exclude'] as const) {
+        if (config[list].unitIds.length > 0) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [list, 'unitIds'],
+            input: config[list].unitIds,
+            message: "needs the 'organizations' account source (a static list has no units)",
+          });
+        }
+      }
+      const seen = new Set<string>();
+      config.accounts.accounts.forEach((account, index) => {
+        if (seen.has(account.id)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['accounts', 'accounts', index, 'id'],
+            input: account.id,
+            message: 'is listed twice',
+          });
+        }
+        seen.add(account.id);
+      });
+    }
+  });
+
+export type GatewayGraphConfigInput = z.input<typeof gatewayGraphConfigSchema>;
+export type GatewayGraphConfig = z.output<typeof gatewayGraphConfigSchema>;
+export type StaticAccount = z.output<typeof staticAccountSchema>;
+
+export class GatewayConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n  ${problems.join('\n  ')}`);
+    this.name = 'GatewayConfigError';
+  }
+}
+
+/** Validates and fills in defaults; throws GatewayConfigError listing every problem by option path. */
+export function parseGatewayGraphConfig(input: unknown, rootPath = 'graph'): GatewayGraphConfig {
+  const result = gatewayGraphConfigSchema.safeParse(input ?? {}, { reportInput: true });
+  if (result.success) return result.data;
+  throw new GatewayConfigError(result.error.issues.map((issue) => describeIssue(issue, rootPath)));
+}
+
+// The process-wide cursor key used when none is configured.
+const PROCESS_CURSOR_SECRET = randomBytes(32).toString('base64url');
+
+/** The key that signs cursors: the configured one, else one random key per process. */
+export function cursorSecretOf(config: Pick<GatewayGraphConfig, 'cursorSecret'>): string {
+  return config.cursorSecret ?? PROCESS_CURSOR_SECRET;
+}
+
+function describeIssue(issue: z.core.$ZodIssue, rootPath: string): string {
+  const segments = issue.path.map(String);
+  const path = [rootPath, ...segments].filter((s) => s !== '').join('.');
+  if (issue.code === 'unrecognized_keys') {
+    return `${path}: unknown option${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `'${k}'`).join(', ')}`;
+  }
+  const key = segments[segments.length - 1] ?? '';
+  let input = 'input' in issue ? issue.input : undefined;
+  // A discriminator issue reports the whole object; show the offending field.
+  if (input !== null && typeof input === 'object' && !Array.isArray(input) && key in input) {
+    input = (input as Record<string, unknown>)[key];
+  }
+  if (input === undefined && issue.code === 'invalid_type') return `${path}: is required`;
+  // The cursor key is a secret: its value is never echoed.
+  const shown = input === undefined ? '' : key === 'cursorSecret' ? ' (value not shown)' : ` (got ${showValue(input)})`;
+  return `${path}: ${issue.message}${shown}`;
+}
+
+function showValue(value: unknown): string {
+  let text: string;
+  try {
+    text = JSON.stringify(value) ?? String(value);
+  } catch {
+    text = String(value);
+  }
+  return text.length > 80 ? text.slice(0, 77) + '...' : text;
+}

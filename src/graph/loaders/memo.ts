@@ -1,0 +1,22 @@
+// A per-request memo: the first caller of a key starts the load, every later caller (concurrent or
+// not) shares its promise. A failure is shared too, within the request only — the next request starts
+// afresh, and the process-wide response cache never stores failures.
+export class Memo<V> {
+  readonly #promises = new Map<string, Promise<V>>();
+
+  get(key: string, load: () => Promise<V>): Promise<V> {
+    let promise = this.#promises.get(key);
+    if (promise === undefined) {
+      promise = load();
+      // Keep an unobserved rejection from being reported as unhandled; callers still see it.
+      promise.catch(() => undefined);
+      this.#promises.set(key, promise);
+    }
+    return promise;
+  }
+
+  /** Loads that were started, for tests and diagnostics. */
+  get size(): number {
+    return this.#promises.size;
+  }
+}

@@ -1,0 +1,97 @@
+// Which accounts and Regions a request may read: the account source after the configured include and
+// exclude lists, narrowed by a field's `where`. Unit lists are expanded through the organization tree
+// (recursively); nothing is called for account-id lists or when no list is configured.
+import type { GatewayGraphConfig } from '../config/gateway.js';
+import { badUserInput } from './errors.js';
+import type { FanoutPlan } from './fanout.js';
+import type { Ec2Loaders } from './loaders/ec2.js';
+import { Memo } from './loaders/memo.js';
+import type { OrganizationsLoaders } from './loaders/organizations.js';
+import type { AccountRecord } from './mappers.js';
+import type { TargetNarrowing } from './where.js';
+
+/** The accounts a fan-out starts from: every account in scope, a unit's subtree, or one account. */
+export type FanoutBase = { all: true } | { unitId: string } | { accountId: string };
+
+export class Scope {
+  readonly #config: GatewayGraphConfig;
+  readonly #organizations: OrganizationsLoaders;
+  readonly #ec2: Ec2Loaders;
+  readonly #memo = new Memo<unknown>();
+
+  constructor(config: GatewayGraphConfig, organizations: OrganizationsLoaders, ec2: Ec2Loaders) {
+    this.#config = config;
+    this.#organizations = organizations;
+    this.#ec2 = ec2;
+  }
+
+  /** Whether the include/exclude lists admit an account (does not check that it exists). */
+  admits(): Promise<(accountId: string) => boolean> {
+    return this.#memo.get('admits', async () => {
+      const { include, exclude } = this.#config;
+      const [includedByUnit, excludedByUnit] = await Promise.all([this.#unitsAccounts(include.unitIds), this.#unitsAccounts(exclude.unitIds)]);
+      const includeAll = include.accountIds.length === 0 && include.unitIds.length === 0;
+      const included = new Set([...include.accountIds, ...includedByUnit]);
+      const excluded = new Set([...exclude.accountIds, ...excludedByUnit]);
+      return (accountId: string) => (includeAll || included.has(accountId)) && !excluded.has(accountId);
+    }) as Promise<(accountId: string) => boolean>;
+  }
+
+  /** Every account in scope, in the source's order. */
+  accounts(): Promise<AccountRecord[]> {
+    return this.#memo.get('accounts', async () => {
+      const [all, admits] = await Promise.all([this.#organizations.accounts(), this.admits()]);
+      return all.filter((a) => admits(a.accountId));
+    }) as Promise<AccountRecord[]>;
+  }
+
+  /** The account's record when it exists in the source and is in scope, else null. */
+  async account(accountId: string): Promise<AccountRecord | null> {
+    if (!(await this.admits())(accountId)) return null;
+    return (await this.#organizations.accountById()).get(accountId) ?? null;
+  }
+
+  /** The accounts in a unit's subtree that are in scope (Organizations' order, depth first). */
+  async unitAccounts(unitId: string): Promise<AccountRecord[]> {
+    const [below, admits] = await Promise.all([this.#organizations.subtreeAccounts(unitId), this.admits()]);
+    return below.filter((a) => admits(a.accountId));
+  }
+
+  /** The accounts of a where's unitIds (in any of the units' subtrees). */
+  async narrowByUnits(unitIds: readonly string[]): Promise<Set<string>> {
+    if (!this.#organizations.hasOrganization) throw badUserInput("'unitIds' needs the Organizations account source; this gateway reads a static account list");
+    return new Set(await this.#unitsAccounts(unitIds));
+  }
+
+  /** The Regions of an account, narrowed; the configured list needs no call. */
+  async regionsOf(accountId: string, regions?: readonly string[]): Promise<string[]> {
+    const all = (await this.#ec2.regions(accountId)).map((r) => r.region);
+    if (regions === undefined) return all;
+    const wanted = new Set(regions);
+    return all.filter((r) => wanted.has(r));
+  }
+
+  /** The targets of a fan-out field: its base accounts narrowed by the where, each with its Regions. */
+  async plan(base: FanoutBase, narrowing: TargetNarrowing): Promise<FanoutPlan> {
+    let accountIds: string[];
+    if ('all' in base) accountIds = (await this.accounts()).map((a) => a.accountId);
+    else if ('unitId' in base) accountIds = (await this.unitAccounts(base.unitId)).map((a) => a.accountId);
+    else accountIds = (await this.admits())(base.accountId) ? [base.accountId] : [];
+    if (narrowing.accountIds) {
+      const wanted = new Set(narrowing.accountIds);
+      accountIds = accountIds.filter((a) => wanted.has(a));
+    }
+    if (narrowing.unitIds) {
+      const inUnits = await this.narrowByUnits(narrowing.unitIds);
+      accountIds = accountIds.filter((a) => inUnits.has(a));
+    }
+    const regions = narrowing.regions;
+    return { accountIds, regionsOf: (accountId) => this.regionsOf(accountId, regions) };
+  }
+
+  async #unitsAccounts(unitIds: readonly string[]): Promise<string[]> {
+    if (unitIds.length === 0) return [];
+    const subtrees = await Promise.all(unitIds.map((u) => this.#organizations.subtreeAccounts(u)));
+    return subtrees.flat().map((a) => a.accountId);
+  }
+}

@@ -1,0 +1,84 @@
+// The credentials layer wired from configuration, end to end against the simulated AWS.
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { DescribeRegionsCommand } from '@aws-sdk/client-ec2';
+import { ListAccountsCommand } from '@aws-sdk/client-organizations';
+import { startSim } from '../../src/sim/index.js';
+import type { RunningSim } from '../../src/sim/index.js';
+import { createAwsAccess } from '../../src/aws/aws-access.js';
+import { parseCredentialsConfig } from '../../src/config/credentials.js';
+import { CentralPrincipalError } from '../../src/credentials/central-principal.js';
+import { manualClock } from '../helpers/clock.js';
+
+const clock = manualClock(Math.floor(Date.now() / 1000) * 1000);
+const savedEnv = { ...process.env };
+let sim: RunningSim;
+
+function useKeys(accessKeyId: string, secretAccessKey: string): void {
+  for (const key of Object.keys(process.env)) if (key.startsWith('AWS_')) delete process.env[key];
+  Object.assign(process.env, {
+    AWS_ACCESS_KEY_ID: accessKeyId,
+    AWS_SECRET_ACCESS_KEY: secretAccessKey,
+    AWS_CONFIG_FILE: join(tmpdir(), 'orgraph-no-config'),
+    AWS_SHARED_CREDENTIALS_FILE: join(tmpdir(), 'orgraph-no-credentials'),
+    AWS_EC2_METADATA_DISABLED: 'true',
+  });
+}
+
+beforeAll(async () => {
+  sim = await startSim({ seed: 13, accounts: 3, regions: ['us-east-1'], instancesPerRegion: 1, clock });
+});
+afterAll(async () => {
+  await sim.close();
+});
+beforeEach(() => {
+  sim.log.reset();
+  useKeys(sim.central.accessKeyId, sim.central.secretAccessKey);
+});
+afterEach(() => {
+  process.env = { ...savedEnv };
+});
+
+describe('createAwsAccess', () => {
+  it('validates the principal, then serves member sessions and Organizations through the pool', async () => {
+    const config = parseCredentialsConfig({
+      endpoints: { default: sim.endpoint },
+      broker: { externalId: sim.world.externalId, roleName: sim.world.readRoleName, stsRegion: 'eu-west-1' },
+    });
+    const management = sim.world.organization.managementAccountId;
+    const access = await createAwsAccess(config, {
+      clock,
+      sdkMaxAttempts: 1,
+      organizationsRole: { accountId: management },
+    });
+    try {
+      expect(access.identity).toMatchObject({ accountId: sim.world.centralAccountId, isRoleSession: false });
+      expect(access.stsRegion).toBe('eu-west-1');
+      const member = sim.world.accounts[1]!.id;
+      await access.pool.ec2(member, 'us-east-1').send(new DescribeRegionsCommand({}));
+      await access.pool.organizations().send(new ListAccountsCommand({}));
+      expect(
+        sim.log.entries({ service: 'sts' }).map((e) => [e.operation, e.region, e.params['RoleArn']]),
+      ).toEqual([
+        ['GetCallerIdentity', 'eu-west-1', undefined],
+        ['AssumeRole', 'eu-west-1', `arn:aws:iam::${member}:role/${sim.world.readRoleName}`],
+        ['AssumeRole', 'eu-west-1', `arn:aws:iam::${management}:role/${sim.world.readRoleName}`],
+      ]);
+      expect(sim.log.entries({ service: 'organizations' })[0]).toMatchObject({
+        status: 200,
+        accountId: management,
+      });
+      expect(access.pool.httpHandler).toBe(access.pool.ec2(member, 'us-east-1').config.requestHandler);
+    } finally {
+      access.close();
+    }
+  });
+
+  it('fails at start-up with a clear error when the central credentials are refused', async () => {
+    useKeys(sim.central.accessKeyId, 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY');
+    const config = parseCredentialsConfig({ endpoints: { default: sim.endpoint } });
+    await expect(createAwsAccess(config, { clock })).rejects.toBeInstanceOf(CentralPrincipalError);
+    expect(sim.log.count({ service: 'sts', operation: 'AssumeRole' })).toBe(0);
+  });
+});
