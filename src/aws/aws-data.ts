@@ -11,7 +11,18 @@
 import type { Account, Organization, OrganizationalUnit, Parent, Root } from '@aws-sdk/client-organizations';
 import type { AvailabilityZone, Region, Subnet, Vpc } from '@aws-sdk/client-ec2';
 import type { ClientPool } from './client-pool.js';
-import type { AccessData, AwsData, AwsPage, CallOptions, Ec2Data, Ec2ListRequest, Fetched, InstanceItem, OrganizationsData, Target } from './data.js';
+import type {
+  AccessData,
+  AwsData,
+  AwsPage,
+  CallOptions,
+  Ec2Data,
+  Ec2ListRequest,
+  Fetched,
+  InstanceItem,
+  OrganizationsData,
+  Target,
+} from './data.js';
 import { AwsCallError } from './errors.js';
 import type { GatewayErrorCode } from './errors.js';
 import type { AwsDataOptions, ResolvedAwsDataOptions } from '../config/data.js';
@@ -24,11 +35,18 @@ import { CallRunner } from './call-runner.js';
 import type { Sleep } from './throttle-retry.js';
 import { realSleep } from './throttle-retry.js';
 import { classifyAwsError } from './classify.js';
-import { withTimeout } from './timeout.js';
+import type { CallContext } from './classify.js';
 import { collectPages, followNextToken } from './paging.js';
 import { chunk, describeKnownIds, isWellFormedEc2Id } from './by-ids.js';
 import type { Ec2List, SourceAnswer, SourcePage } from './ec2-source.js';
-import { INSTANCES, SUBNETS, VPCS, clampMaxResults, describeAvailabilityZones, describeRegions } from './ec2-source.js';
+import {
+  INSTANCES,
+  SUBNETS,
+  VPCS,
+  clampMaxResults,
+  describeAvailabilityZones,
+  describeRegions,
+} from './ec2-source.js';
 import type { OrganizationsPageFetch } from './organizations-source.js';
 import * as org from './organizations-source.js';
 
@@ -73,7 +91,11 @@ export interface AwsDataStats {
   slowedGates: number;
 }
 
-export type AwsDataLayer = AwsData & { stats(): AwsDataStats; cache: ResponseCache; options: ResolvedAwsDataOptions };
+export type AwsDataLayer = AwsData & {
+  stats(): AwsDataStats;
+  cache: ResponseCache;
+  options: ResolvedAwsDataOptions;
+};
 
 export function createAwsData(deps: AwsDataDeps): AwsDataLayer {
   const options = parseAwsDataOptions(deps.options);
@@ -84,7 +106,10 @@ export function createAwsData(deps: AwsDataDeps): AwsDataLayer {
     maxItems: options.cache.maxItems,
     clock,
   });
-  const limiter = new FairLimiter({ globalLimit: options.concurrency.global, perLaneLimit: options.concurrency.perTarget });
+  const limiter = new FairLimiter({
+    globalLimit: options.concurrency.global,
+    perLaneLimit: options.concurrency.perTarget,
+  });
   const runner = new CallRunner({
     limiter,
     broker: deps.broker,
@@ -92,15 +117,22 @@ export function createAwsData(deps: AwsDataDeps): AwsDataLayer {
     timeoutMs: options.callTimeoutMs,
     sleep: deps.sleep ?? realSleep,
     random: deps.random ?? Math.random,
+    clock,
   });
   const { pool, broker } = deps;
   const now = () => new Date(clock());
 
   // ---- EC2 ----
 
-  const ec2Key = (target: Target, operation: string) => `ec2|${target.accountId}|${target.region}|${operation}`;
+  const ec2Key = (target: Target, operation: string) =>
+    `ec2|${target.accountId}|${target.region}|${operation}`;
 
-  function ec2Call<T>(target: Target, operation: string, signal: AbortSignal, send: (client: ReturnType<ClientPool['ec2']>, abortSignal: AbortSignal) => Promise<SourceAnswer<T>>): Promise<T> {
+  function ec2Call<T>(
+    target: Target,
+    operation: string,
+    signal: AbortSignal,
+    send: (client: ReturnType<ClientPool['ec2']>, abortSignal: AbortSignal) => Promise<SourceAnswer<T>>,
+  ): Promise<T> {
     return runner.run({
       service: 'ec2',
       operation,
@@ -111,63 +143,106 @@ export function createAwsData(deps: AwsDataDeps): AwsDataLayer {
     });
   }
 
-  async function ec2Single<T>(target: Target, operation: string, call: (client: ReturnType<ClientPool['ec2']>, abortSignal: AbortSignal) => Promise<SourceAnswer<T[]>>, callOptions: CallOptions = {}): Promise<Fetched<T[]>> {
-    const cached = await cache.get(ec2Key(target, operation), (signal) => ec2Call(target, operation, signal, call), {
-      ...cacheOptions(callOptions),
-      size: (items) => items.length + 1,
-    });
+  async function ec2Single<T>(
+    target: Target,
+    operation: string,
+    call: (client: ReturnType<ClientPool['ec2']>, abortSignal: AbortSignal) => Promise<SourceAnswer<T[]>>,
+    callOptions: CallOptions = {},
+  ): Promise<Fetched<T[]>> {
+    const cached = await classified(
+      { service: 'ec2', operation, ...target },
+      cache.get(ec2Key(target, operation), (signal) => ec2Call(target, operation, signal, call), {
+        ...cacheOptions(callOptions),
+        size: (items) => items.length + 1,
+      }),
+    );
     return { value: cached.value, fetchedAt: cached.fetchedAt };
   }
 
-  function ec2Pages<T>(list: Ec2List<T>, target: Target, request: Ec2ListRequest = {}, callOptions: CallOptions = {}): AsyncGenerator<AwsPage<T>> {
+  function ec2Pages<T>(
+    list: Ec2List<T>,
+    target: Target,
+    request: Ec2ListRequest = {},
+    callOptions: CallOptions = {},
+  ): AsyncGenerator<AwsPage<T>> {
     const maxResults = clampMaxResults(request.maxResults);
     const filters = request.filters;
     const selection = `${list.operation}|page|${maxResults}|${filtersKey(filters)}`;
     const fetchPage = async (nextToken: string | undefined): Promise<AwsPage<T>> => {
       const key = `${ec2Key(target, selection)}|${nextToken ?? ''}`;
-      const cached = await cache.get(
-        key,
-        (signal) => ec2Call(target, list.operation, signal, (client, abortSignal) => list.page(client, { ...(filters ? { filters } : {}), maxResults, ...(nextToken !== undefined ? { nextToken } : {}) }, abortSignal)),
-        { ...cacheOptions(callOptions), size: (page: SourcePage<T>) => page.items.length + 1 },
+      const cached = await classified(
+        { service: 'ec2', operation: list.operation, ...target },
+        cache.get(
+          key,
+          (signal) =>
+            ec2Call(target, list.operation, signal, (client, abortSignal) =>
+              list.page(
+                client,
+                {
+                  ...(filters ? { filters } : {}),
+                  maxResults,
+                  ...(nextToken !== undefined ? { nextToken } : {}),
+                },
+                abortSignal,
+              ),
+            ),
+          { ...cacheOptions(callOptions), size: (page: SourcePage<T>) => page.items.length + 1 },
+        ),
       );
       return { ...cached.value, fetchedAt: cached.fetchedAt };
     };
     return followNextToken(fetchPage, request.nextToken, () => repeatedToken('ec2', list.operation, target));
   }
 
-  async function ec2ByIds<T>(list: Ec2List<T>, target: Target, ids: readonly string[], callOptions: CallOptions = {}): Promise<Fetched<Map<string, T>>> {
+  async function ec2ByIds<T>(
+    list: Ec2List<T>,
+    target: Target,
+    ids: readonly string[],
+    callOptions: CallOptions = {},
+  ): Promise<Fetched<Map<string, T>>> {
     // Malformed ids would fail the whole call: they are simply absent, without asking AWS.
     const wanted = [...new Set(ids)].filter((id) => isWellFormedEc2Id(list.ids, id));
     if (wanted.length === 0) return { value: new Map(), fetchedAt: now() };
     const prefix = `${ec2Key(target, list.operation)}|id|`;
     const idErrorMessage = (err: unknown): string | undefined => {
       if (!(err instanceof AwsCallError)) return undefined;
-      if (err.awsErrorCode !== list.ids.notFoundCode && err.awsErrorCode !== list.ids.malformedCode) return undefined;
+      if (err.awsErrorCode !== list.ids.notFoundCode && err.awsErrorCode !== list.ids.malformedCode)
+        return undefined;
       return err.cause instanceof Error ? err.cause.message : err.message;
     };
-    const answers = await cache.getMany<T>(
-      wanted.map((id) => prefix + id),
-      async (missingKeys, signal) => {
-        const missing = missingKeys.map((key) => key.slice(prefix.length));
-        const describeOnce = async (some: string[]): Promise<T[]> => {
-          const items: T[] = [];
-          let token: string | undefined;
-          do {
-            const page: SourcePage<T> = await ec2Call(target, list.operation, signal, (client, abortSignal) => list.byIds(client, some, token, abortSignal));
-            items.push(...page.items);
-            token = page.nextToken;
-          } while (token);
-          return items;
-        };
-        const parts = await Promise.all(chunk(missing).map((part) => describeKnownIds(part, describeOnce, idErrorMessage)));
-        const found = new Map<string, T>();
-        for (const item of parts.flat()) {
-          const id = list.idOf(item);
-          if (id !== undefined) found.set(prefix + id, item);
-        }
-        return found;
-      },
-      { ...cacheOptions(callOptions), size: () => 1 },
+    const answers = await classified(
+      { service: 'ec2', operation: list.operation, ...target },
+      cache.getMany<T>(
+        wanted.map((id) => prefix + id),
+        async (missingKeys, signal) => {
+          const missing = missingKeys.map((key) => key.slice(prefix.length));
+          const describeOnce = async (some: string[]): Promise<T[]> => {
+            const items: T[] = [];
+            let token: string | undefined;
+            do {
+              const page: SourcePage<T> = await ec2Call(
+                target,
+                list.operation,
+                signal,
+                (client, abortSignal) => list.byIds(client, some, token, abortSignal),
+              );
+              items.push(...page.items);
+              token = page.nextToken;
+            } while (token);
+            return items;
+          };
+          const parts = await Promise.all(
+            chunk(missing).map((part) => describeKnownIds(part, describeOnce, idErrorMessage)),
+          );
+          const found = new Map<string, T>();
+          for (const item of parts.flat()) {
+            const id = list.idOf(item);
+            if (id !== undefined) found.set(prefix + id, item);
+          }
+          return found;
+        },
+        { ...cacheOptions(callOptions), size: () => 1 },
+      ),
     );
     const value = new Map<string, T>();
     let oldest: Date | undefined;
@@ -181,9 +256,22 @@ export function createAwsData(deps: AwsDataDeps): AwsDataLayer {
   }
 
   const ec2: Ec2Data = {
-    describeRegions: (accountId, callOptions) => ec2Single<Region>({ accountId, region: options.regionsFrom }, 'DescribeRegions', describeRegions, callOptions),
-    describeAvailabilityZones: (target, callOptions) => ec2Single<AvailabilityZone>(target, 'DescribeAvailabilityZones', describeAvailabilityZones, callOptions),
-    instancePages: (target, request, callOptions) => ec2Pages<InstanceItem>(INSTANCES, target, request, callOptions),
+    describeRegions: (accountId, callOptions) =>
+      ec2Single<Region>(
+        { accountId, region: options.regionsFrom },
+        'DescribeRegions',
+        describeRegions,
+        callOptions,
+      ),
+    describeAvailabilityZones: (target, callOptions) =>
+      ec2Single<AvailabilityZone>(
+        target,
+        'DescribeAvailabilityZones',
+        describeAvailabilityZones,
+        callOptions,
+      ),
+    instancePages: (target, request, callOptions) =>
+      ec2Pages<InstanceItem>(INSTANCES, target, request, callOptions),
     vpcPages: (target, request, callOptions) => ec2Pages<Vpc>(VPCS, target, request, callOptions),
     subnetPages: (target, request, callOptions) => ec2Pages<Subnet>(SUBNETS, target, request, callOptions),
     instancesByIds: (target, ids, callOptions) => ec2ByIds<InstanceItem>(INSTANCES, target, ids, callOptions),
@@ -193,54 +281,106 @@ export function createAwsData(deps: AwsDataDeps): AwsDataLayer {
 
   // ---- Organizations ----
 
-  function orgCall<T>(operation: string, signal: AbortSignal, send: (client: ReturnType<ClientPool['organizations']>, abortSignal: AbortSignal) => Promise<SourceAnswer<T>>): Promise<T> {
-    return runner.run({ service: 'organizations', operation, signal, send: (abortSignal) => send(pool.organizations(), abortSignal) });
+  function orgCall<T>(
+    operation: string,
+    signal: AbortSignal,
+    send: (
+      client: ReturnType<ClientPool['organizations']>,
+      abortSignal: AbortSignal,
+    ) => Promise<SourceAnswer<T>>,
+  ): Promise<T> {
+    return runner.run({
+      service: 'organizations',
+      operation,
+      signal,
+      send: (abortSignal) => send(pool.organizations(), abortSignal),
+    });
   }
 
   /** A whole Organizations list (every page, through short and empty ones), cached as one value. */
-  async function orgList<T>(operation: string, scope: string, fetchPage: OrganizationsPageFetch<T>, callOptions: CallOptions = {}): Promise<Fetched<T[]>> {
-    const cached = await cache.get(
-      `organizations|${operation}|${scope}`,
-      async (signal) => {
-        const pages = followNextToken<T>(
-          async (nextToken) => ({ ...(await orgCall(operation, signal, (client, abortSignal) => fetchPage(client, nextToken, abortSignal))), fetchedAt: now() }),
-          undefined,
-          () => repeatedToken('organizations', operation),
-        );
-        return (await collectPages(pages)).items;
-      },
-      { ...cacheOptions(callOptions), size: (items) => items.length + 1 },
+  async function orgList<T>(
+    operation: string,
+    scope: string,
+    fetchPage: OrganizationsPageFetch<T>,
+    callOptions: CallOptions = {},
+  ): Promise<Fetched<T[]>> {
+    const cached = await classified(
+      { service: 'organizations', operation },
+      cache.get(
+        `organizations|${operation}|${scope}`,
+        async (signal) => {
+          const pages = followNextToken<T>(
+            async (nextToken) => ({
+              ...(await orgCall(operation, signal, (client, abortSignal) =>
+                fetchPage(client, nextToken, abortSignal),
+              )),
+              fetchedAt: now(),
+            }),
+            undefined,
+            () => repeatedToken('organizations', operation),
+          );
+          return (await collectPages(pages)).items;
+        },
+        { ...cacheOptions(callOptions), size: (items) => items.length + 1 },
+      ),
     );
     return { value: cached.value, fetchedAt: cached.fetchedAt };
   }
 
-  async function orgSingle<T>(operation: string, scope: string, send: (client: ReturnType<ClientPool['organizations']>, abortSignal: AbortSignal) => Promise<SourceAnswer<T>>, callOptions: CallOptions = {}): Promise<Fetched<T>> {
-    const cached = await cache.get(`organizations|${operation}|${scope}`, (signal) => orgCall(operation, signal, send), cacheOptions(callOptions));
+  async function orgSingle<T>(
+    operation: string,
+    scope: string,
+    send: (
+      client: ReturnType<ClientPool['organizations']>,
+      abortSignal: AbortSignal,
+    ) => Promise<SourceAnswer<T>>,
+    callOptions: CallOptions = {},
+  ): Promise<Fetched<T>> {
+    const cached = await classified(
+      { service: 'organizations', operation },
+      cache.get(
+        `organizations|${operation}|${scope}`,
+        (signal) => orgCall(operation, signal, send),
+        cacheOptions(callOptions),
+      ),
+    );
     return { value: cached.value, fetchedAt: cached.fetchedAt };
   }
 
   const organizations: OrganizationsData = {
-    describeOrganization: (callOptions) => orgSingle<Organization>('DescribeOrganization', '', org.describeOrganization, callOptions),
+    describeOrganization: (callOptions) =>
+      orgSingle<Organization>('DescribeOrganization', '', org.describeOrganization, callOptions),
     listAccounts: (callOptions) => orgList<Account>('ListAccounts', '', org.listAccountsPage, callOptions),
     listRoots: (callOptions) => orgList<Root>('ListRoots', '', org.listRootsPage, callOptions),
     listOrganizationalUnitsForParent: (parentId, callOptions) =>
-      orgList<OrganizationalUnit>('ListOrganizationalUnitsForParent', parentId, org.listOrganizationalUnitsForParentPage(parentId), callOptions),
-    listAccountsForParent: (parentId, callOptions) => orgList<Account>('ListAccountsForParent', parentId, org.listAccountsForParentPage(parentId), callOptions),
-    listParents: (childId, callOptions) => orgList<Parent>('ListParents', childId, org.listParentsPage(childId), callOptions),
+      orgList<OrganizationalUnit>(
+        'ListOrganizationalUnitsForParent',
+        parentId,
+        org.listOrganizationalUnitsForParentPage(parentId),
+        callOptions,
+      ),
+    listAccountsForParent: (parentId, callOptions) =>
+      orgList<Account>(
+        'ListAccountsForParent',
+        parentId,
+        org.listAccountsForParentPage(parentId),
+        callOptions,
+      ),
+    listParents: (childId, callOptions) =>
+      orgList<Parent>('ListParents', childId, org.listParentsPage(childId), callOptions),
     describeOrganizationalUnit: (unitId, callOptions) =>
-      orgSingle<OrganizationalUnit>('DescribeOrganizationalUnit', unitId, (client, abortSignal) => org.describeOrganizationalUnit(client, unitId, abortSignal), callOptions),
+      orgSingle<OrganizationalUnit>(
+        'DescribeOrganizationalUnit',
+        unitId,
+        (client, abortSignal) => org.describeOrganizationalUnit(client, unitId, abortSignal),
+        callOptions,
+      ),
   };
 
   // ---- access ----
 
   const access: AccessData = {
-    async checkAccess(accountId) {
-      try {
-        await withTimeout(options.callTimeoutMs, undefined, () => broker.credentialsFor(accountId));
-      } catch (err) {
-        throw classifyAwsError(err, { service: 'sts', operation: 'AssumeRole', accountId });
-      }
-    },
+    checkAccess: (accountId) => runner.session(accountId),
     roleArnFor: (accountId) => broker.roleArnFor(accountId),
   };
 
@@ -264,6 +404,15 @@ export function createAwsData(deps: AwsDataDeps): AwsDataLayer {
   }
 
   return { organizations, ec2, access, stats, cache, options };
+}
+
+/** Errors that did not come from a call (a caller leaving a shared load) are classified here. */
+async function classified<T>(ctx: CallContext, work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (err) {
+    throw classifyAwsError(err, ctx);
+  }
 }
 
 function cacheOptions(callOptions: CallOptions): { fresh?: boolean; signal?: AbortSignal } {

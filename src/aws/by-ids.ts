@@ -65,9 +65,15 @@ export async function describeKnownIds<T>(
   return [];
 }
 
-async function halve<T>(ids: string[], describe: (ids: string[]) => Promise<T[]>, idErrorMessage: (err: unknown) => string | undefined): Promise<T[]> {
+async function halve<T>(
+  ids: string[],
+  describe: (ids: string[]) => Promise<T[]>,
+  idErrorMessage: (err: unknown) => string | undefined,
+): Promise<T[]> {
   if (ids.length <= 1) return []; // the one id AWS refused
   const middle = Math.ceil(ids.length / 2);
-  const halves = await Promise.all([ids.slice(0, middle), ids.slice(middle)].map((part) => describeKnownIds(part, describe, idErrorMessage)));
+  const halves = await Promise.all(
+    [ids.slice(0, middle), ids.slice(middle)].map((part) => describeKnownIds(part, describe, idErrorMessage)),
+  );
   return halves.flat();
 }

@@ -6,13 +6,18 @@
 import type { SessionSource } from './session-retry.js';
 import { withSessionRetry } from './session-retry.js';
 import type { AwsService } from './classify.js';
-import { classifyAwsError, isThrottling } from './classify.js';
+import { classifyAwsError } from './classify.js';
 import type { AwsCallError, GatewayErrorCode } from './errors.js';
 import type { FairLimiter } from './limiter.js';
 import type { RetryPolicy, Sleep } from './throttle-retry.js';
 import { backoffDelay, retryKind } from './throttle-retry.js';
 import type { SourceAnswer } from './ec2-source.js';
 import { withTimeout } from './timeout.js';
+import { awsErrorFacts } from '../credentials/session-errors.js';
+
+/** How long a Region stays "known not enabled" for an account after EC2 said so with a fresh session. */
+const DISABLED_REGION_MEMORY_MS = 10 * 60_000;
+const DISABLED_REGION_MEMORY_MAX = 10_000;
 
 export interface AwsCallSpec<T> {
   service: Exclude<AwsService, 'sts'>;
@@ -32,6 +37,7 @@ export interface RunnerOptions {
   timeoutMs: number;
   sleep: Sleep;
   random: () => number;
+  clock?: () => number;
 }
 
 export interface RunnerStats {
@@ -50,7 +56,20 @@ export interface RunnerStats {
 }
 
 export class CallRunner {
-  private readonly counters: RunnerStats = { calls: {}, retries: 0, throttled: 0, throttledOut: 0, sdkRetries: 0, errors: {} };
+  private readonly counters: RunnerStats = {
+    calls: {},
+    retries: 0,
+    throttled: 0,
+    throttledOut: 0,
+    sdkRetries: 0,
+    errors: {},
+  };
+  /**
+   * (account|Region) → until when EC2's AuthFailure there is known to mean "Region not enabled". Not a
+   * cache of the failure (the call is still made), only a reason not to drop a good session again:
+   * without it, every call into a disabled Region would throw away the account's session.
+   */
+  private readonly disabledRegions = new Map<string, number>();
 
   constructor(private readonly options: RunnerOptions) {}
 
@@ -65,12 +84,14 @@ export class CallRunner {
         for (;;) {
           attempts++;
           try {
-            const value = await withTimeout(this.options.timeoutMs, spec.signal, (abortSignal) => this.attempt(spec, abortSignal));
+            const value = await withTimeout(this.options.timeoutMs, spec.signal, (abortSignal) =>
+              this.attempt(spec, abortSignal),
+            );
             limiter.succeeded(gate);
             return value;
           } catch (err) {
             const kind = retryKind(err);
-            if (kind === 'throttled' && isThrottling(err)) {
+            if (kind === 'throttled') {
               this.counters.throttled++;
               limiter.throttled(gate);
             }
@@ -97,6 +118,28 @@ export class CallRunner {
     }
   }
 
+  /**
+   * Makes sure the broker holds a session for the account, under the same fan-out limits as every
+   * other call (an AssumeRole is an AWS call too). Not retried: the broker remembers refusals itself.
+   */
+  async session(accountId: string, signal?: AbortSignal): Promise<void> {
+    const lane = `sts|${accountId}`;
+    try {
+      const permit = await this.options.limiter.acquire(lane, `${lane}|AssumeRole`, signal);
+      try {
+        await withTimeout(this.options.timeoutMs, signal, () =>
+          this.options.broker.credentialsFor(accountId),
+        );
+      } finally {
+        permit.release();
+      }
+    } catch (err) {
+      const error = classifyAwsError(err, { service: 'sts', operation: 'AssumeRole', accountId });
+      this.count(error);
+      throw error;
+    }
+  }
+
   stats(): RunnerStats {
     return { ...this.counters, calls: { ...this.counters.calls }, errors: { ...this.counters.errors } };
   }
@@ -110,8 +153,42 @@ export class CallRunner {
       if (answer.sdkAttempts > 1) this.counters.sdkRetries += answer.sdkAttempts - 1;
       return answer.value;
     };
-    if (spec.service === 'ec2' && spec.accountId !== undefined) return withSessionRetry(this.options.broker, spec.accountId, send);
-    return send();
+    if (spec.service !== 'ec2' || spec.accountId === undefined) return send();
+    const where = `${spec.accountId}|${spec.region ?? ''}`;
+    if (this.knownDisabled(where)) {
+      const value = await send();
+      this.disabledRegions.delete(where); // it answered: enabled after all
+      return value;
+    }
+    try {
+      return await withSessionRetry(this.options.broker, spec.accountId, send);
+    } catch (err) {
+      // Refused again with a fresh session: the Region is not enabled (classify.ts says so too).
+      if (awsErrorFacts(err).code === 'AuthFailure') this.rememberDisabled(where);
+      throw err;
+    }
+  }
+
+  private knownDisabled(where: string): boolean {
+    const until = this.disabledRegions.get(where);
+    if (until === undefined) return false;
+    if (until > this.now()) return true;
+    this.disabledRegions.delete(where);
+    return false;
+  }
+
+  private rememberDisabled(where: string): void {
+    this.disabledRegions.delete(where);
+    this.disabledRegions.set(where, this.now() + DISABLED_REGION_MEMORY_MS);
+    // Map keeps insertion order: the first key is the oldest.
+    if (this.disabledRegions.size > DISABLED_REGION_MEMORY_MAX) {
+      const oldest = this.disabledRegions.keys().next().value;
+      if (oldest !== undefined) this.disabledRegions.delete(oldest);
+    }
+  }
+
+  private now(): number {
+    return (this.options.clock ?? Date.now)();
   }
 
   private count(error: AwsCallError): void {

@@ -76,7 +76,8 @@ export function isThrottling(err: unknown): boolean {
 
 /** A failure that a later attempt may not have: AWS 5xx, a server fault, a dropped connection. */
 export function isTransient(err: unknown): boolean {
-  if (err instanceof CallTimeoutError || err instanceof CallCancelledError || err instanceof AwsCallError) return false;
+  if (err instanceof CallTimeoutError || err instanceof CallCancelledError || err instanceof AwsCallError)
+    return false;
   if (err instanceof SessionError) return err.retryable && err.code !== 'UPSTREAM_TIMEOUT';
   const facts = awsErrorFacts(err);
   if (facts.code === 'AbortError') return false;
@@ -96,10 +97,15 @@ export function classifyAwsError(err: unknown, ctx: CallContext): AwsCallError {
     service: ctx.service,
     operation: ctx.operation,
   };
-  const make = (code: GatewayErrorCode, message: string, retryable: boolean, extra: { awsErrorCode?: string; requestId?: string } = {}) =>
-    new AwsCallError({ code, message, retryable, ...base, ...extra }, { cause: err });
+  const make = (
+    code: GatewayErrorCode,
+    message: string,
+    retryable: boolean,
+    extra: { awsErrorCode?: string; requestId?: string } = {},
+  ) => new AwsCallError({ code, message, retryable, ...base, ...extra }, { cause: err });
 
-  if (err instanceof CallTimeoutError) return make('UPSTREAM_TIMEOUT', `${where} did not answer within ${err.timeoutMs} ms`, true);
+  if (err instanceof CallTimeoutError)
+    return make('UPSTREAM_TIMEOUT', `${where} did not answer within ${err.timeoutMs} ms`, true);
   if (err instanceof CallCancelledError) return make('UPSTREAM_TIMEOUT', `${where} was ${err.message}`, true);
 
   // The broker could not get a session: keep its message, which names the account and the role.
@@ -120,11 +126,15 @@ export function classifyAwsError(err: unknown, ctx: CallContext): AwsCallError {
     );
   }
   // The broker refuses an account id that is not 12 digits before any call.
-  if (err instanceof TypeError && /account id/i.test(err.message)) return make('BAD_USER_INPUT', err.message, false);
+  if (err instanceof TypeError && /account id/i.test(err.message))
+    return make('BAD_USER_INPUT', err.message, false);
 
   const facts = awsErrorFacts(err);
   const aws = scrub(facts.message);
-  const extra = { awsErrorCode: facts.code, ...(facts.requestId !== undefined ? { requestId: facts.requestId } : {}) };
+  const extra = {
+    awsErrorCode: facts.code,
+    ...(facts.requestId !== undefined ? { requestId: facts.requestId } : {}),
+  };
   const tail = `[${facts.code}${facts.requestId !== undefined ? `, request ${facts.requestId}` : ''}]`;
 
   // EC2 answers AuthFailure in a Region the account has not enabled. By the time an error gets here
@@ -141,10 +151,16 @@ export function classifyAwsError(err: unknown, ctx: CallContext): AwsCallError {
     return make('ACCESS_DENIED', `Access denied: ${where}: ${aws} ${tail}`, false, extra);
   }
   if (THROTTLING_CODES.has(facts.code)) {
-    const attempts = ctx.attempts !== undefined ? ` after ${ctx.attempts} attempt${ctx.attempts === 1 ? '' : 's'}` : '';
+    const attempts =
+      ctx.attempts !== undefined ? ` after ${ctx.attempts} attempt${ctx.attempts === 1 ? '' : 's'}` : '';
     return make('THROTTLED', `AWS throttled ${where}${attempts} ${tail}`, true, extra);
   }
-  if (facts.code === 'AbortError' || facts.code === 'TimeoutError' || facts.code === 'RequestTimeout' || facts.code === 'ETIMEDOUT') {
+  if (
+    facts.code === 'AbortError' ||
+    facts.code === 'TimeoutError' ||
+    facts.code === 'RequestTimeout' ||
+    facts.code === 'ETIMEDOUT'
+  ) {
     return make('UPSTREAM_TIMEOUT', `${where} timed out: ${aws} ${tail}`, true, extra);
   }
   if (BAD_INPUT_CODES.has(facts.code)) {
@@ -155,12 +171,16 @@ export function classifyAwsError(err: unknown, ctx: CallContext): AwsCallError {
 
 /** redactText, plus the value of any `secret...=` / `token: ...` pair (redactText leaves `=value` runs alone). */
 function scrub(message: string): string {
-  return redactText(message).replace(/((?:secret|token|password|signature|credential)[\w-]*\s*[=:]\s*)[^\s,;'"]+/gi, '$1[REDACTED]');
+  return redactText(message).replace(
+    /((?:secret|token|password|signature|credential)[\w-]*\s*[=:]\s*)[^\s,;'"]+/gi,
+    '$1[REDACTED]',
+  );
 }
 
 function describeCall(ctx: CallContext): string {
   const call = `${SERVICE_LABEL[ctx.service]} ${ctx.operation}`;
-  if (ctx.accountId !== undefined && ctx.region !== undefined) return `${call} in account ${ctx.accountId}, Region ${ctx.region}`;
+  if (ctx.accountId !== undefined && ctx.region !== undefined)
+    return `${call} in account ${ctx.accountId}, Region ${ctx.region}`;
   if (ctx.accountId !== undefined) return `${call} in account ${ctx.accountId}`;
   if (ctx.region !== undefined) return `${call} in Region ${ctx.region}`;
   return call;

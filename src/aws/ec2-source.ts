@@ -51,9 +51,18 @@ export interface Ec2List<T> {
   ids: Ec2IdKind;
   idOf(item: T): string | undefined;
   /** One page of the list. */
-  page(client: EC2Client, request: Ec2PageRequest, abortSignal: AbortSignal): Promise<SourceAnswer<SourcePage<T>>>;
+  page(
+    client: EC2Client,
+    request: Ec2PageRequest,
+    abortSignal: AbortSignal,
+  ): Promise<SourceAnswer<SourcePage<T>>>;
   /** One call with an id list (no MaxResults: EC2 refuses the combination); `nextToken` only if EC2 pages it anyway. */
-  byIds(client: EC2Client, ids: readonly string[], nextToken: string | undefined, abortSignal: AbortSignal): Promise<SourceAnswer<SourcePage<T>>>;
+  byIds(
+    client: EC2Client,
+    ids: readonly string[],
+    nextToken: string | undefined,
+    abortSignal: AbortSignal,
+  ): Promise<SourceAnswer<SourcePage<T>>>;
 }
 
 function attemptsOf(out: { $metadata?: { attempts?: number } }): number {
@@ -73,24 +82,35 @@ function page<T>(items: T[], nextToken: string | undefined): SourcePage<T> {
   return nextToken ? { items, nextToken } : { items };
 }
 
-function instanceItems(reservations: { ReservationId?: string; OwnerId?: string; Instances?: InstanceItem['instance'][] }[] | undefined): InstanceItem[] {
+function instanceItems(
+  reservations:
+    { ReservationId?: string; OwnerId?: string; Instances?: InstanceItem['instance'][] }[] | undefined,
+): InstanceItem[] {
   const items: InstanceItem[] = [];
   for (const r of reservations ?? []) {
-    for (const instance of r.Instances ?? []) items.push({ instance, reservationId: r.ReservationId ?? '', ownerId: r.OwnerId ?? '' });
+    for (const instance of r.Instances ?? [])
+      items.push({ instance, reservationId: r.ReservationId ?? '', ownerId: r.OwnerId ?? '' });
   }
   return items;
 }
 
 export const INSTANCES: Ec2List<InstanceItem> = {
   operation: 'DescribeInstances',
-  ids: { prefix: 'i', notFoundCode: 'InvalidInstanceID.NotFound', malformedCode: 'InvalidInstanceID.Malformed' },
+  ids: {
+    prefix: 'i',
+    notFoundCode: 'InvalidInstanceID.NotFound',
+    malformedCode: 'InvalidInstanceID.Malformed',
+  },
   idOf: (item) => item.instance.InstanceId,
   async page(client, request, abortSignal) {
     const out = await client.send(new DescribeInstancesCommand(pageInput(request)), { abortSignal });
     return { value: page(instanceItems(out.Reservations), out.NextToken), sdkAttempts: attemptsOf(out) };
   },
   async byIds(client, ids, nextToken, abortSignal) {
-    const out = await client.send(new DescribeInstancesCommand({ InstanceIds: [...ids], ...(nextToken ? { NextToken: nextToken } : {}) }), { abortSignal });
+    const out = await client.send(
+      new DescribeInstancesCommand({ InstanceIds: [...ids], ...(nextToken ? { NextToken: nextToken } : {}) }),
+      { abortSignal },
+    );
     return { value: page(instanceItems(out.Reservations), out.NextToken), sdkAttempts: attemptsOf(out) };
   },
 };
@@ -104,33 +124,49 @@ export const VPCS: Ec2List<Vpc> = {
     return { value: page(out.Vpcs ?? [], out.NextToken), sdkAttempts: attemptsOf(out) };
   },
   async byIds(client, ids, nextToken, abortSignal) {
-    const out = await client.send(new DescribeVpcsCommand({ VpcIds: [...ids], ...(nextToken ? { NextToken: nextToken } : {}) }), { abortSignal });
+    const out = await client.send(
+      new DescribeVpcsCommand({ VpcIds: [...ids], ...(nextToken ? { NextToken: nextToken } : {}) }),
+      { abortSignal },
+    );
     return { value: page(out.Vpcs ?? [], out.NextToken), sdkAttempts: attemptsOf(out) };
   },
 };
 
 export const SUBNETS: Ec2List<Subnet> = {
   operation: 'DescribeSubnets',
-  ids: { prefix: 'subnet', notFoundCode: 'InvalidSubnetID.NotFound', malformedCode: 'InvalidSubnetID.Malformed' },
+  ids: {
+    prefix: 'subnet',
+    notFoundCode: 'InvalidSubnetID.NotFound',
+    malformedCode: 'InvalidSubnetID.Malformed',
+  },
   idOf: (subnet) => subnet.SubnetId,
   async page(client, request, abortSignal) {
     const out = await client.send(new DescribeSubnetsCommand(pageInput(request)), { abortSignal });
     return { value: page(out.Subnets ?? [], out.NextToken), sdkAttempts: attemptsOf(out) };
   },
   async byIds(client, ids, nextToken, abortSignal) {
-    const out = await client.send(new DescribeSubnetsCommand({ SubnetIds: [...ids], ...(nextToken ? { NextToken: nextToken } : {}) }), { abortSignal });
+    const out = await client.send(
+      new DescribeSubnetsCommand({ SubnetIds: [...ids], ...(nextToken ? { NextToken: nextToken } : {}) }),
+      { abortSignal },
+    );
     return { value: page(out.Subnets ?? [], out.NextToken), sdkAttempts: attemptsOf(out) };
   },
 };
 
 /** The Regions enabled for the calling account (no AllRegions), each with its OptInStatus. Not paginated. */
-export async function describeRegions(client: EC2Client, abortSignal: AbortSignal): Promise<SourceAnswer<Region[]>> {
+export async function describeRegions(
+  client: EC2Client,
+  abortSignal: AbortSignal,
+): Promise<SourceAnswer<Region[]>> {
   const out = await client.send(new DescribeRegionsCommand({}), { abortSignal });
   return { value: out.Regions ?? [], sdkAttempts: attemptsOf(out) };
 }
 
 /** The availability zones of the client's Region that are available to the account. Not paginated. */
-export async function describeAvailabilityZones(client: EC2Client, abortSignal: AbortSignal): Promise<SourceAnswer<AvailabilityZone[]>> {
+export async function describeAvailabilityZones(
+  client: EC2Client,
+  abortSignal: AbortSignal,
+): Promise<SourceAnswer<AvailabilityZone[]>> {
   const out = await client.send(new DescribeAvailabilityZonesCommand({}), { abortSignal });
   return { value: out.AvailabilityZones ?? [], sdkAttempts: attemptsOf(out) };
 }

@@ -73,8 +73,12 @@ export class FairLimiter {
   private waiting = 0;
 
   constructor(options: LimiterOptions) {
-    for (const [name, value] of [['globalLimit', options.globalLimit], ['perLaneLimit', options.perLaneLimit]] as const) {
-      if (!Number.isInteger(value) || value < 1) throw new TypeError(`${name} must be a positive integer (got ${value})`);
+    for (const [name, value] of [
+      ['globalLimit', options.globalLimit],
+      ['perLaneLimit', options.perLaneLimit],
+    ] as const) {
+      if (!Number.isInteger(value) || value < 1)
+        throw new TypeError(`${name} must be a positive integer (got ${value})`);
     }
     this.globalLimit = options.globalLimit;
     this.perLaneLimit = options.perLaneLimit;

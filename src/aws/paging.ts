@@ -22,7 +22,9 @@ export async function* followNextToken<T>(
 }
 
 /** Every item of every page; `fetchedAt` is the oldest page's time. */
-export async function collectPages<T>(pages: AsyncIterable<AwsPage<T>>): Promise<{ items: T[]; fetchedAt: Date }> {
+export async function collectPages<T>(
+  pages: AsyncIterable<AwsPage<T>>,
+): Promise<{ items: T[]; fetchedAt: Date }> {
   const items: T[] = [];
   let fetchedAt: Date | undefined;
   for await (const page of pages) {

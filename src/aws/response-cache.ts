@@ -66,17 +66,31 @@ export class ResponseCache {
   private readonly counters = { hits: 0, misses: 0, joins: 0, refreshes: 0, failures: 0 };
 
   constructor(options: ResponseCacheOptions) {
-    if (!Number.isFinite(options.ttlMs) || options.ttlMs < 0) throw new TypeError(`ttlMs must be a number ≥ 0 (got ${options.ttlMs})`);
-    for (const [name, value] of [['maxEntries', options.maxEntries], ['maxItems', options.maxItems]] as const) {
-      if (!Number.isInteger(value) || value < 1) throw new TypeError(`${name} must be a positive integer (got ${value})`);
+    if (!Number.isFinite(options.ttlMs) || options.ttlMs < 0)
+      throw new TypeError(`ttlMs must be a number ≥ 0 (got ${options.ttlMs})`);
+    for (const [name, value] of [
+      ['maxEntries', options.maxEntries],
+      ['maxItems', options.maxItems],
+    ] as const) {
+      if (!Number.isInteger(value) || value < 1)
+        throw new TypeError(`${name} must be a positive integer (got ${value})`);
     }
     this.ttlMs = options.ttlMs;
     this.clock = options.clock ?? Date.now;
-    this.entries = new LRUCache<string, Entry>({ max: options.maxEntries, maxSize: options.maxItems, sizeCalculation: (e) => e.size });
+    this.entries = new LRUCache<string, Entry>({
+      max: options.maxEntries,
+      maxSize: options.maxItems,
+      sizeCalculation: (e) => e.size,
+    });
   }
 
   /** The value of `key`: stored and unexpired, or joined, or loaded (and stored). */
-  async get<T>(key: string, load: (signal: AbortSignal) => Promise<T>, options: CacheGetOptions<T> = {}): Promise<Cached<T> & { status: CacheStatus }> {
+  async get<T>(
+    key: string,
+    load: (signal: AbortSignal) => Promise<T>,
+    options: CacheGetOptions<T> = {},
+  ): Promise<Cached<T> & { status: CacheStatus }> {
+    if (options.signal?.aborted) throw cancelledBy(options.signal);
     if (!options.fresh) {
       const stored = this.lookup(key);
       if (stored) {
@@ -116,6 +130,7 @@ export class ResponseCache {
     load: (missing: string[], signal: AbortSignal) => Promise<Map<string, T>>,
     options: CacheGetOptions<T> = {},
   ): Promise<Map<string, Cached<T | undefined>>> {
+    if (options.signal?.aborted) throw cancelledBy(options.signal);
     const out = new Map<string, Cached<T | undefined>>();
     const waits: Promise<void>[] = [];
     const missing: string[] = [];
@@ -131,7 +146,11 @@ export class ResponseCache {
       const pending = this.inflight.get(key);
       if (pending) {
         this.counters.joins++;
-        waits.push(pending.flight.join(options.signal).then((result) => void out.set(key, pending.pick(result) as Cached<T | undefined>)));
+        waits.push(
+          pending.flight
+            .join(options.signal)
+            .then((result) => void out.set(key, pending.pick(result) as Cached<T | undefined>)),
+        );
         continue;
       }
       missing.push(key);
@@ -145,14 +164,23 @@ export class ResponseCache {
           const answers = new Map<string, Cached<T | undefined>>();
           for (const key of missing) {
             const value = found.get(key);
-            this.store(key, value, fetchedAt, value === undefined ? 1 : options.size ? options.size(value) : 1);
+            this.store(
+              key,
+              value,
+              fetchedAt,
+              value === undefined ? 1 : options.size ? options.size(value) : 1,
+            );
             answers.set(key, { value, fetchedAt: new Date(fetchedAt) });
           }
           return answers;
         },
         () => this.forget(missing, flight),
       );
-      this.track(missing, flight, (result, key) => (result as Map<string, Cached<unknown>>).get(key) as Cached<unknown>);
+      this.track(
+        missing,
+        flight,
+        (result, key) => (result as Map<string, Cached<unknown>>).get(key) as Cached<unknown>,
+      );
       waits.push(
         flight.join(options.signal).then((answers) => {
           for (const [key, cached] of answers) out.set(key, cached);
@@ -194,8 +222,13 @@ export class ResponseCache {
     this.entries.set(key, { value, fetchedAt, size: Math.max(1, Math.ceil(size)) });
   }
 
-  private track<R>(keys: readonly string[], flight: Flight<R>, pick: (result: unknown, key: string) => Cached<unknown>): void {
-    for (const key of keys) this.inflight.set(key, { flight: flight as Flight<unknown>, pick: (result) => pick(result, key) });
+  private track<R>(
+    keys: readonly string[],
+    flight: Flight<R>,
+    pick: (result: unknown, key: string) => Cached<unknown>,
+  ): void {
+    for (const key of keys)
+      this.inflight.set(key, { flight: flight as Flight<unknown>, pick: (result) => pick(result, key) });
     const done = () => this.forget(keys, flight);
     flight.promise.then(done, () => {
       this.counters.failures++;
@@ -230,8 +263,12 @@ class Flight<R> {
   }
 
   join(signal?: AbortSignal): Promise<R> {
-    if (signal?.aborted) return Promise.reject(cancelledBy(signal));
     this.refs++;
+    if (signal?.aborted) {
+      // Counted and left at once, so a load whose only caller was already gone is aborted too.
+      this.leave();
+      return Promise.reject(cancelledBy(signal));
+    }
     if (!signal) return this.promise;
     return new Promise<R>((resolve, reject) => {
       const onAbort = () => {

@@ -29,7 +29,11 @@ export function retryKind(err: unknown): RetryKind | undefined {
  * jitter" — between half and all of min(maxDelayMs, baseDelayMs × 2^(retry-1)) — so that callers
  * throttled together do not come back together, yet never retry at once.
  */
-export function backoffDelay(policy: Pick<RetryPolicy, 'baseDelayMs' | 'maxDelayMs'>, retry: number, random: () => number = Math.random): number {
+export function backoffDelay(
+  policy: Pick<RetryPolicy, 'baseDelayMs' | 'maxDelayMs'>,
+  retry: number,
+  random: () => number = Math.random,
+): number {
   const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.max(0, retry - 1));
   return Math.round(ceiling / 2 + random() * (ceiling / 2));
 }

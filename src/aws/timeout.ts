@@ -15,7 +15,10 @@ export class CallTimeoutError extends Error {
 /** The caller's signal fired (query deadline, or the client went away) before the call finished. */
 export class CallCancelledError extends Error {
   constructor(reason?: unknown) {
-    super(`cancelled before AWS answered${describeReason(reason)}`, reason === undefined ? undefined : { cause: reason });
+    super(
+      `cancelled before AWS answered${describeReason(reason)}`,
+      reason === undefined ? undefined : { cause: reason },
+    );
     this.name = 'CallCancelledError';
   }
 }
@@ -34,7 +37,11 @@ export function cancelledBy(signal: AbortSignal): CallCancelledError {
  * Runs `work` with a signal that aborts after `timeoutMs` or when `parent` aborts; rejects with
  * CallTimeoutError or CallCancelledError as soon as that happens.
  */
-export async function withTimeout<T>(timeoutMs: number, parent: AbortSignal | undefined, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+export async function withTimeout<T>(
+  timeoutMs: number,
+  parent: AbortSignal | undefined,
+  work: (signal: AbortSignal) => Promise<T>,
+): Promise<T> {
   if (parent?.aborted) throw cancelledBy(parent);
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(new CallTimeoutError(timeoutMs)), timeoutMs);

@@ -1,33 +1,148 @@
-// `orgraph demo`: for now starts the embedded simulated AWS, walks its organization with the real AWS
-// SDK and prints what it found. The GraphQL gateway will be served here once it lands.
-import { OrganizationsClient, paginateListAccounts } from '@aws-sdk/client-organizations';
+// `orgraph demo`: the main job on the embedded simulated AWS. It starts a simulated organization (one
+// account whose read role is missing, one Region disabled in another account), builds the gateway
+// against it and runs the questions a CMDB asks, printing each answer and the AWS calls it cost.
+import { parseArgs } from 'node:util';
 import { startSim } from '../sim/index.js';
+import type { RunningSim } from '../sim/index.js';
+import { createGateway } from '../gateway.js';
+import type { QueryResult } from '../gateway.js';
+import { parseOrgraphConfig } from '../config/orgraph-config.js';
 import { CliUsageError } from './errors.js';
 
+const HELP = `usage: orgraph demo [--accounts N] [--seed N]
+
+Starts the simulated AWS with a demo organization, runs orgraph's GraphQL gateway against it and
+prints the answers to a few CMDB questions with the AWS calls each one made.`;
+
+interface DemoQuery {
+  title: string;
+  query: string;
+  print(result: QueryResult): string[];
+}
+
+type Row = Record<string, unknown>;
+
+function table(rows: Row[], columns: string[], limit = 8): string[] {
+  const cells = rows.slice(0, limit).map((r) => columns.map((c) => String(r[c] ?? '—')));
+  const widths = columns.map((c, i) => Math.max(c.length, ...cells.map((row) => row[i]!.length)));
+  const line = (values: string[]) => '    ' + values.map((v, i) => v.padEnd(widths[i]!)).join('  ');
+  const out = [line(columns), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)];
+  if (rows.length > limit) out.push(`    … and ${rows.length - limit} more`);
+  return out;
+}
+
+function at(value: unknown, ...path: string[]): unknown {
+  let v = value;
+  for (const key of path) v = v && typeof v === 'object' ? (v as Record<string, unknown>)[key] : undefined;
+  return v;
+}
+
+const QUERIES: DemoQuery[] = [
+  {
+    title: 'Every account of the organization (Organizations only: no role is assumed, no EC2 call)',
+    query: '{ organization { accounts { totalCount nodes { accountId name state joinedMethod } } } }',
+    print: (r) => [
+      `  ${String(at(r.data, 'organization', 'accounts', 'totalCount'))} accounts`,
+      ...table((at(r.data, 'organization', 'accounts', 'nodes') as Row[]) ?? [], ['accountId', 'name', 'state', 'joinedMethod']),
+    ],
+  },
+  {
+    title: 'Running production instances in every account and Region (filters pushed down to EC2)',
+    query: `{ instances(where: { states: [RUNNING], tags: [{ key: "env", values: ["prod"] }] }) {
+        totalCount
+        nodes { instanceId name instanceType privateIpAddress account { name } region { name } }
+        failures { code accountId region message }
+      } }`,
+    print: (r) => {
+      const nodes = ((at(r.data, 'instances', 'nodes') as Row[]) ?? []).map((n) => ({
+        ...n,
+        account: at(n, 'account', 'name'),
+        region: at(n, 'region', 'name'),
+      }));
+      const failures = (at(r.data, 'instances', 'failures') as Row[]) ?? [];
+      return [
+        `  ${nodes.length} instances; ${failures.length} parts could not be read (listed, not fatal):`,
+        ...table(nodes, ['instanceId', 'name', 'instanceType', 'privateIpAddress', 'account', 'region']),
+        ...failures.map((f) => `    ✗ ${String(f['code'])} ${String(f['accountId'])} ${String(f['region'] ?? '')}: ${String(f['message'])}`),
+      ];
+    },
+  },
+  {
+    title: 'Networks of the management account in us-east-1 (subnets batched per VPC list, one call each)',
+    query: `query ($id: String!) { account(id: $id) { name region(name: "us-east-1") {
+        vpcs { nodes { vpcId cidrBlock isDefault name subnets { nodes { subnetId availabilityZone cidrBlock } } } }
+      } } }`,
+    print: (r) => {
+      const vpcs = (at(r.data, 'account', 'region', 'vpcs', 'nodes') as Row[]) ?? [];
+      return vpcs.flatMap((v) => [
+        `  ${String(v['vpcId'])} ${String(v['cidrBlock'])}${v['isDefault'] ? ' (default)' : ''} ${String(v['name'] ?? '')}`,
+        ...((at(v, 'subnets', 'nodes') as Row[]) ?? []).map((s) => `      ${String(s['subnetId'])}  ${String(s['availabilityZone'])}  ${String(s['cidrBlock'])}`),
+      ]);
+    },
+  },
+];
+
+function callSummary(sim: RunningSim): string {
+  const counters = sim.log.counters();
+  const parts = Object.entries(counters).map(([op, n]) => `${op} ×${n}`);
+  return parts.length ? parts.join(', ') : 'none (answered from cache)';
+}
+
 export async function runDemo(argv: string[]): Promise<number> {
-  if (argv.length > 0 && argv[0] !== '--help') throw new CliUsageError(`demo takes no arguments yet, got '${argv.join(' ')}'`);
-  if (argv[0] === '--help') {
-    console.log('usage: orgraph demo\n\nStarts the simulated AWS with a demo organization and walks it.');
+  let values;
+  try {
+    ({ values } = parseArgs({ args: argv, strict: true, options: { help: { type: 'boolean', short: 'h' }, accounts: { type: 'string' }, seed: { type: 'string' } } }));
+  } catch (err) {
+    throw new CliUsageError(`demo: ${err instanceof Error ? err.message : String(err)}\n\n${HELP}`);
+  }
+  if (values.help) {
+    console.log(HELP);
     return 0;
   }
-  const sim = await startSim({ seed: 1, accounts: 12 });
+  const accounts = values.accounts === undefined ? 12 : Number(values.accounts);
+  const seed = values.seed === undefined ? 1 : Number(values.seed);
+  if (!Number.isInteger(accounts) || accounts < 3 || accounts > 500) throw new CliUsageError(`--accounts must be a whole number from 3 to 500, got '${values.accounts}'`);
+  if (!Number.isInteger(seed) || seed < 0) throw new CliUsageError(`--seed must be a whole number >= 0, got '${values.seed}'`);
+
+  const regions = ['us-east-1', 'eu-west-1'];
+  const sim = await startSim({ seed, accounts, regions, instancesPerRegion: 12 });
+  const broken = sim.world.accounts[2]!.id;
+  const partlyDisabled = sim.world.accounts[3]!.id;
+  sim.knobs.scenarios.set(broken, { roleMissing: true });
+  sim.knobs.scenarios.set(partlyDisabled, { disabledRegions: ['eu-west-1'] });
+
+  // The demo process talks only to the sim: its credentials come from the default chain's environment.
+  for (const key of Object.keys(process.env)) if (key.startsWith('AWS_')) delete process.env[key];
+  Object.assign(process.env, {
+    AWS_ACCESS_KEY_ID: sim.central.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: sim.central.secretAccessKey,
+    AWS_REGION: sim.central.region,
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+  });
+  const config = parseOrgraphConfig({
+    credentials: { endpoints: { default: sim.endpoint }, broker: { externalId: sim.world.externalId } },
+    graph: { regions },
+  });
+  const gateway = await createGateway(config);
   try {
-    const client = new OrganizationsClient({
-      endpoint: sim.endpoint,
-      region: 'us-east-1',
-      credentials: { accessKeyId: sim.central.accessKeyId, secretAccessKey: sim.central.secretAccessKey },
-    });
-    const names: string[] = [];
-    for await (const page of paginateListAccounts({ client, pageSize: 20 }, {})) {
-      for (const account of page.Accounts ?? []) names.push(`${account.Id}  ${account.State ?? account.Status}  ${account.Name}`);
+    console.log(`orgraph demo — a simulated organization of ${accounts} accounts at ${sim.endpoint}`);
+    console.log(`(account ${broken} has no ${sim.world.readRoleName}; eu-west-1 is not enabled in account ${partlyDisabled})`);
+    let variables: Record<string, unknown> = {};
+    for (const [i, q] of QUERIES.entries()) {
+      sim.log.reset();
+      if (i === 2) variables = { id: sim.world.organization.managementAccountId };
+      const result = await gateway.execute(q.query, variables);
+      console.log(`\n${i + 1}. ${q.title}`);
+      console.log(`   ${q.query.replace(/\s+/g, ' ')}`);
+      for (const line of q.print(result)) console.log(line);
+      console.log(`  AWS calls: ${callSummary(sim)}`);
+      const errors = result.errors ?? [];
+      if (errors.length) console.log(`  errors[]: ${errors.length} (${[...new Set(errors.map((e) => String(e.extensions?.['code'])))].join(', ')})`);
     }
-    client.destroy();
-    console.log(`orgraph demo — simulated AWS at ${sim.endpoint}\n`);
-    console.log(`Organization ${sim.world.organization.id}: ${names.length} accounts`);
-    for (const line of names) console.log(`  ${line}`);
-    console.log('\nThe GraphQL gateway is coming soon; run `npm run sim` to keep a simulated AWS running.');
+    console.log('\nRun `npm run sim` to keep a simulated AWS running for your own queries.');
     return 0;
   } finally {
+    await gateway.close();
     await sim.close();
   }
 }

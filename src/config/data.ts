@@ -45,7 +45,10 @@ export const awsDataOptionsSchema = z
     /** Time limit of one AWS call attempt (credentials included). */
     callTimeoutMs: int('milliseconds', 1, 600_000).default(10_000),
     /** The Region whose EC2 endpoint answers DescribeRegions for an account. */
-    regionsFrom: z.string().regex(REGION, 'must be an AWS Region name such as us-east-1').default('us-east-1'),
+    regionsFrom: z
+      .string()
+      .regex(REGION, 'must be an AWS Region name such as us-east-1')
+      .default('us-east-1'),
   })
   .superRefine((options, ctx) => {
     if (options.retry.maxDelayMs < options.retry.baseDelayMs) {

@@ -306,4 +306,3 @@ function nonNegative(name: string, value: number): number {
     throw new TypeError(`${name} must be a number ≥ 0 (got ${value})`);
   return value;
 }
-

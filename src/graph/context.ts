@@ -22,14 +22,19 @@ export interface GraphContext {
   readonly signal: AbortSignal;
   /** Epoch ms after which the query's work is stopped. */
   readonly deadlineAt: number;
-  /** Set when the operation carries @fresh: every data call then bypasses the response cache. */
-  fresh: boolean;
+  /** Request state shared by every (shallow) copy of the context. */
+  readonly request: RequestState;
   /** What every data call of this request passes to the data layer. */
   callOptions(): CallOptions;
   /** Errors for failures that did not fail their field (a fan-out's failed targets). */
   readonly partialErrors: GraphQLError[];
   /** Stops the request's remaining work and its deadline timer. Idempotent. */
   dispose(): void;
+}
+
+export interface RequestState {
+  /** Set when the operation carries @fresh: every data call then bypasses the response cache. */
+  fresh: boolean;
 }
 
 export interface ContextOptions {
@@ -47,55 +52,43 @@ export class QueryDeadlineError extends Error {
   }
 }
 
+/**
+ * A plain object of closures and shared references: Apollo Server hands resolvers a shallow clone of
+ * the context, so nothing may depend on object identity or private fields; state that plugins change
+ * (the @fresh flag) lives in the shared `request` object.
+ */
 export function createGraphContext(options: ContextOptions): GraphContext {
-  return new RequestContext(options);
-}
+  const { data, config, cursors } = options;
+  const request: RequestState = { fresh: false };
+  const controller = new AbortController();
+  const deadlineMs = config.queryDeadlineMs;
+  const timer = setTimeout(() => controller.abort(new QueryDeadlineError(deadlineMs)), deadlineMs);
+  timer.unref();
+  const clientSignal = options.signal;
+  const onClientAbort = () => controller.abort(clientSignal?.reason);
+  if (clientSignal?.aborted) onClientAbort();
+  else clientSignal?.addEventListener('abort', onClientAbort, { once: true });
 
-class RequestContext implements GraphContext {
-  readonly data: AwsData;
-  readonly config: GatewayGraphConfig;
-  readonly cursors: CursorCodec;
-  readonly organizations: OrganizationsLoaders;
-  readonly ec2: Ec2Loaders;
-  readonly access: AccessLoaders;
-  readonly scope: Scope;
-  readonly deadlineAt: number;
-  readonly partialErrors: GraphQLError[] = [];
-  fresh = false;
-  readonly #controller = new AbortController();
-  readonly #timer: NodeJS.Timeout;
-  readonly #clientSignal: AbortSignal | undefined;
-  readonly #onClientAbort = () => this.#controller.abort(this.#clientSignal?.reason);
-
-  constructor(options: ContextOptions) {
-    this.data = options.data;
-    this.config = options.config;
-    this.cursors = options.cursors;
-    const call = () => this.callOptions();
-    this.organizations = new OrganizationsLoaders(this.data, this.config, call);
-    this.ec2 = new Ec2Loaders(this.data, this.config, call);
-    this.access = new AccessLoaders(this.data);
-    this.scope = new Scope(this.config, this.organizations, this.ec2);
-    const deadlineMs = this.config.queryDeadlineMs;
-    this.deadlineAt = options.clock() + deadlineMs;
-    this.#timer = setTimeout(() => this.#controller.abort(new QueryDeadlineError(deadlineMs)), deadlineMs);
-    this.#timer.unref();
-    this.#clientSignal = options.signal;
-    if (this.#clientSignal?.aborted) this.#onClientAbort();
-    else this.#clientSignal?.addEventListener('abort', this.#onClientAbort, { once: true });
-  }
-
-  get signal(): AbortSignal {
-    return this.#controller.signal;
-  }
-
-  callOptions(): CallOptions {
-    return this.fresh ? { signal: this.signal, fresh: true } : { signal: this.signal };
-  }
-
-  dispose(): void {
-    clearTimeout(this.#timer);
-    this.#clientSignal?.removeEventListener('abort', this.#onClientAbort);
-    if (!this.signal.aborted) this.#controller.abort(new Error('The response was sent'));
-  }
+  const callOptions = (): CallOptions => (request.fresh ? { signal: controller.signal, fresh: true } : { signal: controller.signal });
+  const organizations = new OrganizationsLoaders(data, config, callOptions);
+  const ec2 = new Ec2Loaders(data, config, callOptions);
+  return {
+    data,
+    config,
+    cursors,
+    organizations,
+    ec2,
+    access: new AccessLoaders(data),
+    scope: new Scope(config, organizations, ec2),
+    signal: controller.signal,
+    deadlineAt: options.clock() + deadlineMs,
+    request,
+    callOptions,
+    partialErrors: [],
+    dispose: () => {
+      clearTimeout(timer);
+      clientSignal?.removeEventListener('abort', onClientAbort);
+      if (!controller.signal.aborted) controller.abort(new Error('The response was sent'));
+    },
+  };
 }

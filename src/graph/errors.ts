@@ -3,7 +3,7 @@
 // retryable }; a bad argument is BAD_USER_INPUT; anything else is masked as "Internal server error" so
 // no stack trace, SQL-like detail or secret reaches a client.
 import type { GraphQLFormattedError, GraphQLResolveInfo } from 'graphql';
-import { GraphQLError } from 'graphql';
+import { GraphQLError } from './graphql-runtime.js';
 import { unwrapResolverError } from '@apollo/server/errors';
 import type { AwsCallErrorFacts } from '../aws/errors.js';
 import { AwsCallError } from '../aws/errors.js';

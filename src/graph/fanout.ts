@@ -138,7 +138,7 @@ async function readTarget<Item, Model>(
   try {
     if (entry.token === undefined && entry.skip === 0 && limit === Infinity) {
       // The whole list: shared with every other field of this request that reads the same list.
-      for (const page of await deps.ec2.readAll(kind, target, filters)) collect(page, Infinity);
+      for (const page of await deps.ec2.readAll(kind, target, filters)) collect(page, 0);
       return { items };
     }
     let skip = entry.skip;

@@ -9,9 +9,15 @@ const I3 = 'i-0123456789abcdef2';
 describe('idsNamedIn', () => {
   it("reads AWS's singular and plural NotFound wordings (as the sim words them)", () => {
     const requested = new Set([I1, I2, I3]);
-    expect(idsNamedIn(ec2Errors.notFound('InvalidInstanceID.NotFound', 'instance', [I2]).message, requested)).toEqual(new Set([I2]));
-    expect(idsNamedIn(ec2Errors.notFound('InvalidInstanceID.NotFound', 'instance', [I1, I3]).message, requested)).toEqual(new Set([I1, I3]));
-    expect(idsNamedIn("The vpc ID 'vpc-0a1b2c3d' does not exist", new Set(['vpc-0a1b2c3d', 'vpc-11111111']))).toEqual(new Set(['vpc-0a1b2c3d']));
+    expect(
+      idsNamedIn(ec2Errors.notFound('InvalidInstanceID.NotFound', 'instance', [I2]).message, requested),
+    ).toEqual(new Set([I2]));
+    expect(
+      idsNamedIn(ec2Errors.notFound('InvalidInstanceID.NotFound', 'instance', [I1, I3]).message, requested),
+    ).toEqual(new Set([I1, I3]));
+    expect(
+      idsNamedIn("The vpc ID 'vpc-0a1b2c3d' does not exist", new Set(['vpc-0a1b2c3d', 'vpc-11111111'])),
+    ).toEqual(new Set(['vpc-0a1b2c3d']));
   });
 
   it('reads the Malformed wording and ignores ids that were not asked for', () => {
@@ -43,23 +49,34 @@ function fakeDescribe(known: Set<string>, wording: (missing: string[]) => string
   const describe = async (ids: string[]) => {
     calls.push([...ids]);
     const missing = ids.filter((id) => !known.has(id));
-    if (missing.length > 0) throw Object.assign(new Error(wording(missing)), { name: 'InvalidInstanceID.NotFound' });
+    if (missing.length > 0)
+      throw Object.assign(new Error(wording(missing)), { name: 'InvalidInstanceID.NotFound' });
     return ids;
   };
   return { calls, describe };
 }
 
-const messageOf = (err: unknown) => ((err as Error).name === 'InvalidInstanceID.NotFound' ? (err as Error).message : undefined);
+const messageOf = (err: unknown) =>
+  (err as Error).name === 'InvalidInstanceID.NotFound' ? (err as Error).message : undefined;
 
 describe('describeKnownIds', () => {
   it('drops the ids AWS names and asks once more for the rest', async () => {
-    const { calls, describe } = fakeDescribe(new Set([I1, I3]), (m) => ec2Errors.notFound('InvalidInstanceID.NotFound', 'instance', m).message);
+    const { calls, describe } = fakeDescribe(
+      new Set([I1, I3]),
+      (m) => ec2Errors.notFound('InvalidInstanceID.NotFound', 'instance', m).message,
+    );
     expect(await describeKnownIds([I1, I2, I3, I1], describe, messageOf)).toEqual([I1, I3]);
-    expect(calls).toEqual([[I1, I2, I3], [I1, I3]]);
+    expect(calls).toEqual([
+      [I1, I2, I3],
+      [I1, I3],
+    ]);
   });
 
   it('returns nothing (and no error) when no id is known', async () => {
-    const { describe } = fakeDescribe(new Set(), (m) => ec2Errors.notFound('InvalidInstanceID.NotFound', 'instance', m).message);
+    const { describe } = fakeDescribe(
+      new Set(),
+      (m) => ec2Errors.notFound('InvalidInstanceID.NotFound', 'instance', m).message,
+    );
     expect(await describeKnownIds([I1, I2], describe, messageOf)).toEqual([]);
   });
 

@@ -6,11 +6,26 @@ import { CallCancelledError, CallTimeoutError } from '../../src/aws/timeout.js';
 import { backoffDelay } from '../../src/aws/throttle-retry.js';
 import { withTimeout } from '../../src/aws/timeout.js';
 
-const ctx = { service: 'ec2' as const, operation: 'DescribeInstances', accountId: '111122223333', region: 'eu-west-1' };
+const ctx = {
+  service: 'ec2' as const,
+  operation: 'DescribeInstances',
+  accountId: '111122223333',
+  region: 'eu-west-1',
+};
 
 /** An error shaped as the AWS SDK throws them. */
-function sdkError(name: string, message: string, status: number, requestId = 'req-1', fault: 'client' | 'server' = status >= 500 ? 'server' : 'client') {
-  return Object.assign(new Error(message), { name, $fault: fault, $metadata: { httpStatusCode: status, requestId } });
+function sdkError(
+  name: string,
+  message: string,
+  status: number,
+  requestId = 'req-1',
+  fault: 'client' | 'server' = status >= 500 ? 'server' : 'client',
+) {
+  return Object.assign(new Error(message), {
+    name,
+    $fault: fault,
+    $metadata: { httpStatusCode: status, requestId },
+  });
 }
 
 describe('classifyAwsError', () => {
@@ -29,22 +44,37 @@ describe('classifyAwsError', () => {
   ] as const)('%s (HTTP %i) → %s', (name, status, code, retryable) => {
     const err = classifyAwsError(sdkError(name, 'msg', status), ctx);
     expect(err).toBeInstanceOf(AwsCallError);
-    expect(err.facts()).toMatchObject({ code, retryable, awsErrorCode: name, requestId: 'req-1', service: 'ec2', operation: 'DescribeInstances', accountId: '111122223333', region: 'eu-west-1' });
+    expect(err.facts()).toMatchObject({
+      code,
+      retryable,
+      awsErrorCode: name,
+      requestId: 'req-1',
+      service: 'ec2',
+      operation: 'DescribeInstances',
+      accountId: '111122223333',
+      region: 'eu-west-1',
+    });
   });
 
   it('words a disabled Region as such, naming account and Region', () => {
-    const err = classifyAwsError(sdkError('AuthFailure', 'AWS was not able to validate the provided access credentials', 401), ctx);
+    const err = classifyAwsError(
+      sdkError('AuthFailure', 'AWS was not able to validate the provided access credentials', 401),
+      ctx,
+    );
     expect(err.message).toMatch(/^Region eu-west-1 is not enabled for account 111122223333/);
   });
 
   it("keeps the broker's message and facts for a role that cannot be assumed", () => {
     const roleArn = 'arn:aws:iam::111122223333:role/CMDBReadRole';
-    const sessionError = new RoleNotAuthorizedError(`Not authorized to assume ${roleArn} in account 111122223333 (role missing)`, {
-      accountId: '111122223333',
-      roleArn,
-      awsErrorCode: 'AccessDenied',
-      requestId: 'sts-req',
-    });
+    const sessionError = new RoleNotAuthorizedError(
+      `Not authorized to assume ${roleArn} in account 111122223333 (role missing)`,
+      {
+        accountId: '111122223333',
+        roleArn,
+        awsErrorCode: 'AccessDenied',
+        requestId: 'sts-req',
+      },
+    );
     expect(classifyAwsError(sessionError, ctx).facts()).toEqual({
       code: 'ROLE_NOT_ASSUMABLE',
       message: sessionError.message,
@@ -56,18 +86,34 @@ describe('classifyAwsError', () => {
       requestId: 'sts-req',
       retryable: false,
     });
-    const failed = new AssumeRoleFailedError('AssumeRole failed', { accountId: '111122223333', roleArn, timeout: true, retryable: true });
+    const failed = new AssumeRoleFailedError('AssumeRole failed', {
+      accountId: '111122223333',
+      roleArn,
+      timeout: true,
+      retryable: true,
+    });
     expect(classifyAwsError(failed, ctx)).toMatchObject({ code: 'UPSTREAM_TIMEOUT', retryable: true });
   });
 
   it('classifies our timeout and a cancellation as UPSTREAM_TIMEOUT', () => {
-    expect(classifyAwsError(new CallTimeoutError(250), ctx)).toMatchObject({ code: 'UPSTREAM_TIMEOUT', retryable: true, message: expect.stringContaining('within 250 ms') });
-    expect(classifyAwsError(new CallCancelledError('deadline'), ctx)).toMatchObject({ code: 'UPSTREAM_TIMEOUT', message: expect.stringContaining('cancelled') });
+    expect(classifyAwsError(new CallTimeoutError(250), ctx)).toMatchObject({
+      code: 'UPSTREAM_TIMEOUT',
+      retryable: true,
+      message: expect.stringContaining('within 250 ms'),
+    });
+    expect(classifyAwsError(new CallCancelledError('deadline'), ctx)).toMatchObject({
+      code: 'UPSTREAM_TIMEOUT',
+      message: expect.stringContaining('cancelled'),
+    });
   });
 
   it('treats a dropped connection as a retryable upstream error', () => {
     const err = Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
-    expect(classifyAwsError(err, ctx)).toMatchObject({ code: 'UPSTREAM_ERROR', retryable: true, awsErrorCode: 'ECONNRESET' });
+    expect(classifyAwsError(err, ctx)).toMatchObject({
+      code: 'UPSTREAM_ERROR',
+      retryable: true,
+      awsErrorCode: 'ECONNRESET',
+    });
   });
 
   it('never repeats a secret found in an AWS message', () => {

@@ -7,7 +7,14 @@ import { CallCancelledError } from '../../src/aws/timeout.js';
 const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** Starts an acquire and records when (in which order) it was granted. */
-function track(limiter: FairLimiter, lane: string, gate: string, granted: string[], label: string, signal?: AbortSignal) {
+function track(
+  limiter: FairLimiter,
+  lane: string,
+  gate: string,
+  granted: string[],
+  label: string,
+  signal?: AbortSignal,
+) {
   const state: { permit?: Permit; error?: unknown } = {};
   limiter.acquire(lane, gate, signal).then(
     (permit) => {
@@ -84,11 +91,14 @@ describe('FairLimiter', () => {
     first.permit?.release();
     await settle();
     expect(granted).toEqual(['first', 'after']);
+    expect(after.permit).toBeDefined();
   });
 
   it('rejects at once when the signal is already aborted', async () => {
     const limiter = new FairLimiter({ globalLimit: 1, perLaneLimit: 1 });
-    await expect(limiter.acquire('a', 'a|op', AbortSignal.abort())).rejects.toBeInstanceOf(CallCancelledError);
+    await expect(limiter.acquire('a', 'a|op', AbortSignal.abort())).rejects.toBeInstanceOf(
+      CallCancelledError,
+    );
     expect(limiter.stats()).toMatchObject({ inFlight: 0, queued: 0 });
   });
 
@@ -135,7 +145,9 @@ describe('FairLimiter', () => {
   });
 
   it('refuses limits that are not positive integers', () => {
-    expect(() => new FairLimiter({ globalLimit: 0, perLaneLimit: 1 })).toThrow('globalLimit must be a positive integer (got 0)');
+    expect(() => new FairLimiter({ globalLimit: 0, perLaneLimit: 1 })).toThrow(
+      'globalLimit must be a positive integer (got 0)',
+    );
     expect(() => new FairLimiter({ globalLimit: 1, perLaneLimit: 1.5 })).toThrow('perLaneLimit');
   });
 });

@@ -15,7 +15,12 @@ function deferred<T>() {
 
 function cacheWith(ttlMs = 60_000, extra: { maxEntries?: number; maxItems?: number } = {}) {
   const clock = manualClock(1_700_000_000_000);
-  const cache = new ResponseCache({ ttlMs, maxEntries: extra.maxEntries ?? 100, maxItems: extra.maxItems ?? 1_000, clock });
+  const cache = new ResponseCache({
+    ttlMs,
+    maxEntries: extra.maxEntries ?? 100,
+    maxItems: extra.maxItems ?? 1_000,
+    clock,
+  });
   return { clock, cache };
 }
 
@@ -109,7 +114,9 @@ describe('ResponseCache', () => {
     let loadSignal: AbortSignal | undefined;
     const hanging = (signal: AbortSignal) => {
       loadSignal = signal;
-      return new Promise<string>((_resolve, reject) => signal.addEventListener('abort', () => reject(signal.reason)));
+      return new Promise<string>((_resolve, reject) =>
+        signal.addEventListener('abort', () => reject(signal.reason)),
+      );
     };
     const c1 = new AbortController();
     const c2 = new AbortController();

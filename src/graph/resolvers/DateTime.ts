@@ -1,5 +1,5 @@
 // DateTime: ISO 8601 in UTC on the wire, a Date inside.
-import { GraphQLError, GraphQLScalarType, Kind } from 'graphql';
+import { GraphQLError, GraphQLScalarType, Kind } from '../graphql-runtime.js';
 
 function toDate(value: unknown): Date {
   const date = value instanceof Date ? value : typeof value === 'string' || typeof value === 'number' ? new Date(value) : undefined;

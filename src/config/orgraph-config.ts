@@ -1,0 +1,79 @@
+// The whole orgraph configuration: one JSON document with three sections, each validated by its own
+// schema — `credentials` (central principal, session broker, client pool, endpoints), `aws` (cache,
+// fan-out limits, retries, timeouts) and `graph` (account source, scope, Regions, query limits).
+// Every problem in every section is reported at once, by option path.
+import { readFile } from 'node:fs/promises';
+import type { CredentialsConfig } from './credentials.js';
+import { parseCredentialsConfig } from './credentials.js';
+import type { ResolvedAwsDataOptions } from './data.js';
+import { parseAwsDataOptions } from './data.js';
+import type { GatewayGraphConfig } from './gateway.js';
+import { parseGatewayGraphConfig } from './gateway.js';
+
+export interface OrgraphConfig {
+  credentials: CredentialsConfig;
+  aws: ResolvedAwsDataOptions;
+  graph: GatewayGraphConfig;
+}
+
+export class OrgraphConfigError extends Error {
+  constructor(
+    readonly source: string,
+    readonly problems: string[],
+  ) {
+    super(`${source}: invalid configuration:\n  ${problems.join('\n  ')}`);
+    this.name = 'OrgraphConfigError';
+  }
+}
+
+const SECTIONS = ['credentials', 'aws', 'graph'] as const;
+
+function problemsOf(err: unknown): string[] {
+  if (err && typeof err === 'object' && 'problems' in err && Array.isArray((err as { problems: unknown }).problems)) {
+    return (err as { problems: string[] }).problems;
+  }
+  if (err instanceof Error) return err.message.split('\n').map((l) => l.trim()).filter((l) => l && !/^invalid configuration:?$/.test(l));
+  return [String(err)];
+}
+
+/** Validates a configuration object; `source` names where it came from in error messages. */
+export function parseOrgraphConfig(input: unknown, source = 'configuration'): OrgraphConfig {
+  if (input !== undefined && (typeof input !== 'object' || input === null || Array.isArray(input))) {
+    throw new OrgraphConfigError(source, ['expected a JSON object with the sections credentials, aws, graph']);
+  }
+  const raw = (input ?? {}) as Record<string, unknown>;
+  const problems: string[] = Object.keys(raw)
+    .filter((k) => !(SECTIONS as readonly string[]).includes(k))
+    .map((k) => `${k}: unknown section (known: ${SECTIONS.join(', ')})`);
+  const attempt = <T>(parse: () => T): T | undefined => {
+    try {
+      return parse();
+    } catch (err) {
+      problems.push(...problemsOf(err));
+      return undefined;
+    }
+  };
+  const credentials = attempt(() => parseCredentialsConfig(raw['credentials'] ?? {}, 'credentials'));
+  const aws = attempt(() => parseAwsDataOptions(raw['aws'] ?? {}, 'aws'));
+  const graph = attempt(() => parseGatewayGraphConfig(raw['graph'] ?? {}, 'graph'));
+  if (problems.length > 0 || !credentials || !aws || !graph) throw new OrgraphConfigError(source, problems);
+  return { credentials, aws, graph };
+}
+
+/** Reads and validates a JSON configuration file. */
+export async function loadOrgraphConfig(path: string): Promise<OrgraphConfig> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new OrgraphConfigError(path, [code === 'ENOENT' ? 'file not found' : `cannot read the file (${code ?? String(err)})`]);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw new OrgraphConfigError(path, [`not valid JSON: ${err instanceof Error ? err.message : String(err)}`]);
+  }
+  return parseOrgraphConfig(json, path);
+}

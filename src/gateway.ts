@@ -1,0 +1,72 @@
+// createGateway wires the layers in the one direction data flows: central credentials → session
+// broker → client pool → AWS data layer → GraphQL graph → Apollo Server. Nothing happens on import.
+import type { ApolloServer } from '@apollo/server';
+import type { DocumentNode } from 'graphql';
+import type { AwsAccess } from './aws/aws-access.js';
+import { createAwsAccess } from './aws/aws-access.js';
+import type { AwsDataLayer } from './aws/aws-data.js';
+import { SDK_MAX_ATTEMPTS, createAwsData } from './aws/aws-data.js';
+import type { Env } from './aws/endpoints.js';
+import type { OrgraphConfig } from './config/orgraph-config.js';
+import type { Graph, GraphContext } from './graph/index.js';
+import { createApolloServer, createGraph } from './graph/index.js';
+import type { Logger } from './log.js';
+import { silentLogger } from './log.js';
+
+export interface GatewayDeps {
+  clock?: () => number;
+  logger?: Logger;
+  /** Environment for credentials and endpoint resolution; default process.env. */
+  env?: Env;
+}
+
+export interface QueryResult {
+  data?: Record<string, unknown> | null;
+  errors?: readonly { message: string; path?: readonly (string | number)[]; extensions?: Record<string, unknown> }[];
+}
+
+export interface Gateway {
+  access: AwsAccess;
+  data: AwsDataLayer;
+  graph: Graph;
+  server: ApolloServer<GraphContext>;
+  /** Runs one GraphQL operation without HTTP (a fresh request context each time). */
+  execute(query: string | DocumentNode, variables?: Record<string, unknown>, request?: { signal?: AbortSignal }): Promise<QueryResult>;
+  close(): Promise<void>;
+}
+
+/** Validates the central principal (GetCallerIdentity) and builds every layer; throws a clear error on bad config. */
+export async function createGateway(config: OrgraphConfig, deps: GatewayDeps = {}): Promise<Gateway> {
+  const logger = deps.logger ?? silentLogger;
+  const clock = deps.clock ?? Date.now;
+  const accounts = config.graph.accounts;
+  const access = await createAwsAccess(config.credentials, {
+    clock,
+    logger,
+    sdkMaxAttempts: SDK_MAX_ATTEMPTS,
+    ...(deps.env ? { env: deps.env } : {}),
+    ...(accounts.source === 'organizations' && accounts.managementAccountRole ? { organizationsRole: accounts.managementAccountRole } : {}),
+  });
+  const data = createAwsData({ pool: access.pool, broker: access.broker, options: config.aws, clock });
+  const graph = createGraph({ config: config.graph, data, clock, logger });
+  const server = createApolloServer(graph);
+  await server.start();
+  return {
+    access,
+    data,
+    graph,
+    server,
+    async execute(query, variables, request = {}) {
+      const response = await server.executeOperation(
+        { query, ...(variables ? { variables } : {}) },
+        { contextValue: graph.createContext(request) },
+      );
+      if (response.body.kind !== 'single') throw new Error('incremental delivery is not supported');
+      return response.body.singleResult as QueryResult;
+    },
+    async close() {
+      await server.stop();
+      access.close();
+    },
+  };
+}

@@ -1,0 +1,68 @@
+// Public API of the GraphQL layer: createGraph builds the executable schema, the per-request context
+// factory, the Apollo plugins and the error formatter over an AwsData; createApolloServer wraps them.
+import { ApolloServer } from '@apollo/server';
+import type { ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
+import type { AwsData } from '../aws/data.js';
+import type { GatewayGraphConfig } from '../config/gateway.js';
+import { cursorSecretOf } from '../config/gateway.js';
+import type { Logger } from '../log.js';
+import type { GraphContext } from './context.js';
+import { createGraphContext } from './context.js';
+import { CursorCodec } from './cursor.js';
+import { createFormatError } from './errors.js';
+import { usePartialErrors } from './plugins/partial-errors.js';
+import { useRequestLifecycle } from './plugins/request-lifecycle.js';
+import { resolvers } from './resolvers/index.js';
+import { buildExecutableSchema } from './schema.js';
+
+export type { GraphContext } from './context.js';
+export { encodeGlobalId, decodeGlobalId } from './global-id.js';
+
+export interface GraphOptions {
+  config: GatewayGraphConfig;
+  data: AwsData;
+  /** Epoch ms; injectable for tests. */
+  clock?: () => number;
+  /** Receives unexpected errors (masked in responses) so they are not lost. */
+  logger?: Logger;
+}
+
+export interface Graph {
+  schema: GraphQLSchema;
+  /** A fresh context (loaders, deadline, abort signal) for one request. */
+  createContext(request?: { signal?: AbortSignal }): GraphContext;
+  /** @fresh handling, end-of-request cleanup, and partial-failure errors. */
+  plugins: ApolloServerPlugin<GraphContext>[];
+  formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
+}
+
+export function createGraph(options: GraphOptions): Graph {
+  const { config, data, logger } = options;
+  const clock = options.clock ?? Date.now;
+  const cursors = new CursorCodec(cursorSecretOf(config));
+  const formatError = createFormatError({
+    onMaskedError: (error) => logger?.error('unexpected error in a GraphQL request', { error: describe(error) }),
+  });
+  return {
+    schema: buildExecutableSchema(resolvers),
+    createContext: (request = {}) => createGraphContext({ data, config, cursors, clock, ...(request.signal ? { signal: request.signal } : {}) }),
+    plugins: [useRequestLifecycle(), usePartialErrors(formatError)],
+    formatError,
+  };
+}
+
+/** An Apollo Server for the graph (no landing page; the HTTP layer adds its own). */
+export function createApolloServer(graph: Graph): ApolloServer<GraphContext> {
+  return new ApolloServer<GraphContext>({
+    schema: graph.schema,
+    plugins: [...graph.plugins, ApolloServerPluginLandingPageDisabled()],
+    formatError: graph.formatError,
+    includeStacktraceInErrorResponses: false,
+  });
+}
+
+function describe(error: unknown): Record<string, unknown> {
+  return error instanceof Error ? { name: error.name, message: error.message, stack: error.stack } : { value: String(error) };
+}

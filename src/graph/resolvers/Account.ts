@@ -1,0 +1,56 @@
+// An account: its id is all the parent carries; details come from the list that found it (or the
+// account list, read once per request), Regions from the configured list or DescribeRegions.
+import type { GraphContext } from '../context.js';
+import { bindingOf } from '../cursor.js';
+import { listConnection, validateFirst } from '../connection.js';
+import { badUserInput } from '../errors.js';
+import type { AccountResolvers, AccountState } from '../generated/resolvers-types.js';
+import { encodeGlobalId } from '../global-id.js';
+import type { AccountModel, AccountRecord } from '../mappers.js';
+import { regionModel, unitModel } from '../mappers.js';
+import { enumOrNull } from './fields.js';
+import { INSTANCE_LISTING, SUBNET_LISTING, VPC_LISTING, fanoutList } from './lists.js';
+
+const ACCOUNT_STATES: readonly AccountState[] = ['PENDING_ACTIVATION', 'ACTIVE', 'SUSPENDED', 'PENDING_CLOSURE', 'CLOSED'];
+const REGION_NAME = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+
+const parentKey = (account: AccountModel) => `Account:${account.accountId}`;
+
+async function record(account: AccountModel, ctx: GraphContext): Promise<AccountRecord | undefined> {
+  return account.record ?? (await ctx.organizations.accountById()).get(account.accountId);
+}
+
+export const Account: AccountResolvers = {
+  id: (account) => encodeGlobalId('Account', account.accountId),
+  accountId: (account) => account.accountId,
+  arn: async (account, _, ctx) => (await record(account, ctx))?.arn ?? null,
+  name: async (account, _, ctx) => (await record(account, ctx))?.name ?? null,
+  email: async (account, _, ctx) => (await record(account, ctx))?.email ?? null,
+  state: async (account, _, ctx) => enumOrNull((await record(account, ctx))?.state, ACCOUNT_STATES),
+  joinedMethod: async (account, _, ctx) => (await record(account, ctx))?.joinedMethod ?? null,
+  joinedTimestamp: async (account, _, ctx) => (await record(account, ctx))?.joinedTimestamp ?? null,
+  parent: async (account, _, ctx) => {
+    if (!ctx.organizations.hasOrganization) return null;
+    const parentId = await ctx.organizations.parentOf(account.accountId);
+    return parentId === null ? null : unitModel(parentId);
+  },
+  access: (account) => ({ accountId: account.accountId }),
+  regions: async (account, args, ctx, info) => {
+    const first = validateFirst(args.first, ctx.config.maxFirst);
+    const regions = await ctx.ec2.regions(account.accountId);
+    return listConnection(
+      regions.map((r) => regionModel(account.accountId, r.region, r)),
+      { first, after: args.after, binding: bindingOf(parentKey(account), info.fieldName, {}), cursors: ctx.cursors },
+    );
+  },
+  // No AWS call: a Region that is not enabled shows as errors on the fields that read it.
+  region: (account, { name }, ctx) => {
+    if (!REGION_NAME.test(name)) throw badUserInput(`'name' must be an AWS Region name such as us-east-1 (got ${JSON.stringify(name)})`);
+    const configured = ctx.config.regions;
+    if (configured && !configured.includes(name)) return null;
+    return regionModel(account.accountId, name);
+  },
+  instances: (account, args, ctx, info) => fanoutList(INSTANCE_LISTING, { accountId: account.accountId }, parentKey(account), args, ctx, info),
+  vpcs: (account, args, ctx, info) => fanoutList(VPC_LISTING, { accountId: account.accountId }, parentKey(account), args, ctx, info),
+  subnets: (account, args, ctx, info) => fanoutList(SUBNET_LISTING, { accountId: account.accountId }, parentKey(account), args, ctx, info),
+};

@@ -1,0 +1,68 @@
+// The entry points: the organization, accounts, the organization-wide lists and node(id).
+import type { QueryResolvers } from '../generated/resolvers-types.js';
+import { bindingOf } from '../cursor.js';
+import { listConnection, validateFirst } from '../connection.js';
+import { badUserInput } from '../errors.js';
+import type { GraphContext } from '../context.js';
+import type { AccountWhere, InputMaybe } from '../generated/resolvers-types.js';
+import type { AccountRecord } from '../mappers.js';
+import { accountModel, organizationModel } from '../mappers.js';
+import { INSTANCE_LISTING, SUBNET_LISTING, VPC_LISTING, fanoutList } from './lists.js';
+import { resolveNode } from './Node.js';
+
+const ALL = { all: true } as const;
+
+export const Query: QueryResolvers = {
+  node: (_, { id }, ctx) => resolveNode(id, ctx),
+  // No call here: the organization's fields read what they need.
+  organization: (_, __, ctx) => (ctx.organizations.hasOrganization ? organizationModel() : null),
+  account: async (_, { id }, ctx) => {
+    if (!/^\d{12}$/.test(id)) throw badUserInput(`'id' must be a 12-digit account id (got ${JSON.stringify(id)})`);
+    const record = await ctx.scope.account(id);
+    return record ? accountModel(id, record) : null;
+  },
+  accounts: (_, args, ctx, info) => accountsConnection(ctx, 'Query', info.fieldName, args),
+  instances: (_, args, ctx, info) => fanoutList(INSTANCE_LISTING, ALL, 'Query', args, ctx, info),
+  vpcs: (_, args, ctx, info) => fanoutList(VPC_LISTING, ALL, 'Query', args, ctx, info),
+  subnets: (_, args, ctx, info) => fanoutList(SUBNET_LISTING, ALL, 'Query', args, ctx, info),
+};
+
+/** Every account in scope matching `where`, as a connection (Query.accounts and Organization.accounts). */
+export async function accountsConnection(
+  ctx: GraphContext,
+  parentKey: string,
+  field: string,
+  args: { first?: InputMaybe<number>; after?: InputMaybe<string>; where?: InputMaybe<AccountWhere> },
+) {
+  const first = validateFirst(args.first, ctx.config.maxFirst);
+  const binding = bindingOf(parentKey, field, { where: args.where });
+  let accounts = await ctx.scope.accounts();
+  accounts = await filterAccounts(ctx, accounts, args.where);
+  return listConnection(
+    accounts.map((a) => accountModel(a.accountId, a)),
+    { first, after: args.after, binding, cursors: ctx.cursors },
+  );
+}
+
+/** AccountWhere, applied to the list (Organizations offers no server-side filter for accounts). */
+async function filterAccounts(ctx: GraphContext, accounts: AccountRecord[], where: InputMaybe<AccountWhere> | undefined): Promise<AccountRecord[]> {
+  if (!where) return accounts;
+  let out = accounts;
+  if (where.accountIds != null) {
+    const wanted = new Set(where.accountIds);
+    out = out.filter((a) => wanted.has(a.accountId));
+  }
+  if (where.unitIds != null) {
+    const inUnits = await ctx.scope.narrowByUnits(where.unitIds);
+    out = out.filter((a) => inUnits.has(a.accountId));
+  }
+  if (where.states != null) {
+    const wanted = new Set<string>(where.states);
+    out = out.filter((a) => a.state !== undefined && wanted.has(a.state));
+  }
+  if (where.nameContains != null) {
+    const needle = where.nameContains.toLowerCase();
+    out = out.filter((a) => (a.name ?? '').toLowerCase().includes(needle));
+  }
+  return out;
+}

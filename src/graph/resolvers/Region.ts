@@ -1,0 +1,51 @@
+// One account's view of one Region: (account, Region) is all the parent carries; every list and
+// lookup below it is one target of the data layer.
+import type { GraphContext } from '../context.js';
+import { badUserInput } from '../errors.js';
+import type { OptInStatus, RegionResolvers } from '../generated/resolvers-types.js';
+import { encodeGlobalId } from '../global-id.js';
+import { Ec2Loaders } from '../loaders/ec2.js';
+import type { RegionModel } from '../mappers.js';
+import { accountModel } from '../mappers.js';
+import { INSTANCE_LISTING, SUBNET_LISTING, VPC_LISTING, targetList } from './lists.js';
+
+const OPT_IN: Record<string, OptInStatus> = {
+  'opt-in-not-required': 'OPT_IN_NOT_REQUIRED',
+  'opted-in': 'OPTED_IN',
+  'not-opted-in': 'NOT_OPTED_IN',
+};
+
+const parentKey = (r: RegionModel) => `Region:${r.accountId}:${r.region}`;
+const targetOf = (r: RegionModel) => ({ accountId: r.accountId, region: r.region });
+
+/** What DescribeRegions says about this Region (undefined when it is not enabled). */
+async function described(r: RegionModel, ctx: GraphContext) {
+  if (r.optInStatus !== undefined) return r;
+  return (await ctx.ec2.describedRegions(r.accountId)).find((d) => d.region === r.region);
+}
+
+function checkedId(id: string, prefix: string, what: string): string {
+  if (!new RegExp(`^${prefix}-[0-9a-f]{8,17}$`).test(id)) throw badUserInput(`'id' must be ${what} id such as ${prefix}-0123456789abcdef0 (got ${JSON.stringify(id)})`);
+  return id;
+}
+
+export const Region: RegionResolvers = {
+  id: (r) => encodeGlobalId('Region', r.accountId, r.region),
+  name: (r) => r.region,
+  optInStatus: async (r, _, ctx) => {
+    const status = (await described(r, ctx))?.optInStatus;
+    return status === undefined ? null : (OPT_IN[status] ?? null);
+  },
+  endpoint: async (r, _, ctx) => (await described(r, ctx))?.endpoint ?? null,
+  account: (r) => accountModel(r.accountId),
+  availabilityZones: async (r, _, ctx) =>
+    (await ctx.ec2.zones(targetOf(r))).value.flatMap((z) =>
+      z.ZoneName && z.ZoneId ? [{ name: z.ZoneName, zoneId: z.ZoneId, state: z.State ?? 'available' }] : [],
+    ),
+  vpcs: (r, args, ctx, info) => targetList(VPC_LISTING, targetOf(r), parentKey(r), args, ctx, info),
+  subnets: (r, args, ctx, info) => targetList(SUBNET_LISTING, targetOf(r), parentKey(r), args, ctx, info),
+  instances: (r, args, ctx, info) => targetList(INSTANCE_LISTING, targetOf(r), parentKey(r), args, ctx, info),
+  vpc: (r, { id }, ctx) => ctx.ec2.vpcById.load(Ec2Loaders.idKey(targetOf(r), checkedId(id, 'vpc', 'a VPC'))),
+  subnet: (r, { id }, ctx) => ctx.ec2.subnetById.load(Ec2Loaders.idKey(targetOf(r), checkedId(id, 'subnet', 'a subnet'))),
+  instance: (r, { id }, ctx) => ctx.ec2.instanceById.load(Ec2Loaders.idKey(targetOf(r), checkedId(id, 'i', 'an instance'))),
+};

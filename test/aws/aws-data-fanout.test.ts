@@ -1,0 +1,128 @@
+// Organization-wide fan-out through the AWS data layer against the simulated AWS: 50 accounts × 3
+// Regions in parallel stay under the global in-flight limit, every healthy (account, Region) is
+// answered exactly, and the broken ones fail alone with the right classification.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSim } from '../../src/sim/index.js';
+import type { RunningSim } from '../../src/sim/index.js';
+import { SessionBroker } from '../../src/credentials/session-broker.js';
+import { ClientPool, createSharedHttpHandler } from '../../src/aws/client-pool.js';
+import { SDK_MAX_ATTEMPTS, createAwsData } from '../../src/aws/aws-data.js';
+import type { AwsPage, Target } from '../../src/aws/data.js';
+import { AwsCallError } from '../../src/aws/errors.js';
+import { centralCredentials } from '../helpers/sim-clients.js';
+
+const REGIONS = ['us-east-1', 'eu-west-1', 'us-west-2'];
+const GLOBAL_LIMIT = 10;
+const handler = createSharedHttpHandler({ maxSockets: 64 });
+let sim: RunningSim;
+
+beforeAll(async () => {
+  sim = await startSim({
+    seed: 5,
+    accounts: 50,
+    regions: REGIONS,
+    instancesPerRegion: 8,
+    knobs: { pageCap: 3, latency: { ec2: { fixedMs: 1, jitterMs: 4 } } },
+  });
+});
+afterAll(async () => {
+  handler.destroy();
+  await sim.close();
+});
+
+async function all<T>(pages: AsyncIterable<AwsPage<T>>): Promise<T[]> {
+  const items: T[] = [];
+  for await (const page of pages) items.push(...page.items);
+  return items;
+}
+
+describe('organization-wide fan-out', () => {
+  it('keeps the sim under the global in-flight limit over 50 accounts × 3 Regions, answering every healthy target exactly', async () => {
+    const accounts = sim.world.accounts.map((a) => a.id);
+    const [noRole1, noRole2, partlyDisabled] = [accounts[7]!, accounts[31]!, accounts[12]!];
+    sim.knobs.scenarios.set(noRole1, { roleMissing: true });
+    sim.knobs.scenarios.set(noRole2, { roleMissing: true });
+    sim.knobs.scenarios.set(partlyDisabled, { disabledRegions: ['eu-west-1'] });
+
+    const broker = new SessionBroker({
+      sts: {
+        region: 'us-east-1',
+        credentials: async () => centralCredentials(sim),
+        endpoint: sim.endpoint,
+        requestHandler: handler,
+        maxAttempts: 1,
+      },
+      role: { roleName: sim.world.readRoleName },
+      externalId: sim.world.externalId,
+    });
+    const pool = new ClientPool({
+      broker,
+      centralCredentials: async () => centralCredentials(sim),
+      httpHandler: handler,
+      maxAttempts: SDK_MAX_ATTEMPTS,
+      endpoints: { default: sim.endpoint },
+      env: {},
+    });
+    const data = createAwsData({
+      pool,
+      broker,
+      options: { concurrency: { global: GLOBAL_LIMIT, perTarget: 3 } },
+    });
+
+    const targets: Target[] = accounts.flatMap((accountId) =>
+      REGIONS.map((region) => ({ accountId, region })),
+    );
+    const outcomes = await Promise.all(
+      targets.map(async (target) => {
+        try {
+          const [instances, vpcs, subnets] = await Promise.all([
+            all(data.ec2.instancePages(target)),
+            all(data.ec2.vpcPages(target)),
+            all(data.ec2.subnetPages(target)),
+          ]);
+          return { target, instances, vpcs, subnets };
+        } catch (err) {
+          if (err instanceof AwsCallError) return { target, error: err };
+          throw err;
+        }
+      }),
+    );
+
+    expect(sim.log.peakInFlight).toBeLessThanOrEqual(GLOBAL_LIMIT);
+    expect(data.stats().peakInFlight).toBe(GLOBAL_LIMIT);
+
+    const failed = outcomes.filter((o) => 'error' in o);
+    expect(failed.map((o) => [o.target.accountId, o.target.region, o.error?.code]).sort()).toEqual(
+      [
+        ...REGIONS.map((r) => [noRole1, r, 'ROLE_NOT_ASSUMABLE']),
+        ...REGIONS.map((r) => [noRole2, r, 'ROLE_NOT_ASSUMABLE']),
+        [partlyDisabled, 'eu-west-1', 'REGION_NOT_ENABLED'],
+      ].sort(),
+    );
+    for (const o of failed)
+      expect(o.error).toMatchObject({ accountId: o.target.accountId, region: o.target.region });
+
+    const healthy = outcomes.filter((o) => !('error' in o));
+    expect(healthy).toHaveLength(targets.length - 7);
+    for (const o of healthy) {
+      const truth = sim.world.regionData(o.target.accountId, o.target.region);
+      expect(o.instances?.map((i) => i.instance.InstanceId)).toEqual(
+        truth.instances.map((i) => i.instanceId),
+      );
+      expect(o.vpcs?.map((v) => v.VpcId).sort()).toEqual(truth.vpcs.map((v) => v.vpcId).sort());
+      expect(o.subnets?.map((s) => s.SubnetId).sort()).toEqual(truth.subnets.map((s) => s.subnetId).sort());
+    }
+    // One session per reachable account; the disabled Region costs its account one fresh session (two
+    // if its calls overlap the first refusal); the accounts without the role were asked once each.
+    const assumed = sim.log
+      .entries({ service: 'sts', operation: 'AssumeRole', status: 200 })
+      .map((e) => String(e.params['RoleArn']).split(':')[4]);
+    expect(assumed.filter((a) => a !== partlyDisabled).sort()).toEqual(
+      accounts.filter((a) => ![noRole1, noRole2, partlyDisabled].includes(a)).sort(),
+    );
+    expect(assumed.filter((a) => a === partlyDisabled).length).toBeGreaterThanOrEqual(2);
+    expect(assumed.filter((a) => a === partlyDisabled).length).toBeLessThanOrEqual(3);
+    expect(sim.log.count({ service: 'sts', operation: 'AssumeRole', errorCode: 'AccessDenied' })).toBe(2);
+    expect(sim.log.count({ service: 'ec2', accountId: noRole1 })).toBe(0);
+  });
+});

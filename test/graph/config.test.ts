@@ -1,0 +1,72 @@
+import { describe, it, expect } from 'vitest';
+import { GatewayConfigError, cursorSecretOf, parseGatewayGraphConfig } from '../../src/config/gateway.js';
+
+function problems(input: unknown): string[] {
+  try {
+    parseGatewayGraphConfig(input);
+  } catch (error) {
+    if (error instanceof GatewayConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error('expected the configuration to be refused');
+}
+
+describe('gateway graph configuration', () => {
+  it('fills in every default', () => {
+    expect(parseGatewayGraphConfig(undefined)).toEqual({
+      accounts: { source: 'organizations' },
+      include: { accountIds: [], unitIds: [] },
+      exclude: { accountIds: [], unitIds: [] },
+      queryDeadlineMs: 60_000,
+      maxFirst: 1_000,
+    });
+  });
+
+  it('accepts a static account list, Regions and an Organizations role', () => {
+    const config = parseGatewayGraphConfig({
+      accounts: { source: 'static', accounts: [{ id: '111111111111', name: 'prod', email: 'prod@example.com' }, { id: '222222222222' }] },
+      regions: ['us-east-1', 'eu-west-1'],
+      exclude: { accountIds: ['222222222222'] },
+    });
+    expect(config.accounts).toEqual({ source: 'static', accounts: [{ id: '111111111111', name: 'prod', email: 'prod@example.com' }, { id: '222222222222' }] });
+    expect(config.regions).toEqual(['us-east-1', 'eu-west-1']);
+    const viaRole = parseGatewayGraphConfig({ accounts: { source: 'organizations', managementAccountRole: { accountId: '333333333333', roleName: 'OrgReader' } } });
+    expect(viaRole.accounts).toEqual({ source: 'organizations', managementAccountRole: { accountId: '333333333333', roleName: 'OrgReader' } });
+  });
+
+  it('reports every problem by option path with the bad value', () => {
+    expect(
+      problems({
+        accounts: { source: 'static', accounts: [{ id: '12' }, { id: '111111111111' }, { id: '111111111111' }] },
+        include: { unitIds: ['ou-ab12-aaaaaaaa'] },
+        regions: ['mars-1'],
+        maxFirst: 0,
+        surprise: true,
+      }),
+    ).toEqual([
+      'graph.accounts.accounts.0.id: must be a 12-digit account id (got "12")',
+      'graph.regions.0: must be an AWS Region name such as us-east-1 (got "mars-1")',
+      'graph.maxFirst: must be at least 1 (items) (got 0)',
+      "graph: unknown option 'surprise'",
+      `graph.include.unitIds: needs the 'organizations' account source (a static list has no units) (got ["ou-ab12-aaaaaaaa"])`,
+      'graph.accounts.accounts.2.id: is listed twice (got "111111111111")',
+    ]);
+    expect(problems({ accounts: { source: 'static', accounts: [{ id: '111111111111' }, { id: '111111111111' }] }, include: { unitIds: ['ou-ab12-aaaaaaaa'] } })).toEqual([
+      `graph.include.unitIds: needs the 'organizations' account source (a static list has no units) (got ["ou-ab12-aaaaaaaa"])`,
+      'graph.accounts.accounts.1.id: is listed twice (got "111111111111")',
+    ]);
+    expect(problems({ accounts: { source: 'ldap' } })).toEqual(["graph.accounts.source: must be 'organizations' or 'static' (got \"ldap\")"]);
+  });
+
+  it('never echoes the cursor secret', () => {
+    const [problem] = problems({ cursorSecret: 'short-secret-value' });
+    expect(problem).toBe('graph.cursorSecret: must be at least 32 characters (value not shown)');
+  });
+
+  it('uses the configured cursor secret, else one per process', () => {
+    const secret = 'x'.repeat(40);
+    expect(cursorSecretOf({ cursorSecret: secret })).toBe(secret);
+    expect(cursorSecretOf({})).toBe(cursorSecretOf({}));
+    expect(cursorSecretOf({}).length).toBeGreaterThanOrEqual(32);
+  });
+});

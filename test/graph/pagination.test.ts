@@ -1,0 +1,180 @@
+import { describe, it, expect } from 'vitest';
+import { CursorCodec, bindingOf } from '../../src/graph/cursor.js';
+import { FakeAwsData, accountIdOf } from './fake-aws-data.js';
+import type { Harness } from './harness.js';
+import { at, dataOf, harness } from './harness.js';
+
+interface Page {
+  totalCount: number | null;
+  edges: { cursor: string; node: { instanceId: string; account: { accountId: string }; region: { name: string } } }[];
+  pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; endCursor: string | null };
+  failures: unknown[];
+}
+
+const PAGE_QUERY = `query ($first: Int, $after: String, $where: InstanceWhere) {
+  instances(first: $first, after: $after, where: $where) {
+    totalCount
+    edges { cursor node { instanceId account { accountId } region { name } } }
+    pageInfo { hasNextPage hasPreviousPage endCursor }
+    failures { code }
+  }
+}`;
+
+async function page(h: Harness, variables: Record<string, unknown>): Promise<Page> {
+  return at<Page>(dataOf(await h.run(PAGE_QUERY, variables)), 'instances');
+}
+
+/** 5,000 instances over 10 accounts × 2 Regions, unevenly (some targets empty), in small AWS pages. */
+function bigOrganization(): FakeAwsData {
+  const sizes = [700, 0, 0, 0, 650, 5, 0, 1000, 445, 0, 300, 300, 0, 0, 1, 599, 400, 0, 600, 0];
+  let next = 0;
+  const fake = new FakeAwsData({ accounts: 10, regions: ['eu-west-1', 'us-east-1'], shape: () => ({ instances: sizes[next++] ?? 0, vpcs: 1, subnetsPerVpc: 1 }) });
+  fake.pageCap = 37;
+  return fake;
+}
+
+function groundTruth(fake: FakeAwsData): string[] {
+  return fake.accounts.flatMap((a) => ['eu-west-1', 'us-east-1'].flatMap((r) => fake.dataOf(a.id, r).instances.map((i) => i.instance.InstanceId as string)));
+}
+
+describe('fan-out pagination', () => {
+  it('pages through 5,000 instances with first: 100, yielding each exactly once, in account then Region order', async () => {
+    const fake = bigOrganization();
+    const h = harness(fake);
+    const seen: string[] = [];
+    let after: string | null = null;
+    let pages = 0;
+    for (;;) {
+      const p: Page = await page(h, { first: 100, after });
+      pages++;
+      seen.push(...p.edges.map((e) => e.node.instanceId));
+      expect(p.edges.length).toBe(p.pageInfo.hasNextPage ? 100 : 5000 % 100 || 100);
+      expect(p.pageInfo.hasPreviousPage).toBe(after !== null);
+      if (!p.pageInfo.hasNextPage) break;
+      after = p.pageInfo.endCursor;
+      expect(pages).toBeLessThan(60);
+    }
+    expect(pages).toBe(50);
+    expect(seen).toHaveLength(5000);
+    expect(seen).toEqual(groundTruth(fake));
+    // Every AWS page asked for no more than what a page still needed, within EC2's 5..1000.
+    const sizes = fake.calls.filter((c) => c.op === 'DescribeInstances').map((c) => c.maxResults);
+    expect(sizes.every((m) => m !== undefined && m >= 5 && m <= 1000)).toBe(true);
+  });
+
+  it('asks AWS for just what the first page needs', async () => {
+    const fake = new FakeAwsData({ accounts: 3, regions: ['us-east-1'], instances: 50 });
+    const p = await page(harness(fake), { first: 10 });
+    expect(p.edges).toHaveLength(10);
+    expect(p.pageInfo.hasNextPage).toBe(true);
+    expect(p.totalCount).toBeNull();
+    // One account, one call for 11 items (10 + one to prove there is a next page); no other target read.
+    expect(fake.calls.filter((c) => c.op === 'DescribeInstances').map((c) => [c.accountId, c.maxResults])).toEqual([[accountIdOf(0), 11]]);
+    expect(fake.count('DescribeRegions')).toBe(1);
+  });
+
+  it('reports totalCount when the whole list was read', async () => {
+    const fake = new FakeAwsData({ accounts: 2, regions: ['us-east-1'], instances: 3 });
+    const h = harness(fake);
+    expect((await page(h, {})).totalCount).toBe(6);
+    expect((await page(h, { first: 50 })).totalCount).toBe(6);
+    const first = await page(h, { first: 4 });
+    expect(first.totalCount).toBeNull();
+    const rest = await page(h, { first: 4, after: first.pageInfo.endCursor });
+    expect(rest.edges).toHaveLength(2);
+    expect(rest.pageInfo.hasNextPage).toBe(false);
+  });
+
+  it('continues after a cursor taken from a page read without first', async () => {
+    const fake = new FakeAwsData({ accounts: 2, regions: ['us-east-1'], instances: 40 });
+    fake.pageCap = 7;
+    const h = harness(fake);
+    const all = await page(h, {});
+    const middle = all.edges[22] as Page['edges'][number];
+    const rest = await page(h, { after: middle.cursor });
+    expect(rest.edges.map((e) => e.node.instanceId)).toEqual(all.edges.slice(23).map((e) => e.node.instanceId));
+    const next = await page(h, { first: 3, after: middle.cursor });
+    expect(next.edges.map((e) => e.node.instanceId)).toEqual(all.edges.slice(23, 26).map((e) => e.node.instanceId));
+  });
+
+  it('refuses a tampered cursor with BAD_USER_INPUT', async () => {
+    const fake = new FakeAwsData({ accounts: 2, regions: ['us-east-1'] });
+    const h = harness(fake);
+    const cursor = (await page(h, { first: 2 })).pageInfo.endCursor as string;
+    const [body, mac] = cursor.split('.') as [string, string];
+    const position = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as Record<string, unknown>;
+    const forged = `${Buffer.from(JSON.stringify({ ...position, o: 0 })).toString('base64url')}.${mac}`;
+    for (const bad of [forged, cursor.slice(0, -2), 'not-a-cursor', `${body}.`, '']) {
+      const result = await h.run(PAGE_QUERY, { first: 2, after: bad });
+      expect(result.data?.['instances']).toBeNull();
+      expect(result.errors?.[0]?.extensions?.['code']).toBe('BAD_USER_INPUT');
+      expect(result.errors?.[0]?.path).toEqual(['instances']);
+    }
+  });
+
+  it('refuses a cursor issued for another field, parent or where', async () => {
+    const fake = new FakeAwsData({ accounts: 2, regions: ['us-east-1'] });
+    const h = harness(fake);
+    const instancesCursor = (await page(h, { first: 2 })).pageInfo.endCursor as string;
+    const vpcs = await h.run('{ vpcs(first: 1) { pageInfo { endCursor } } }');
+    const vpcCursor = at<string>(dataOf(vpcs), 'vpcs', 'pageInfo', 'endCursor');
+    const foreign = [
+      h.run(PAGE_QUERY, { first: 2, after: vpcCursor }),
+      h.run(PAGE_QUERY, { first: 2, after: instancesCursor, where: { states: ['RUNNING'] } }),
+      h.run(`{ account(id: "${accountIdOf(0)}") { instances(first: 2, after: "${instancesCursor}") { totalCount } } }`),
+      h.run(`{ accounts(first: 1, after: "${instancesCursor}") { totalCount } }`),
+    ];
+    for (const result of await Promise.all(foreign)) {
+      expect(result.errors).toHaveLength(1);
+      expect(result.errors?.[0]?.extensions?.['code']).toBe('BAD_USER_INPUT');
+      expect(result.errors?.[0]?.message).toMatch(/Invalid cursor/);
+    }
+    // A different `first` is fine: the cursor is bound to the field and where, not the page size.
+    expect((await page(h, { first: 3, after: instancesCursor })).edges.length).toBeGreaterThan(0);
+  });
+
+  it('refuses first beyond the configured maximum or below zero', async () => {
+    const h = harness(new FakeAwsData(), { maxFirst: 50 });
+    for (const first of [51, -1]) {
+      const result = await h.run(PAGE_QUERY, { first });
+      expect(result.errors?.[0]?.extensions?.['code']).toBe('BAD_USER_INPUT');
+      expect(result.errors?.[0]?.message).toContain(String(first));
+    }
+  });
+
+  it('pages accounts with signed offset cursors', async () => {
+    const fake = new FakeAwsData({ accounts: 5 });
+    const h = harness(fake);
+    const query = 'query ($after: String) { accounts(first: 2, after: $after) { totalCount nodes { accountId } pageInfo { hasNextPage endCursor } } }';
+    const ids: string[] = [];
+    let after: string | null = null;
+    for (let i = 0; i < 3; i++) {
+      const connection: { nodes: { accountId: string }[]; pageInfo: { hasNextPage: boolean; endCursor: string } } = at(dataOf(await h.run(query, { after })), 'accounts');
+      ids.push(...connection.nodes.map((n) => n.accountId));
+      after = connection.pageInfo.endCursor;
+      expect(connection.pageInfo.hasNextPage).toBe(i < 2);
+    }
+    expect(ids).toEqual([0, 1, 2, 3, 4].map(accountIdOf));
+  });
+});
+
+describe('CursorCodec', () => {
+  const codec = new CursorCodec('0123456789abcdef0123456789abcdef');
+
+  it('round-trips a position bound to its field and arguments', () => {
+    const binding = bindingOf('Query', 'instances', { where: { states: ['RUNNING'] }, first: 5 });
+    const cursor = codec.encode(binding, { a: '1', o: 3 });
+    expect(codec.decode(bindingOf('Query', 'instances', { first: 10, where: { states: ['RUNNING'] } }), cursor)).toEqual({ a: '1', o: 3 });
+  });
+
+  it('binds equal arguments equally whatever their key order, and different ones differently', () => {
+    expect(bindingOf('Q', 'f', { where: { a: 1, b: [2] } })).toBe(bindingOf('Q', 'f', { where: { b: [2], a: 1, c: null } }));
+    expect(bindingOf('Q', 'f', { where: { a: 1 } })).not.toBe(bindingOf('Q', 'f', { where: { a: 2 } }));
+  });
+
+  it('refuses a cursor signed with another secret', () => {
+    const other = new CursorCodec('fedcba9876543210fedcba9876543210');
+    const cursor = other.encode('b', { o: 1 });
+    expect(() => codec.decode('b', cursor)).toThrow(/Invalid cursor/);
+  });
+});
