@@ -1,6 +1,10 @@
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  // graphql 16 ships a CJS and an ESM build without an exports map: Vite would load the ESM one for our
+  // code while Apollo Server (externalized) loads the CJS one, and graphql refuses schemas from another
+  // realm. Node itself resolves both to the CJS build, so tests do the same.
+  resolve: { alias: [{ find: /^graphql$/, replacement: 'graphql/index.js' }] },
   test: {
     include: ['test/**/*.test.ts'],
     testTimeout: 30_000,

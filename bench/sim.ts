@@ -8,7 +8,12 @@ import { fmt, median, timeRuns } from './stats.js';
 
 export async function benchSim(): Promise<string[]> {
   const lines: string[] = [];
-  const big = { seed: 1, accounts: 2000, regions: ['us-east-1', 'us-west-2', 'eu-west-1', 'ap-southeast-2'], instancesPerRegion: 100 };
+  const big = {
+    seed: 1,
+    accounts: 2000,
+    regions: ['us-east-1', 'us-west-2', 'eu-west-1', 'ap-southeast-2'],
+    instancesPerRegion: 100,
+  };
 
   const heapBefore = process.memoryUsage().heapUsed;
   const gen = await timeRuns(5, () => generateWorld(big));
@@ -18,19 +23,41 @@ export async function benchSim(): Promise<string[]> {
   });
   const world = generateWorld(big);
   const heapAfter = process.memoryUsage().heapUsed;
-  lines.push(`sim start-up, 2,000 accounts × 4 Regions × 100 instances: generateWorld median ${fmt(median(gen))}, startSim (world + listen) median ${fmt(median(startup))}`);
-  lines.push(`  heap growth for one such world (before any Region is derived): ${((heapAfter - heapBefore) / 1024 / 1024).toFixed(1)} MiB`);
+  lines.push(
+    `sim start-up, 2,000 accounts × 4 Regions × 100 instances: generateWorld median ${fmt(median(gen))}, startSim (world + listen) median ${fmt(median(startup))}`,
+  );
+  lines.push(
+    `  heap growth for one such world (before any Region is derived): ${((heapAfter - heapBefore) / 1024 / 1024).toFixed(1)} MiB`,
+  );
   const derive = await timeRuns(5, () => generateWorld(big).regionData(world.accounts[5]!.id, 'us-east-1'));
-  lines.push(`  deriving one (account, Region) with 100 instances, fresh world each run: median ${fmt(median(derive))}`);
+  lines.push(
+    `  deriving one (account, Region) with 100 instances, fresh world each run: median ${fmt(median(derive))}`,
+  );
 
   const sim = await startSim({ seed: 2, accounts: 1, regions: ['us-east-1'], instancesPerRegion: 1000 });
   try {
-    const sts = new STSClient({ endpoint: sim.endpoint, region: 'us-east-1', credentials: { accessKeyId: sim.central.accessKeyId, secretAccessKey: sim.central.secretAccessKey } });
+    const sts = new STSClient({
+      endpoint: sim.endpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: sim.central.accessKeyId, secretAccessKey: sim.central.secretAccessKey },
+    });
     const assumed = await sts.send(
-      new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${sim.world.centralAccountId}:role/${sim.world.readRoleName}`, RoleSessionName: 'bench', ExternalId: sim.world.externalId }),
+      new AssumeRoleCommand({
+        RoleArn: `arn:aws:iam::${sim.world.centralAccountId}:role/${sim.world.readRoleName}`,
+        RoleSessionName: 'bench',
+        ExternalId: sim.world.externalId,
+      }),
     );
     const c = assumed.Credentials!;
-    const ec2 = new EC2Client({ endpoint: sim.endpoint, region: 'us-east-1', credentials: { accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretAccessKey!, sessionToken: c.SessionToken! } });
+    const ec2 = new EC2Client({
+      endpoint: sim.endpoint,
+      region: 'us-east-1',
+      credentials: {
+        accessKeyId: c.AccessKeyId!,
+        secretAccessKey: c.SecretAccessKey!,
+        sessionToken: c.SessionToken!,
+      },
+    });
     let count = 0;
     await timeRuns(2, async () => ec2.send(new DescribeInstancesCommand({ MaxResults: 1000 }))); // warm-up
     const page = await timeRuns(9, async () => {
@@ -40,7 +67,9 @@ export async function benchSim(): Promise<string[]> {
     sim.log.reset();
     await ec2.send(new DescribeInstancesCommand({ MaxResults: 1000 }));
     const simSide = sim.log.entries({ operation: 'DescribeInstances' })[0]!.durationMs;
-    lines.push(`DescribeInstances, one page of ${count} instances through the real EC2Client: median ${fmt(median(page))} round trip (sim side of one call: ${simSide} ms)`);
+    lines.push(
+      `DescribeInstances, one page of ${count} instances through the real EC2Client: median ${fmt(median(page))} round trip (sim side of one call: ${simSide} ms)`,
+    );
     ec2.destroy();
     sts.destroy();
   } finally {

@@ -22,7 +22,11 @@ export interface GatewayDeps {
 
 export interface QueryResult {
   data?: Record<string, unknown> | null;
-  errors?: readonly { message: string; path?: readonly (string | number)[]; extensions?: Record<string, unknown> }[];
+  errors?: readonly {
+    message: string;
+    path?: readonly (string | number)[];
+    extensions?: Record<string, unknown>;
+  }[];
 }
 
 export interface Gateway {
@@ -31,7 +35,11 @@ export interface Gateway {
   graph: Graph;
   server: ApolloServer<GraphContext>;
   /** Runs one GraphQL operation without HTTP (a fresh request context each time). */
-  execute(query: string | DocumentNode, variables?: Record<string, unknown>, request?: { signal?: AbortSignal }): Promise<QueryResult>;
+  execute(
+    query: string | DocumentNode,
+    variables?: Record<string, unknown>,
+    request?: { signal?: AbortSignal },
+  ): Promise<QueryResult>;
   close(): Promise<void>;
 }
 
@@ -45,7 +53,9 @@ export async function createGateway(config: OrgraphConfig, deps: GatewayDeps = {
     logger,
     sdkMaxAttempts: SDK_MAX_ATTEMPTS,
     ...(deps.env ? { env: deps.env } : {}),
-    ...(accounts.source === 'organizations' && accounts.managementAccountRole ? { organizationsRole: accounts.managementAccountRole } : {}),
+    ...(accounts.source === 'organizations' && accounts.managementAccountRole
+      ? { organizationsRole: accounts.managementAccountRole }
+      : {}),
   });
   const data = createAwsData({ pool: access.pool, broker: access.broker, options: config.aws, clock });
   const graph = createGraph({ config: config.graph, data, clock, logger });

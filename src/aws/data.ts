@@ -51,7 +51,10 @@ export interface OrganizationsData {
   /** Every account (all pages), cached. */
   listAccounts(options?: CallOptions): Promise<Fetched<Account[]>>;
   listRoots(options?: CallOptions): Promise<Fetched<Root[]>>;
-  listOrganizationalUnitsForParent(parentId: string, options?: CallOptions): Promise<Fetched<OrganizationalUnit[]>>;
+  listOrganizationalUnitsForParent(
+    parentId: string,
+    options?: CallOptions,
+  ): Promise<Fetched<OrganizationalUnit[]>>;
   listAccountsForParent(parentId: string, options?: CallOptions): Promise<Fetched<Account[]>>;
   listParents(childId: string, options?: CallOptions): Promise<Fetched<Parent[]>>;
   describeOrganizationalUnit(unitId: string, options?: CallOptions): Promise<Fetched<OrganizationalUnit>>;
@@ -62,13 +65,33 @@ export interface Ec2Data {
   describeRegions(accountId: string, options?: CallOptions): Promise<Fetched<Region[]>>;
   describeAvailabilityZones(target: Target, options?: CallOptions): Promise<Fetched<AvailabilityZone[]>>;
   /** Pages of a list, following NextToken from `request.nextToken`; stop iterating to stop fetching. */
-  instancePages(target: Target, request?: Ec2ListRequest, options?: CallOptions): AsyncGenerator<AwsPage<InstanceItem>>;
+  instancePages(
+    target: Target,
+    request?: Ec2ListRequest,
+    options?: CallOptions,
+  ): AsyncGenerator<AwsPage<InstanceItem>>;
   vpcPages(target: Target, request?: Ec2ListRequest, options?: CallOptions): AsyncGenerator<AwsPage<Vpc>>;
-  subnetPages(target: Target, request?: Ec2ListRequest, options?: CallOptions): AsyncGenerator<AwsPage<Subnet>>;
+  subnetPages(
+    target: Target,
+    request?: Ec2ListRequest,
+    options?: CallOptions,
+  ): AsyncGenerator<AwsPage<Subnet>>;
   /** By-id lookups, one call per 1,000 ids; unknown ids are simply absent from the map. */
-  instancesByIds(target: Target, ids: readonly string[], options?: CallOptions): Promise<Fetched<Map<string, InstanceItem>>>;
-  vpcsByIds(target: Target, ids: readonly string[], options?: CallOptions): Promise<Fetched<Map<string, Vpc>>>;
-  subnetsByIds(target: Target, ids: readonly string[], options?: CallOptions): Promise<Fetched<Map<string, Subnet>>>;
+  instancesByIds(
+    target: Target,
+    ids: readonly string[],
+    options?: CallOptions,
+  ): Promise<Fetched<Map<string, InstanceItem>>>;
+  vpcsByIds(
+    target: Target,
+    ids: readonly string[],
+    options?: CallOptions,
+  ): Promise<Fetched<Map<string, Vpc>>>;
+  subnetsByIds(
+    target: Target,
+    ids: readonly string[],
+    options?: CallOptions,
+  ): Promise<Fetched<Map<string, Subnet>>>;
 }
 
 export interface AccessData {

@@ -43,7 +43,12 @@ const QUERIES: DemoQuery[] = [
     query: '{ organization { accounts { totalCount nodes { accountId name state joinedMethod } } } }',
     print: (r) => [
       `  ${String(at(r.data, 'organization', 'accounts', 'totalCount'))} accounts`,
-      ...table((at(r.data, 'organization', 'accounts', 'nodes') as Row[]) ?? [], ['accountId', 'name', 'state', 'joinedMethod']),
+      ...table((at(r.data, 'organization', 'accounts', 'nodes') as Row[]) ?? [], [
+        'accountId',
+        'name',
+        'state',
+        'joinedMethod',
+      ]),
     ],
   },
   {
@@ -63,7 +68,10 @@ const QUERIES: DemoQuery[] = [
       return [
         `  ${nodes.length} instances; ${failures.length} parts could not be read (listed, not fatal):`,
         ...table(nodes, ['instanceId', 'name', 'instanceType', 'privateIpAddress', 'account', 'region']),
-        ...failures.map((f) => `    ✗ ${String(f['code'])} ${String(f['accountId'])} ${String(f['region'] ?? '')}: ${String(f['message'])}`),
+        ...failures.map(
+          (f) =>
+            `    ✗ ${String(f['code'])} ${String(f['accountId'])} ${String(f['region'] ?? '')}: ${String(f['message'])}`,
+        ),
       ];
     },
   },
@@ -76,7 +84,10 @@ const QUERIES: DemoQuery[] = [
       const vpcs = (at(r.data, 'account', 'region', 'vpcs', 'nodes') as Row[]) ?? [];
       return vpcs.flatMap((v) => [
         `  ${String(v['vpcId'])} ${String(v['cidrBlock'])}${v['isDefault'] ? ' (default)' : ''} ${String(v['name'] ?? '')}`,
-        ...((at(v, 'subnets', 'nodes') as Row[]) ?? []).map((s) => `      ${String(s['subnetId'])}  ${String(s['availabilityZone'])}  ${String(s['cidrBlock'])}`),
+        ...((at(v, 'subnets', 'nodes') as Row[]) ?? []).map(
+          (s) =>
+            `      ${String(s['subnetId'])}  ${String(s['availabilityZone'])}  ${String(s['cidrBlock'])}`,
+        ),
       ]);
     },
   },
@@ -91,7 +102,15 @@ function callSummary(sim: RunningSim): string {
 export async function runDemo(argv: string[]): Promise<number> {
   let values;
   try {
-    ({ values } = parseArgs({ args: argv, strict: true, options: { help: { type: 'boolean', short: 'h' }, accounts: { type: 'string' }, seed: { type: 'string' } } }));
+    ({ values } = parseArgs({
+      args: argv,
+      strict: true,
+      options: {
+        help: { type: 'boolean', short: 'h' },
+        accounts: { type: 'string' },
+        seed: { type: 'string' },
+      },
+    }));
   } catch (err) {
     throw new CliUsageError(`demo: ${err instanceof Error ? err.message : String(err)}\n\n${HELP}`);
   }
@@ -101,8 +120,10 @@ export async function runDemo(argv: string[]): Promise<number> {
   }
   const accounts = values.accounts === undefined ? 12 : Number(values.accounts);
   const seed = values.seed === undefined ? 1 : Number(values.seed);
-  if (!Number.isInteger(accounts) || accounts < 3 || accounts > 500) throw new CliUsageError(`--accounts must be a whole number from 3 to 500, got '${values.accounts}'`);
-  if (!Number.isInteger(seed) || seed < 0) throw new CliUsageError(`--seed must be a whole number >= 0, got '${values.seed}'`);
+  if (!Number.isInteger(accounts) || accounts < 3 || accounts > 500)
+    throw new CliUsageError(`--accounts must be a whole number from 3 to 500, got '${values.accounts}'`);
+  if (!Number.isInteger(seed) || seed < 0)
+    throw new CliUsageError(`--seed must be a whole number >= 0, got '${values.seed}'`);
 
   const regions = ['us-east-1', 'eu-west-1'];
   const sim = await startSim({ seed, accounts, regions, instancesPerRegion: 12 });
@@ -126,7 +147,9 @@ export async function runDemo(argv: string[]): Promise<number> {
   const gateway = await createGateway(config);
   try {
     console.log(`orgraph demo — a simulated organization of ${accounts} accounts at ${sim.endpoint}`);
-    console.log(`(account ${broken} has no ${sim.world.readRoleName}; eu-west-1 is not enabled in account ${partlyDisabled})`);
+    console.log(
+      `(account ${broken} has no ${sim.world.readRoleName}; eu-west-1 is not enabled in account ${partlyDisabled})`,
+    );
     let variables: Record<string, unknown> = {};
     for (const [i, q] of QUERIES.entries()) {
       sim.log.reset();
@@ -137,7 +160,10 @@ export async function runDemo(argv: string[]): Promise<number> {
       for (const line of q.print(result)) console.log(line);
       console.log(`  AWS calls: ${callSummary(sim)}`);
       const errors = result.errors ?? [];
-      if (errors.length) console.log(`  errors[]: ${errors.length} (${[...new Set(errors.map((e) => String(e.extensions?.['code'])))].join(', ')})`);
+      if (errors.length)
+        console.log(
+          `  errors[]: ${errors.length} (${[...new Set(errors.map((e) => String(e.extensions?.['code'])))].join(', ')})`,
+        );
     }
     console.log('\nRun `npm run sim` to keep a simulated AWS running for your own queries.');
     return 0;

@@ -40,7 +40,8 @@ knobs:
 function wholeNumber(flag: string, value: string | undefined, min: number): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!/^\d+$/.test(value) || n < min) throw new CliUsageError(`--${flag} must be a whole number >= ${min}, got '${value}'`);
+  if (!/^\d+$/.test(value) || n < min)
+    throw new CliUsageError(`--${flag} must be a whole number >= ${min}, got '${value}'`);
   return n;
 }
 
@@ -49,7 +50,9 @@ function isLoopback(host: string): boolean {
 }
 
 /** Turns the knob flags into one patch for applyKnobPatch, so validation lives in one place. */
-function knobPatchFromFlags(values: Record<string, string | boolean | string[] | undefined>): Record<string, unknown> {
+function knobPatchFromFlags(
+  values: Record<string, string | boolean | string[] | undefined>,
+): Record<string, unknown> {
   const patch: Record<string, unknown> = {};
   if (typeof values['knobs'] === 'string') {
     try {
@@ -66,7 +69,10 @@ function knobPatchFromFlags(values: Record<string, string | boolean | string[] |
   }
   if (Object.keys(latency).length) patch['latency'] = latency;
   const faults: Record<string, number> = {};
-  for (const [flag, key] of [['error-rate', 'errorRate'], ['drop-rate', 'dropRate']] as const) {
+  for (const [flag, key] of [
+    ['error-rate', 'errorRate'],
+    ['drop-rate', 'dropRate'],
+  ] as const) {
     const v = values[flag];
     if (typeof v === 'string') {
       const n = Number(v);
@@ -83,7 +89,10 @@ function knobPatchFromFlags(values: Record<string, string | boolean | string[] |
   if (pageCap !== undefined) patch['pageCap'] = pageCap;
   const scenarios: Record<string, Record<string, unknown>> = {};
   for (const spec of (values['scenario'] as string[] | undefined) ?? []) {
-    const m = /^(\d{12})=(roleMissing|externalIdMismatch|disabledRegions:([a-z0-9+-]+)|extraLatencyMs:(\d+))$/.exec(spec);
+    const m =
+      /^(\d{12})=(roleMissing|externalIdMismatch|disabledRegions:([a-z0-9+-]+)|extraLatencyMs:(\d+))$/.exec(
+        spec,
+      );
     if (!m) {
       throw new CliUsageError(
         `--scenario expects ACCOUNT=roleMissing|externalIdMismatch|disabledRegions:r1+r2|extraLatencyMs:N with a 12-digit account id, got '${spec}'`,
@@ -98,7 +107,11 @@ function knobPatchFromFlags(values: Record<string, string | boolean | string[] |
   return patch;
 }
 
-export function parseSimArgs(argv: string[]): { options: SimOptions; dump?: 'json' | 'ndjson'; help: boolean } {
+export function parseSimArgs(argv: string[]): {
+  options: SimOptions;
+  dump?: 'json' | 'ndjson';
+  help: boolean;
+} {
   let parsed;
   try {
     parsed = parseArgs({
@@ -139,7 +152,11 @@ export function parseSimArgs(argv: string[]): { options: SimOptions; dump?: 'jso
   if (seed !== undefined) options.seed = seed;
   const accounts = wholeNumber('accounts', v.accounts, 1);
   if (accounts !== undefined) options.accounts = accounts;
-  if (v.regions !== undefined) options.regions = v.regions.split(',').map((r) => r.trim()).filter(Boolean);
+  if (v.regions !== undefined)
+    options.regions = v.regions
+      .split(',')
+      .map((r) => r.trim())
+      .filter(Boolean);
   const ipr = wholeNumber('instances-per-region', v['instances-per-region'], 0);
   if (ipr !== undefined) options.instancesPerRegion = ipr;
   const vpr = wholeNumber('vpcs-per-region', v['vpcs-per-region'], 0);
@@ -149,7 +166,10 @@ export function parseSimArgs(argv: string[]): { options: SimOptions; dump?: 'jso
   if (v['role-name'] !== undefined) options.readRoleName = v['role-name'];
   if (v['external-id'] !== undefined) options.externalId = v['external-id'];
   if (v.host !== undefined) {
-    if (!isLoopback(v.host)) throw new CliUsageError(`--host ${v.host}: the simulated AWS listens on loopback only (127.0.0.1, ::1, localhost)`);
+    if (!isLoopback(v.host))
+      throw new CliUsageError(
+        `--host ${v.host}: the simulated AWS listens on loopback only (127.0.0.1, ::1, localhost)`,
+      );
     options.host = v.host;
   }
   const port = wholeNumber('port', v.port, 0);
@@ -166,14 +186,18 @@ export function parseSimArgs(argv: string[]): { options: SimOptions; dump?: 'jso
   }
   options.knobs = knobs;
   let dump: 'json' | 'ndjson' | undefined;
-  if (v.format !== undefined && v.format !== 'json' && v.format !== 'ndjson') throw new CliUsageError(`--format must be json or ndjson, got '${v.format}'`);
+  if (v.format !== undefined && v.format !== 'json' && v.format !== 'ndjson')
+    throw new CliUsageError(`--format must be json or ndjson, got '${v.format}'`);
   if (v.format !== undefined && !v.dump) throw new CliUsageError('--format only applies with --dump');
   if (v.dump) dump = (v.format as 'json' | 'ndjson' | undefined) ?? 'json';
   return { options, ...(dump ? { dump } : {}), help: v.help === true };
 }
 
 /** `export` lines that point the AWS SDKs and CLI at the sim. The credentials are the sim's own, fake ones. */
-export function exportLines(endpoint: string, central: { accessKeyId: string; secretAccessKey: string; region: string }): string {
+export function exportLines(
+  endpoint: string,
+  central: { accessKeyId: string; secretAccessKey: string; region: string },
+): string {
   return [
     `export AWS_ENDPOINT_URL=${endpoint}`,
     `export AWS_ACCESS_KEY_ID=${central.accessKeyId}`,

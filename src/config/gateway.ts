@@ -146,7 +146,8 @@ function describeIssue(issue: z.core.$ZodIssue, rootPath: string): string {
   }
   if (input === undefined && issue.code === 'invalid_type') return `${path}: is required`;
   // The cursor key is a secret: its value is never echoed.
-  const shown = input === undefined ? '' : key === 'cursorSecret' ? ' (value not shown)' : ` (got ${showValue(input)})`;
+  const shown =
+    input === undefined ? '' : key === 'cursorSecret' ? ' (value not shown)' : ` (got ${showValue(input)})`;
   return `${path}: ${issue.message}${shown}`;
 }
 

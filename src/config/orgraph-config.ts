@@ -29,17 +29,28 @@ export class OrgraphConfigError extends Error {
 const SECTIONS = ['credentials', 'aws', 'graph'] as const;
 
 function problemsOf(err: unknown): string[] {
-  if (err && typeof err === 'object' && 'problems' in err && Array.isArray((err as { problems: unknown }).problems)) {
+  if (
+    err &&
+    typeof err === 'object' &&
+    'problems' in err &&
+    Array.isArray((err as { problems: unknown }).problems)
+  ) {
     return (err as { problems: string[] }).problems;
   }
-  if (err instanceof Error) return err.message.split('\n').map((l) => l.trim()).filter((l) => l && !/^invalid configuration:?$/.test(l));
+  if (err instanceof Error)
+    return err.message
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l && !/^invalid configuration:?$/.test(l));
   return [String(err)];
 }
 
 /** Validates a configuration object; `source` names where it came from in error messages. */
 export function parseOrgraphConfig(input: unknown, source = 'configuration'): OrgraphConfig {
   if (input !== undefined && (typeof input !== 'object' || input === null || Array.isArray(input))) {
-    throw new OrgraphConfigError(source, ['expected a JSON object with the sections credentials, aws, graph']);
+    throw new OrgraphConfigError(source, [
+      'expected a JSON object with the sections credentials, aws, graph',
+    ]);
   }
   const raw = (input ?? {}) as Record<string, unknown>;
   const problems: string[] = Object.keys(raw)
@@ -67,13 +78,17 @@ export async function loadOrgraphConfig(path: string): Promise<OrgraphConfig> {
     text = await readFile(path, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new OrgraphConfigError(path, [code === 'ENOENT' ? 'file not found' : `cannot read the file (${code ?? String(err)})`]);
+    throw new OrgraphConfigError(path, [
+      code === 'ENOENT' ? 'file not found' : `cannot read the file (${code ?? String(err)})`,
+    ]);
   }
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (err) {
-    throw new OrgraphConfigError(path, [`not valid JSON: ${err instanceof Error ? err.message : String(err)}`]);
+    throw new OrgraphConfigError(path, [
+      `not valid JSON: ${err instanceof Error ? err.message : String(err)}`,
+    ]);
   }
   return parseOrgraphConfig(json, path);
 }

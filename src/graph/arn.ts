@@ -12,6 +12,11 @@ export function partitionOf(region: string): string {
 }
 
 /** arn:<partition>:ec2:<region>:<account>:<resource type>/<id> */
-export function ec2Arn(region: string, accountId: string, resourceType: 'instance' | 'vpc' | 'subnet', id: string): string {
+export function ec2Arn(
+  region: string,
+  accountId: string,
+  resourceType: 'instance' | 'vpc' | 'subnet',
+  id: string,
+): string {
   return `arn:${partitionOf(region)}:ec2:${region}:${accountId}:${resourceType}/${id}`;
 }

@@ -12,20 +12,28 @@ export interface PageArgs {
 /** `first` checked against the configured maximum; undefined means everything. */
 export function validateFirst(first: number | null | undefined, maxFirst: number): number | undefined {
   if (first === null || first === undefined) return undefined;
-  if (!Number.isInteger(first) || first < 0) throw badUserInput(`'first' must be a whole number from 0 to ${maxFirst} (got ${first})`);
-  if (first > maxFirst) throw badUserInput(`'first' must be at most ${maxFirst} (got ${first}); page with 'after'`);
+  if (!Number.isInteger(first) || first < 0)
+    throw badUserInput(`'first' must be a whole number from 0 to ${maxFirst} (got ${first})`);
+  if (first > maxFirst)
+    throw badUserInput(`'first' must be at most ${maxFirst} (got ${first}); page with 'after'`);
   return first;
 }
 
 export function listConnection<T>(
   items: readonly T[],
-  page: { first: number | undefined; after: string | null | undefined; binding: string; cursors: CursorCodec },
+  page: {
+    first: number | undefined;
+    after: string | null | undefined;
+    binding: string;
+    cursors: CursorCodec;
+  },
 ): ConnectionModel<T> {
   let start = 0;
   if (page.after !== null && page.after !== undefined) {
     const position = page.cursors.decode(page.binding, page.after);
     const offset = position['o'];
-    if (typeof offset !== 'number' || !Number.isInteger(offset) || offset < 0) throw badUserInput('Invalid cursor: not a position in this list');
+    if (typeof offset !== 'number' || !Number.isInteger(offset) || offset < 0)
+      throw badUserInput('Invalid cursor: not a position in this list');
     start = Math.min(offset, items.length);
   }
   const end = page.first === undefined ? items.length : Math.min(items.length, start + page.first);

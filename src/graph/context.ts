@@ -1,6 +1,7 @@
 // The per-request context: the loaders (fresh for every request, so batching and de-duplication never
 // leak between requests), the request's abort signal (its deadline or the client going away), the
 // @fresh flag, and the partial failures the partial-errors plugin adds to errors[].
+import { setMaxListeners } from 'node:events';
 import type { GraphQLError } from 'graphql';
 import type { AwsData, CallOptions } from '../aws/data.js';
 import type { GatewayGraphConfig } from '../config/gateway.js';
@@ -61,6 +62,8 @@ export function createGraphContext(options: ContextOptions): GraphContext {
   const { data, config, cursors } = options;
   const request: RequestState = { fresh: false };
   const controller = new AbortController();
+  // Every AWS call of the request listens to this one signal; dozens at once are expected, not a leak.
+  setMaxListeners(0, controller.signal);
   const deadlineMs = config.queryDeadlineMs;
   const timer = setTimeout(() => controller.abort(new QueryDeadlineError(deadlineMs)), deadlineMs);
   timer.unref();
@@ -69,7 +72,8 @@ export function createGraphContext(options: ContextOptions): GraphContext {
   if (clientSignal?.aborted) onClientAbort();
   else clientSignal?.addEventListener('abort', onClientAbort, { once: true });
 
-  const callOptions = (): CallOptions => (request.fresh ? { signal: controller.signal, fresh: true } : { signal: controller.signal });
+  const callOptions = (): CallOptions =>
+    request.fresh ? { signal: controller.signal, fresh: true } : { signal: controller.signal };
   const organizations = new OrganizationsLoaders(data, config, callOptions);
   const ec2 = new Ec2Loaders(data, config, callOptions);
   return {

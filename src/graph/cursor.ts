@@ -23,7 +23,10 @@ export class CursorCodec {
 
   /** The position of a cursor issued for `binding`; throws BAD_USER_INPUT otherwise. */
   decode(binding: string, cursor: string): Record<string, unknown> {
-    const invalid = () => badUserInput(`Invalid cursor ${JSON.stringify(cursor.length > 60 ? cursor.slice(0, 57) + '...' : cursor)}: not a cursor this field issued for these arguments`);
+    const invalid = () =>
+      badUserInput(
+        `Invalid cursor ${JSON.stringify(cursor.length > 60 ? cursor.slice(0, 57) + '...' : cursor)}: not a cursor this field issued for these arguments`,
+      );
     const match = /^([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)$/.exec(cursor);
     if (!match) throw invalid();
     const body = Buffer.from(match[1] as string, 'base64url');
@@ -41,7 +44,12 @@ export class CursorCodec {
   }
 
   #mac(binding: string, body: Buffer): Buffer {
-    return createHmac('sha256', this.#secret).update(binding).update('\0').update(body).digest().subarray(0, MAC_BYTES);
+    return createHmac('sha256', this.#secret)
+      .update(binding)
+      .update('\0')
+      .update(body)
+      .digest()
+      .subarray(0, MAC_BYTES);
   }
 }
 

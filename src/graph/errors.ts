@@ -57,12 +57,17 @@ export function isAbortError(error: unknown): boolean {
  * The facts of a failure confined to one account or Region, or undefined when the error is not one
  * (a bug, which must fail loudly instead of being reported as an AWS problem).
  */
-export function failureFacts(error: unknown, where: { accountId?: string; region?: string } = {}): AwsCallErrorFacts | undefined {
+export function failureFacts(
+  error: unknown,
+  where: { accountId?: string; region?: string } = {},
+): AwsCallErrorFacts | undefined {
   if (error instanceof AwsCallError) {
     const facts = error.facts();
     return {
       ...facts,
-      ...(facts.accountId === undefined && where.accountId !== undefined ? { accountId: where.accountId } : {}),
+      ...(facts.accountId === undefined && where.accountId !== undefined
+        ? { accountId: where.accountId }
+        : {}),
       ...(facts.region === undefined && where.region !== undefined ? { region: where.region } : {}),
     };
   }

@@ -80,19 +80,31 @@ interface TargetRead<Model> {
   failure?: TargetFailure;
 }
 
-export async function readFanout<Item, Model>(deps: FanoutDeps, spec: FanoutSpec<Item, Model>): Promise<FanoutResult<Model>> {
+export async function readFanout<Item, Model>(
+  deps: FanoutDeps,
+  spec: FanoutSpec<Item, Model>,
+): Promise<FanoutResult<Model>> {
   const start = spec.after === undefined ? undefined : decodePosition(deps.cursors, spec.binding, spec.after);
   if (spec.filters === null) return { connection: emptyConnection(), failures: [] };
   const filters = spec.filters;
   const stream = await TargetStream.open(spec.plan, start);
   const read = (entry: Entry, limit: number): Promise<TargetRead<Model>> =>
-    'failure' in entry ? Promise.resolve({ items: [], failure: entry.failure }) : readTarget(deps, spec.kind, filters, entry, limit);
+    'failure' in entry
+      ? Promise.resolve({ items: [], failure: entry.failure })
+      : readTarget(deps, spec.kind, filters, entry, limit);
 
   if (spec.first === undefined) {
     const results = await Promise.all((await stream.take(Infinity)).map((entry) => read(entry, Infinity)));
     const items = results.flatMap((r) => r.items);
     const failures = results.flatMap((r) => (r.failure ? [r.failure] : []));
-    const connection = toConnection(deps.cursors, spec.binding, items, false, start !== undefined, start === undefined ? items.length : null);
+    const connection = toConnection(
+      deps.cursors,
+      spec.binding,
+      items,
+      false,
+      start !== undefined,
+      start === undefined ? items.length : null,
+    );
     return { connection, failures };
   }
 
@@ -122,7 +134,10 @@ export async function readFanout<Item, Model>(deps: FanoutDeps, spec: FanoutSpec
   if (!hasNextPage) failures.push(...deferred);
   const page = items.slice(0, first);
   const totalCount = start === undefined && !hasNextPage ? page.length : null;
-  return { connection: toConnection(deps.cursors, spec.binding, page, hasNextPage, start !== undefined, totalCount), failures };
+  return {
+    connection: toConnection(deps.cursors, spec.binding, page, hasNextPage, start !== undefined, totalCount),
+    failures,
+  };
 }
 
 /** Reads up to `limit` items of one target from its start position; a failure is returned, not thrown. */
@@ -150,7 +165,11 @@ async function readTarget<Item, Model>(
     };
     for await (const page of kind.pages(deps.data, target, request, deps.callOptions())) {
       const models = page.items.map((item) => kind.toModel(target, item, page.fetchedAt));
-      const read: ReadPage<Model> = { ...(token !== undefined ? { token } : {}), ...(page.nextToken !== undefined ? { nextToken: page.nextToken } : {}), items: models };
+      const read: ReadPage<Model> = {
+        ...(token !== undefined ? { token } : {}),
+        ...(page.nextToken !== undefined ? { nextToken: page.nextToken } : {}),
+        items: models,
+      };
       skip = collect(read, skip);
       if (items.length >= limit) break;
       token = page.nextToken;
@@ -180,7 +199,8 @@ async function readTarget<Item, Model>(
 /** The position of the item following item `index` of `page`. */
 function positionAfter(target: Target, page: ReadPage<unknown>, index: number): Position {
   const at = { a: target.accountId, r: target.region };
-  if (index + 1 < page.items.length) return { ...at, ...(page.token !== undefined ? { k: page.token } : {}), o: index + 1 };
+  if (index + 1 < page.items.length)
+    return { ...at, ...(page.token !== undefined ? { k: page.token } : {}), o: index + 1 };
   if (page.nextToken !== undefined) return { ...at, k: page.nextToken, o: 0 };
   return { ...at, o: 0, x: 1 };
 }
@@ -201,7 +221,10 @@ class TargetStream {
   static async open(plan: FanoutPlan, start: Position | undefined): Promise<TargetStream> {
     if (start === undefined) return new TargetStream(plan, 0);
     const index = plan.accountIds.indexOf(start.a);
-    if (index < 0) throw badUserInput(`Invalid cursor: account ${start.a} is no longer in this list's scope; start again without 'after'`);
+    if (index < 0)
+      throw badUserInput(
+        `Invalid cursor: account ${start.a} is no longer in this list's scope; start again without 'after'`,
+      );
     const stream = new TargetStream(plan, index + 1);
     const regions = await stream.#regions(start.a);
     if ('failure' in regions) {
@@ -210,7 +233,8 @@ class TargetStream {
     }
     for (const region of regions.list) {
       const target = { accountId: start.a, region };
-      if (region === start.r && start.x === undefined) stream.#buffer.push({ target, ...(start.k !== undefined ? { token: start.k } : {}), skip: start.o });
+      if (region === start.r && start.x === undefined)
+        stream.#buffer.push({ target, ...(start.k !== undefined ? { token: start.k } : {}), skip: start.o });
       else if (region > start.r) stream.#buffer.push({ target, skip: 0 });
     }
     return stream;
@@ -220,7 +244,10 @@ class TargetStream {
   async take(count: number): Promise<Entry[]> {
     while (this.#buffer.length < count && this.#accountIndex < this.#plan.accountIds.length) {
       const wanted = count === Infinity ? Infinity : Math.max(1, count - this.#buffer.length);
-      const accounts = this.#plan.accountIds.slice(this.#accountIndex, wanted === Infinity ? undefined : this.#accountIndex + wanted);
+      const accounts = this.#plan.accountIds.slice(
+        this.#accountIndex,
+        wanted === Infinity ? undefined : this.#accountIndex + wanted,
+      );
       this.#accountIndex += accounts.length;
       const resolved = await Promise.all(accounts.map((a) => this.#regions(a)));
       accounts.forEach((accountId, i) => {
@@ -265,7 +292,10 @@ function toConnection<Model>(
   hasPreviousPage: boolean,
   totalCount: number | null,
 ): ConnectionModel<Model> {
-  const edges: EdgeModel<Model>[] = items.map((item) => ({ cursor: cursors.encode(binding, item.after), node: item.node }));
+  const edges: EdgeModel<Model>[] = items.map((item) => ({
+    cursor: cursors.encode(binding, item.after),
+    node: item.node,
+  }));
   return {
     edges,
     nodes: edges.map((e) => e.node),

@@ -2,7 +2,8 @@
 // and the shape of every part, so a malformed id is a BAD_USER_INPUT error that shows the bad value.
 import { badUserInput } from './errors.js';
 
-export type NodeTypeName = 'Organization' | 'OrganizationalUnit' | 'Account' | 'Region' | 'Vpc' | 'Subnet' | 'Instance';
+export type NodeTypeName =
+  'Organization' | 'OrganizationalUnit' | 'Account' | 'Region' | 'Vpc' | 'Subnet' | 'Instance';
 
 const ACCOUNT = /^\d{12}$/;
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
@@ -29,7 +30,8 @@ export function encodeGlobalId(type: NodeTypeName, ...parts: string[]): string {
 
 /** The type and key parts of a global id; throws BAD_USER_INPUT for anything this gateway did not issue. */
 export function decodeGlobalId(id: string): DecodedId {
-  const invalid = (why: string) => badUserInput(`Invalid id ${JSON.stringify(id.length > 80 ? id.slice(0, 77) + '...' : id)}: ${why}`);
+  const invalid = (why: string) =>
+    badUserInput(`Invalid id ${JSON.stringify(id.length > 80 ? id.slice(0, 77) + '...' : id)}: ${why}`);
   if (!/^[A-Za-z0-9_-]+$/.test(id)) throw invalid('not an id issued by this API (expected base64url)');
   const text = Buffer.from(id, 'base64url').toString('utf8');
   const [type, ...parts] = text.split(':');

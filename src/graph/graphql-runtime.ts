@@ -4,4 +4,11 @@
 // graphql instances refuse each other's schema ("Cannot use GraphQLSchema from another module or
 // realm"). Naming the file gives every runtime the one instance Apollo Server uses. Types may still be
 // imported from 'graphql' (they are erased).
-export { GraphQLError, GraphQLInterfaceType, GraphQLObjectType, GraphQLScalarType, Kind, buildSchema } from 'graphql/index.js';
+export {
+  GraphQLError,
+  GraphQLInterfaceType,
+  GraphQLObjectType,
+  GraphQLScalarType,
+  Kind,
+  buildSchema,
+} from 'graphql/index.js';

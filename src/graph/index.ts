@@ -43,11 +43,19 @@ export function createGraph(options: GraphOptions): Graph {
   const clock = options.clock ?? Date.now;
   const cursors = new CursorCodec(cursorSecretOf(config));
   const formatError = createFormatError({
-    onMaskedError: (error) => logger?.error('unexpected error in a GraphQL request', { error: describe(error) }),
+    onMaskedError: (error) =>
+      logger?.error('unexpected error in a GraphQL request', { error: describe(error) }),
   });
   return {
     schema: buildExecutableSchema(resolvers),
-    createContext: (request = {}) => createGraphContext({ data, config, cursors, clock, ...(request.signal ? { signal: request.signal } : {}) }),
+    createContext: (request = {}) =>
+      createGraphContext({
+        data,
+        config,
+        cursors,
+        clock,
+        ...(request.signal ? { signal: request.signal } : {}),
+      }),
     plugins: [useRequestLifecycle(), usePartialErrors(formatError)],
     formatError,
   };
@@ -64,5 +72,7 @@ export function createApolloServer(graph: Graph): ApolloServer<GraphContext> {
 }
 
 function describe(error: unknown): Record<string, unknown> {
-  return error instanceof Error ? { name: error.name, message: error.message, stack: error.stack } : { value: String(error) };
+  return error instanceof Error
+    ? { name: error.name, message: error.message, stack: error.stack }
+    : { value: String(error) };
 }

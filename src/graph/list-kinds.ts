@@ -7,7 +7,12 @@ import { instanceModel, subnetModel, vpcModel } from './mappers.js';
 
 export interface ListKind<Item, Model> {
   readonly name: 'instances' | 'vpcs' | 'subnets';
-  pages(data: AwsData, target: Target, request: Ec2ListRequest, options: CallOptions): AsyncGenerator<AwsPage<Item>>;
+  pages(
+    data: AwsData,
+    target: Target,
+    request: Ec2ListRequest,
+    options: CallOptions,
+  ): AsyncGenerator<AwsPage<Item>>;
   toModel(target: Target, item: Item, fetchedAt: Date): Model;
 }
 

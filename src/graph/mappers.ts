@@ -74,7 +74,8 @@ export interface InstanceModel {
   fetchedAt: Date;
 }
 
-export type NodeModel = OrganizationModel | UnitModel | AccountModel | RegionModel | VpcModel | SubnetModel | InstanceModel;
+export type NodeModel =
+  OrganizationModel | UnitModel | AccountModel | RegionModel | VpcModel | SubnetModel | InstanceModel;
 
 /** One part of the organization that could not be read, as data. */
 export type AccessFailureModel = AwsCallErrorFacts;
@@ -126,7 +127,11 @@ export const unitModel = (unitId: string, known: { name?: string; arn?: string }
   ...(known.arn !== undefined ? { arn: known.arn } : {}),
 });
 
-export const regionModel = (accountId: string, region: string, known: { optInStatus?: string; endpoint?: string } = {}): RegionModel => ({
+export const regionModel = (
+  accountId: string,
+  region: string,
+  known: { optInStatus?: string; endpoint?: string } = {},
+): RegionModel => ({
   __typename: 'Region',
   accountId,
   region,
@@ -134,8 +139,18 @@ export const regionModel = (accountId: string, region: string, known: { optInSta
   ...(known.endpoint !== undefined ? { endpoint: known.endpoint } : {}),
 });
 
-export const vpcModel = (target: Target, vpc: Vpc, fetchedAt: Date): VpcModel => ({ __typename: 'Vpc', target, vpc, fetchedAt });
-export const subnetModel = (target: Target, subnet: Subnet, fetchedAt: Date): SubnetModel => ({ __typename: 'Subnet', target, subnet, fetchedAt });
+export const vpcModel = (target: Target, vpc: Vpc, fetchedAt: Date): VpcModel => ({
+  __typename: 'Vpc',
+  target,
+  vpc,
+  fetchedAt,
+});
+export const subnetModel = (target: Target, subnet: Subnet, fetchedAt: Date): SubnetModel => ({
+  __typename: 'Subnet',
+  target,
+  subnet,
+  fetchedAt,
+});
 export const instanceModel = (target: Target, item: InstanceItem, fetchedAt: Date): InstanceModel => ({
   __typename: 'Instance',
   target,

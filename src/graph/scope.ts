@@ -29,7 +29,10 @@ export class Scope {
   admits(): Promise<(accountId: string) => boolean> {
     return this.#memo.get('admits', async () => {
       const { include, exclude } = this.#config;
-      const [includedByUnit, excludedByUnit] = await Promise.all([this.#unitsAccounts(include.unitIds), this.#unitsAccounts(exclude.unitIds)]);
+      const [includedByUnit, excludedByUnit] = await Promise.all([
+        this.#unitsAccounts(include.unitIds),
+        this.#unitsAccounts(exclude.unitIds),
+      ]);
       const includeAll = include.accountIds.length === 0 && include.unitIds.length === 0;
       const included = new Set([...include.accountIds, ...includedByUnit]);
       const excluded = new Set([...exclude.accountIds, ...excludedByUnit]);
@@ -59,7 +62,10 @@ export class Scope {
 
   /** The accounts of a where's unitIds (in any of the units' subtrees). */
   async narrowByUnits(unitIds: readonly string[]): Promise<Set<string>> {
-    if (!this.#organizations.hasOrganization) throw badUserInput("'unitIds' needs the Organizations account source; this gateway reads a static account list");
+    if (!this.#organizations.hasOrganization)
+      throw badUserInput(
+        "'unitIds' needs the Organizations account source; this gateway reads a static account list",
+      );
     return new Set(await this.#unitsAccounts(unitIds));
   }
 

@@ -2,7 +2,14 @@
 // pushed down to AWS as EC2 Filters. Nothing here filters fetched items: an empty list in `where`
 // (e.g. `states: []`) matches nothing, which is answered without calling AWS at all (null filters).
 import type { Filter } from '@aws-sdk/client-ec2';
-import type { InputMaybe, InstanceState, InstanceWhere, SubnetWhere, TagFilter, VpcWhere } from './generated/resolvers-types.js';
+import type {
+  InputMaybe,
+  InstanceState,
+  InstanceWhere,
+  SubnetWhere,
+  TagFilter,
+  VpcWhere,
+} from './generated/resolvers-types.js';
 
 /** What narrows the (account, Region) targets of a fan-out. Absent lists do not narrow. */
 export interface TargetNarrowing {
@@ -23,7 +30,11 @@ const STATE_NAMES: Record<InstanceState, string> = {
   STOPPED: 'stopped',
 };
 
-type ListWhere = { accountIds?: InputMaybe<string[]>; unitIds?: InputMaybe<string[]>; regions?: InputMaybe<string[]> };
+type ListWhere = {
+  accountIds?: InputMaybe<string[]>;
+  unitIds?: InputMaybe<string[]>;
+  regions?: InputMaybe<string[]>;
+};
 
 export function narrowingOf(where: ListWhere | null | undefined): TargetNarrowing {
   if (!where) return {};
@@ -36,7 +47,9 @@ export function narrowingOf(where: ListWhere | null | undefined): TargetNarrowin
 
 /** True when the narrowing lists an empty set (nothing can match). */
 export function narrowsToNothing(narrowing: TargetNarrowing): boolean {
-  return narrowing.accountIds?.length === 0 || narrowing.unitIds?.length === 0 || narrowing.regions?.length === 0;
+  return (
+    narrowing.accountIds?.length === 0 || narrowing.unitIds?.length === 0 || narrowing.regions?.length === 0
+  );
 }
 
 class FilterBuilder {
@@ -68,7 +81,10 @@ export function instanceFilters(where: InstanceWhere | null | undefined): Pushed
   if (!where) return [];
   return new FilterBuilder()
     .add('instance-id', where.instanceIds)
-    .add('instance-state-name', where.states?.map((s) => STATE_NAMES[s]))
+    .add(
+      'instance-state-name',
+      where.states?.map((s) => STATE_NAMES[s]),
+    )
     .add('instance-type', where.types)
     .add('vpc-id', where.vpcIds)
     .add('subnet-id', where.subnetIds)

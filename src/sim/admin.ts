@@ -25,7 +25,12 @@ export function handleAdmin(core: SimCore, method: string, url: URL, body: Buffe
     return json(200, core.log.entries(query));
   }
   if (method === 'GET' && route === 'counters') {
-    return json(200, { counters: core.log.counters(), inFlight: core.log.inFlight, peakInFlight: core.log.peakInFlight, total: core.log.count() });
+    return json(200, {
+      counters: core.log.counters(),
+      inFlight: core.log.inFlight,
+      peakInFlight: core.log.peakInFlight,
+      total: core.log.count(),
+    });
   }
   if (method === 'POST' && route === 'reset') {
     core.log.reset();

@@ -67,7 +67,14 @@ export class CredentialStore {
         permissions: role.permissions,
       },
     });
-    return { accessKeyId, secretAccessKey, sessionToken, expiration: new Date(expiresAtMs), assumedRoleArn, assumedRoleId };
+    return {
+      accessKeyId,
+      secretAccessKey,
+      sessionToken,
+      expiration: new Date(expiresAtMs),
+      assumedRoleArn,
+      assumedRoleId,
+    };
   }
 
   lookup(accessKeyId: string): StoredCredential | undefined {
@@ -77,7 +84,8 @@ export class CredentialStore {
   /** Drops expired sessions (they are refused either way; this only bounds memory). */
   sweep(nowMs: number): void {
     for (const [key, cred] of this.byKey) {
-      if (cred.caller.expiresAt !== undefined && cred.caller.expiresAt < nowMs - 3_600_000) this.byKey.delete(key);
+      if (cred.caller.expiresAt !== undefined && cred.caller.expiresAt < nowMs - 3_600_000)
+        this.byKey.delete(key);
     }
   }
 }

@@ -51,7 +51,16 @@ export const SIM_SERVICES: Record<ServiceName, ServiceModule> = {
 };
 
 export async function startSim(options: SimOptions = {}): Promise<RunningSim> {
-  const { host = '127.0.0.1', port = 0, clock = Date.now, random = Math.random, knobs: knobOverrides, world: given, region = 'us-east-1', ...generatorOptions } = options;
+  const {
+    host = '127.0.0.1',
+    port = 0,
+    clock = Date.now,
+    random = Math.random,
+    knobs: knobOverrides,
+    world: given,
+    region = 'us-east-1',
+    ...generatorOptions
+  } = options;
   const world = given ?? generateWorld(generatorOptions);
   const credentials = new CredentialStore();
   credentials.addUser(world.centralUser);
@@ -75,7 +84,11 @@ export async function startSim(options: SimOptions = {}): Promise<RunningSim> {
     log,
     knobs,
     clock,
-    central: { accessKeyId: world.centralUser.accessKeyId, secretAccessKey: world.centralUser.secretAccessKey, region },
+    central: {
+      accessKeyId: world.centralUser.accessKeyId,
+      secretAccessKey: world.centralUser.secretAccessKey,
+      region,
+    },
     rolesAnywhere,
     close: () =>
       new Promise<void>((resolve) => {

@@ -72,13 +72,19 @@ function isRecord(value: unknown): value is Record<string, unknown> {
  */
 export function applyKnobPatch(knobs: SimKnobs, patch: unknown): void {
   if (!isRecord(patch)) throw new Error('knobs: expected a JSON object');
-  const next: SimKnobs = { ...knobs, latency: { ...knobs.latency }, faults: { ...knobs.faults }, scenarios: new Map(knobs.scenarios) };
+  const next: SimKnobs = {
+    ...knobs,
+    latency: { ...knobs.latency },
+    faults: { ...knobs.faults },
+    scenarios: new Map(knobs.scenarios),
+  };
   for (const [key, value] of Object.entries(patch)) {
     switch (key) {
       case 'latency': {
         if (!isRecord(value)) throw new Error('knobs.latency: expected an object keyed by service');
         for (const [service, lat] of Object.entries(value)) {
-          if (!(SERVICES as readonly string[]).includes(service)) throw new Error(`knobs.latency.${service}: unknown service (known: ${SERVICES.join(', ')})`);
+          if (!(SERVICES as readonly string[]).includes(service))
+            throw new Error(`knobs.latency.${service}: unknown service (known: ${SERVICES.join(', ')})`);
           if (!isRecord(lat)) throw new Error(`knobs.latency.${service}: expected { fixedMs, jitterMs }`);
           next.latency[service as ServiceName] = {
             fixedMs: nonNegative(lat['fixedMs'] ?? 0, `knobs.latency.${service}.fixedMs`),
@@ -89,8 +95,10 @@ export function applyKnobPatch(knobs: SimKnobs, patch: unknown): void {
       }
       case 'faults': {
         if (!isRecord(value)) throw new Error('knobs.faults: expected { errorRate, dropRate }');
-        if (value['errorRate'] !== undefined) next.faults.errorRate = fraction(value['errorRate'], 'knobs.faults.errorRate');
-        if (value['dropRate'] !== undefined) next.faults.dropRate = fraction(value['dropRate'], 'knobs.faults.dropRate');
+        if (value['errorRate'] !== undefined)
+          next.faults.errorRate = fraction(value['errorRate'], 'knobs.faults.errorRate');
+        if (value['dropRate'] !== undefined)
+          next.faults.dropRate = fraction(value['dropRate'], 'knobs.faults.dropRate');
         break;
       }
       case 'credentialLifetimeSeconds':
@@ -99,18 +107,21 @@ export function applyKnobPatch(knobs: SimKnobs, patch: unknown): void {
         break;
       case 'throttling':
       case 'shortPages':
-        if (typeof value !== 'boolean') throw new Error(`knobs.${key} must be true or false, got ${JSON.stringify(value)}`);
+        if (typeof value !== 'boolean')
+          throw new Error(`knobs.${key} must be true or false, got ${JSON.stringify(value)}`);
         next[key] = value;
         break;
       case 'pageCap':
         if (value === null) delete next.pageCap;
-        else if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) throw new Error(`knobs.pageCap must be a whole number >= 1, got ${JSON.stringify(value)}`);
+        else if (typeof value !== 'number' || !Number.isInteger(value) || value < 1)
+          throw new Error(`knobs.pageCap must be a whole number >= 1, got ${JSON.stringify(value)}`);
         else next.pageCap = value;
         break;
       case 'scenarios': {
         if (!isRecord(value)) throw new Error('knobs.scenarios: expected an object keyed by account id');
         for (const [accountId, scenario] of Object.entries(value)) {
-          if (!/^\d{12}$/.test(accountId)) throw new Error(`knobs.scenarios: '${accountId}' is not a 12-digit account id`);
+          if (!/^\d{12}$/.test(accountId))
+            throw new Error(`knobs.scenarios: '${accountId}' is not a 12-digit account id`);
           if (scenario === null) {
             next.scenarios.delete(accountId);
             continue;
@@ -123,18 +134,24 @@ export function applyKnobPatch(knobs: SimKnobs, patch: unknown): void {
               if (typeof v !== 'boolean') throw new Error(`${where} must be true or false`);
               s[field] = v;
             } else if (field === 'disabledRegions') {
-              if (!Array.isArray(v) || !v.every((r) => typeof r === 'string')) throw new Error(`${where} must be a list of Region names`);
+              if (!Array.isArray(v) || !v.every((r) => typeof r === 'string'))
+                throw new Error(`${where} must be a list of Region names`);
               s.disabledRegions = v as string[];
             } else if (field === 'extraLatencyMs') {
               s.extraLatencyMs = nonNegative(v, where);
-            } else throw new Error(`${where}: unknown scenario field (known: roleMissing, externalIdMismatch, disabledRegions, extraLatencyMs)`);
+            } else
+              throw new Error(
+                `${where}: unknown scenario field (known: roleMissing, externalIdMismatch, disabledRegions, extraLatencyMs)`,
+              );
           }
           next.scenarios.set(accountId, s);
         }
         break;
       }
       default:
-        throw new Error(`knobs.${key}: unknown knob (known: latency, faults, credentialLifetimeSeconds, throttling, pageCap, shortPages, scenarios)`);
+        throw new Error(
+          `knobs.${key}: unknown knob (known: latency, faults, credentialLifetimeSeconds, throttling, pageCap, shortPages, scenarios)`,
+        );
     }
   }
   Object.assign(knobs, next);

@@ -97,7 +97,8 @@ export interface SimSubnet {
   tags: Tag[];
 }
 
-export type InstanceStateName = 'pending' | 'running' | 'shutting-down' | 'terminated' | 'stopping' | 'stopped';
+export type InstanceStateName =
+  'pending' | 'running' | 'shutting-down' | 'terminated' | 'stopping' | 'stopped';
 
 export interface SimInstance {
   reservationId: string;

@@ -3,7 +3,15 @@
 // throttling), checks the caller's permissions, lets the service module answer, and logs the outcome.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
-import type { Caller, ParsedOperation, RawRequest, ServiceModule, ServiceName, SimContext, SimResponse } from './types.js';
+import type {
+  Caller,
+  ParsedOperation,
+  RawRequest,
+  ServiceModule,
+  ServiceName,
+  SimContext,
+  SimResponse,
+} from './types.js';
 import { SimError } from './types.js';
 import { parseAuthorization, verifySignature } from './sigv4.js';
 import type { CoreFailure } from './service-errors.js';
@@ -22,13 +30,28 @@ export interface SimCore {
 
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
 
-const ANONYMOUS: Caller = { accessKeyId: '', accountId: '', arn: '', userId: '', isRoleSession: false, permissions: [] };
+const ANONYMOUS: Caller = {
+  accessKeyId: '',
+  accountId: '',
+  arn: '',
+  userId: '',
+  isRoleSession: false,
+  permissions: [],
+};
 
 /** IAM-style action match: 'ec2:Describe*' matches 'ec2:DescribeInstances'. */
 export function actionAllowed(permissions: string[], action: string): boolean {
   return permissions.some((pattern) => {
     if (pattern === '*' || pattern === action) return true;
-    const re = new RegExp('^' + pattern.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*') + '$', 'i');
+    const re = new RegExp(
+      '^' +
+        pattern
+          .split('*')
+          .map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+          .join('.*') +
+        '$',
+      'i',
+    );
     return re.test(action);
   });
 }
@@ -56,7 +79,9 @@ function guessService(raw: RawRequest): ServiceName {
   if (raw.path === '/sessions') return 'rolesanywhere';
   if (raw.headers['x-amz-target']) return 'organizations';
   const action = new URLSearchParams(raw.body.toString('utf8') || raw.rawQuery).get('Action') ?? '';
-  return /^(AssumeRole|GetCallerIdentity|GetSessionToken|AssumeRoleWithWebIdentity)$/.test(action) ? 'sts' : 'ec2';
+  return /^(AssumeRole|GetCallerIdentity|GetSessionToken|AssumeRoleWithWebIdentity)$/.test(action)
+    ? 'sts'
+    : 'ec2';
 }
 
 function send(res: ServerResponse, response: SimResponse): void {
@@ -91,18 +116,25 @@ export function createSimHandler(core: SimCore): (req: IncomingMessage, res: Ser
     const header = String(raw.headers['authorization'] ?? '');
     const auth = parseAuthorization(header);
     if (!auth) fail(service, 'missing-auth');
-    if (auth.algorithm !== 'AWS4-HMAC-SHA256') fail(service, 'bad-signature', `Unsupported signing algorithm ${auth.algorithm}`);
+    if (auth.algorithm !== 'AWS4-HMAC-SHA256')
+      fail(service, 'bad-signature', `Unsupported signing algorithm ${auth.algorithm}`);
     const stored = ctx.credentials.lookup(auth.accessKeyId);
     if (!stored) fail(service, 'unknown-key');
     const check = verifySignature(raw, auth, stored.secretAccessKey, ctx.clock());
-    if (!check.ok) fail(service, check.reason === 'expired' ? 'signature-expired' : 'bad-signature', check.reason === 'signature-mismatch' ? undefined : check.detail);
+    if (!check.ok)
+      fail(
+        service,
+        check.reason === 'expired' ? 'signature-expired' : 'bad-signature',
+        check.reason === 'signature-mismatch' ? undefined : check.detail,
+      );
     if (stored.sessionToken !== undefined) {
       const token = raw.headers['x-amz-security-token'];
       if (token !== stored.sessionToken) fail(service, 'bad-token');
       if (!auth.signedHeaders.includes('x-amz-security-token') && service !== 'sts') {
         // AWS accepts an unsigned token header for most services; nothing to enforce here.
       }
-      if (stored.caller.expiresAt !== undefined && stored.caller.expiresAt <= ctx.clock()) fail(service, 'expired-token');
+      if (stored.caller.expiresAt !== undefined && stored.caller.expiresAt <= ctx.clock())
+        fail(service, 'expired-token');
     }
     return stored.caller;
   }
@@ -119,10 +151,22 @@ export function createSimHandler(core: SimCore): (req: IncomingMessage, res: Ser
     fail(module.service, 'access-denied', messages[module.service]);
   }
 
-  async function answer(raw: RawRequest, requestId: string, entry: { service: ServiceName; operation: string; accountId: string; region: string; accessKeyId: string; params: Record<string, unknown> }): Promise<Outcome> {
+  async function answer(
+    raw: RawRequest,
+    requestId: string,
+    entry: {
+      service: ServiceName;
+      operation: string;
+      accountId: string;
+      region: string;
+      accessKeyId: string;
+      params: Record<string, unknown>;
+    },
+  ): Promise<Outcome> {
     const header = String(raw.headers['authorization'] ?? '');
     const auth = parseAuthorization(header);
-    const service: ServiceName = auth && auth.service in core.services ? (auth.service as ServiceName) : guessService(raw);
+    const service: ServiceName =
+      auth && auth.service in core.services ? (auth.service as ServiceName) : guessService(raw);
     entry.service = service;
     entry.region = auth?.region ?? '';
     entry.accessKeyId = auth?.accessKeyId ?? '';
@@ -141,7 +185,8 @@ export function createSimHandler(core: SimCore): (req: IncomingMessage, res: Ser
       entry.accountId = caller.accountId;
 
       const { faults, latency } = ctx.knobs;
-      if (faults.dropRate > 0 && ctx.random() < faults.dropRate) return { dropped: true, errorCode: 'ConnectionDropped' };
+      if (faults.dropRate > 0 && ctx.random() < faults.dropRate)
+        return { dropped: true, errorCode: 'ConnectionDropped' };
       if (faults.errorRate > 0 && ctx.random() < faults.errorRate) {
         fail(service, ctx.random() < 0.5 ? 'internal' : 'unavailable');
       }
@@ -151,18 +196,29 @@ export function createSimHandler(core: SimCore): (req: IncomingMessage, res: Ser
       if (delay > 0) await sleep(delay);
 
       if (!module.authenticatesItself) authorize(module, caller, parsed.operation);
-      if (ctx.knobs.throttling && !core.throttle.take({ service, accountId: caller.accountId, region: entry.region, operation: parsed.operation, params: parsed.params })) {
+      if (
+        ctx.knobs.throttling &&
+        !core.throttle.take({
+          service,
+          accountId: caller.accountId,
+          region: entry.region,
+          operation: parsed.operation,
+          params: parsed.params,
+        })
+      ) {
         fail(service, 'throttled');
       }
       const request = { ...parsed, service, region: entry.region, requestId, caller, raw };
       try {
         return { response: await module.handle(request, ctx) };
       } catch (err) {
-        if (err instanceof SimError) return { response: module.errorResponse(err, requestId), errorCode: err.code };
+        if (err instanceof SimError)
+          return { response: module.errorResponse(err, requestId), errorCode: err.code };
         throw err;
       }
     } catch (err) {
-      if (err instanceof CoreRejection) return { response: module.errorResponse(err.error, requestId), errorCode: err.error.code };
+      if (err instanceof CoreRejection)
+        return { response: module.errorResponse(err.error, requestId), errorCode: err.error.code };
       console.error('sim: internal error', err);
       const internal = coreError(service, 'internal');
       return { response: module.errorResponse(internal, requestId), errorCode: internal.code };
@@ -190,12 +246,21 @@ export function createSimHandler(core: SimCore): (req: IncomingMessage, res: Ser
       const raw: RawRequest = {
         method: req.method ?? 'GET',
         path: (req.url ?? '/').split('?')[0] ?? '/',
-        rawQuery: (req.url ?? '').includes('?') ? (req.url ?? '').slice((req.url ?? '').indexOf('?') + 1) : '',
+        rawQuery: (req.url ?? '').includes('?')
+          ? (req.url ?? '').slice((req.url ?? '').indexOf('?') + 1)
+          : '',
         headers: req.headers,
         body,
       };
       const requestId = randomUUID();
-      const entry = { service: 'ec2' as ServiceName, operation: '', accountId: '', region: '', accessKeyId: '', params: {} as Record<string, unknown> };
+      const entry = {
+        service: 'ec2' as ServiceName,
+        operation: '',
+        accountId: '',
+        region: '',
+        accessKeyId: '',
+        params: {} as Record<string, unknown>,
+      };
       const outcome = await answer(raw, requestId, entry);
       log.record({
         time,

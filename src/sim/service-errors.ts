@@ -85,7 +85,10 @@ const DEFAULT_MESSAGES: Record<CoreFailure, string> = {
 export function coreError(service: ServiceName, failure: CoreFailure, message?: string): SimError {
   const [code, status] = TABLES[service][failure];
   let text = message ?? DEFAULT_MESSAGES[failure];
-  if (service === 'ec2' && (failure === 'unknown-key' || failure === 'bad-signature' || failure === 'bad-token')) {
+  if (
+    service === 'ec2' &&
+    (failure === 'unknown-key' || failure === 'bad-signature' || failure === 'bad-token')
+  ) {
     text = 'AWS was not able to validate the provided access credentials';
   }
   if (service === 'ec2' && failure === 'expired-token') text = 'Request has expired.';

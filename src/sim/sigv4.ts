@@ -44,7 +44,10 @@ export function parseAuthorization(header: string): ParsedAuthorization | undefi
 
 /** RFC 3986 encoding as SigV4 wants it (unreserved characters stay, everything else %XX). */
 export function rfc3986(text: string): string {
-  return encodeURIComponent(text).replace(/[!'()*]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase());
+  return encodeURIComponent(text).replace(
+    /[!'()*]/g,
+    (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase(),
+  );
 }
 
 function safeDecode(text: string): string {
@@ -100,13 +103,20 @@ export function canonicalRequest(raw: RawRequest, signedHeaders: string[]): stri
   const headers = signedHeaders.map((name) => `${name}:${headerValue(raw, name) ?? ''}\n`).join('');
   // A declared payload hash is what was signed; it must also be the body's (checked in verifySignature).
   const payloadHash = headerValue(raw, 'x-amz-content-sha256') ?? sha256Hex(raw.body);
-  return [raw.method, canonicalUri(raw.path), canonicalQuery(raw.rawQuery), headers, signedHeaders.join(';'), payloadHash].join(
-    '\n',
-  );
+  return [
+    raw.method,
+    canonicalUri(raw.path),
+    canonicalQuery(raw.rawQuery),
+    headers,
+    signedHeaders.join(';'),
+    payloadHash,
+  ].join('\n');
 }
 
 export function signingKey(secret: string, date: string, region: string, service: string): Buffer {
-  const kDate = createHmac('sha256', 'AWS4' + secret).update(date).digest();
+  const kDate = createHmac('sha256', 'AWS4' + secret)
+    .update(date)
+    .digest();
   const kRegion = createHmac('sha256', kDate).update(region).digest();
   const kService = createHmac('sha256', kRegion).update(service).digest();
   return createHmac('sha256', kService).update('aws4_request').digest();
@@ -122,32 +132,70 @@ export function requestTime(raw: RawRequest): number | undefined {
 
 export type SignatureCheck =
   | { ok: true }
-  | { ok: false; reason: 'missing-date' | 'scope-date-mismatch' | 'host-not-signed' | 'signature-mismatch' | 'expired'; detail: string };
+  | {
+      ok: false;
+      reason: 'missing-date' | 'scope-date-mismatch' | 'host-not-signed' | 'signature-mismatch' | 'expired';
+      detail: string;
+    };
 
 const MAX_SKEW_MS = 15 * 60 * 1000;
 
 /** Checks the signature of a request whose Authorization was parsed, with the access key's secret. */
-export function verifySignature(raw: RawRequest, auth: ParsedAuthorization, secret: string, nowMs: number): SignatureCheck {
+export function verifySignature(
+  raw: RawRequest,
+  auth: ParsedAuthorization,
+  secret: string,
+  nowMs: number,
+): SignatureCheck {
   const signedAt = requestTime(raw);
   const amzDate = headerValue(raw, 'x-amz-date') ?? '';
-  if (signedAt === undefined) return { ok: false, reason: 'missing-date', detail: 'X-Amz-Date is missing or malformed' };
+  if (signedAt === undefined)
+    return { ok: false, reason: 'missing-date', detail: 'X-Amz-Date is missing or malformed' };
   if (!amzDate.startsWith(auth.date)) {
-    return { ok: false, reason: 'scope-date-mismatch', detail: `credential scope date ${auth.date} does not match X-Amz-Date ${amzDate}` };
+    return {
+      ok: false,
+      reason: 'scope-date-mismatch',
+      detail: `credential scope date ${auth.date} does not match X-Amz-Date ${amzDate}`,
+    };
   }
-  if (!auth.signedHeaders.includes('host')) return { ok: false, reason: 'host-not-signed', detail: "'Host' must be a signed header" };
+  if (!auth.signedHeaders.includes('host'))
+    return { ok: false, reason: 'host-not-signed', detail: "'Host' must be a signed header" };
   const declaredHash = headerValue(raw, 'x-amz-content-sha256');
-  if (declaredHash !== undefined && declaredHash !== 'UNSIGNED-PAYLOAD' && declaredHash !== sha256Hex(raw.body)) {
-    return { ok: false, reason: 'signature-mismatch', detail: 'The provided x-amz-content-sha256 header does not match what was computed.' };
+  if (
+    declaredHash !== undefined &&
+    declaredHash !== 'UNSIGNED-PAYLOAD' &&
+    declaredHash !== sha256Hex(raw.body)
+  ) {
+    return {
+      ok: false,
+      reason: 'signature-mismatch',
+      detail: 'The provided x-amz-content-sha256 header does not match what was computed.',
+    };
   }
   const scope = `${auth.date}/${auth.region}/${auth.service}/aws4_request`;
-  const stringToSign = [auth.algorithm, amzDate, scope, sha256Hex(canonicalRequest(raw, auth.signedHeaders))].join('\n');
-  const expected = createHmac('sha256', signingKey(secret, auth.date, auth.region, auth.service)).update(stringToSign).digest();
+  const stringToSign = [
+    auth.algorithm,
+    amzDate,
+    scope,
+    sha256Hex(canonicalRequest(raw, auth.signedHeaders)),
+  ].join('\n');
+  const expected = createHmac('sha256', signingKey(secret, auth.date, auth.region, auth.service))
+    .update(stringToSign)
+    .digest();
   const given = Buffer.from(auth.signature, 'hex');
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
-    return { ok: false, reason: 'signature-mismatch', detail: 'The request signature we calculated does not match the signature you provided.' };
+    return {
+      ok: false,
+      reason: 'signature-mismatch',
+      detail: 'The request signature we calculated does not match the signature you provided.',
+    };
   }
   if (Math.abs(nowMs - signedAt) > MAX_SKEW_MS) {
-    return { ok: false, reason: 'expired', detail: `Signature expired: ${amzDate} is outside 15 minutes of the server time` };
+    return {
+      ok: false,
+      reason: 'expired',
+      detail: `Signature expired: ${amzDate} is outside 15 minutes of the server time`,
+    };
   }
   return { ok: true };
 }

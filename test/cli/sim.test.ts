@@ -24,7 +24,10 @@ describe('orgraph sim', () => {
       const sts = new STSClient({
         endpoint: env['AWS_ENDPOINT_URL'],
         region: env['AWS_REGION'],
-        credentials: { accessKeyId: env['AWS_ACCESS_KEY_ID']!, secretAccessKey: env['AWS_SECRET_ACCESS_KEY']! },
+        credentials: {
+          accessKeyId: env['AWS_ACCESS_KEY_ID']!,
+          secretAccessKey: env['AWS_SECRET_ACCESS_KEY']!,
+        },
       });
       const who = await sts.send(new GetCallerIdentityCommand({}));
       expect(who.Account).toBe(generateWorld({ accounts: 3, seed: 5 }).centralAccountId);
@@ -35,12 +38,29 @@ describe('orgraph sim', () => {
   });
 
   it('dumps the ground truth as NDJSON without starting a server', async () => {
-    const { code, stdout } = await runCli(['sim', '--dump', '--format', 'ndjson', '--accounts', '2', '--regions', 'us-east-1', '--instances-per-region', '4']);
+    const { code, stdout } = await runCli([
+      'sim',
+      '--dump',
+      '--format',
+      'ndjson',
+      '--accounts',
+      '2',
+      '--regions',
+      'us-east-1',
+      '--instances-per-region',
+      '4',
+    ]);
     expect(code).toBe(0);
-    const records = stdout.trim().split('\n').map((l) => JSON.parse(l) as { kind: string });
+    const records = stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { kind: string });
     expect(records.filter((r) => r.kind === 'account')).toHaveLength(2);
     expect(records.filter((r) => r.kind === 'instance')).toHaveLength(8);
-    expect(stdout).not.toContain(generateWorld({ accounts: 2, regions: ['us-east-1'], instancesPerRegion: 4 }).centralUser.secretAccessKey);
+    expect(stdout).not.toContain(
+      generateWorld({ accounts: 2, regions: ['us-east-1'], instancesPerRegion: 4 }).centralUser
+        .secretAccessKey,
+    );
   });
 
   it.each([
@@ -58,11 +78,28 @@ describe('orgraph sim', () => {
 
   it('turns knob flags into knobs', () => {
     const { options } = parseSimArgs([
-      '--latency', 'ec2=40+20', '--throttling', '--page-cap', '7', '--credential-lifetime', '30',
-      '--scenario', '123456789012=roleMissing', '--scenario', '123456789012=disabledRegions:eu-west-1+us-east-2',
+      '--latency',
+      'ec2=40+20',
+      '--throttling',
+      '--page-cap',
+      '7',
+      '--credential-lifetime',
+      '30',
+      '--scenario',
+      '123456789012=roleMissing',
+      '--scenario',
+      '123456789012=disabledRegions:eu-west-1+us-east-2',
     ]);
-    expect(options.knobs).toMatchObject({ latency: { ec2: { fixedMs: 40, jitterMs: 20 } }, throttling: true, pageCap: 7, credentialLifetimeSeconds: 30 });
-    expect(options.knobs?.scenarios?.get('123456789012')).toEqual({ roleMissing: true, disabledRegions: ['eu-west-1', 'us-east-2'] });
+    expect(options.knobs).toMatchObject({
+      latency: { ec2: { fixedMs: 40, jitterMs: 20 } },
+      throttling: true,
+      pageCap: 7,
+      credentialLifetimeSeconds: 30,
+    });
+    expect(options.knobs?.scenarios?.get('123456789012')).toEqual({
+      roleMissing: true,
+      disabledRegions: ['eu-west-1', 'us-east-2'],
+    });
   });
 
   it('exits 2 with the reason for a bad Region', async () => {

@@ -24,20 +24,37 @@ describe('gateway graph configuration', () => {
 
   it('accepts a static account list, Regions and an Organizations role', () => {
     const config = parseGatewayGraphConfig({
-      accounts: { source: 'static', accounts: [{ id: '111111111111', name: 'prod', email: 'prod@example.com' }, { id: '222222222222' }] },
+      accounts: {
+        source: 'static',
+        accounts: [{ id: '111111111111', name: 'prod', email: 'prod@example.com' }, { id: '222222222222' }],
+      },
       regions: ['us-east-1', 'eu-west-1'],
       exclude: { accountIds: ['222222222222'] },
     });
-    expect(config.accounts).toEqual({ source: 'static', accounts: [{ id: '111111111111', name: 'prod', email: 'prod@example.com' }, { id: '222222222222' }] });
+    expect(config.accounts).toEqual({
+      source: 'static',
+      accounts: [{ id: '111111111111', name: 'prod', email: 'prod@example.com' }, { id: '222222222222' }],
+    });
     expect(config.regions).toEqual(['us-east-1', 'eu-west-1']);
-    const viaRole = parseGatewayGraphConfig({ accounts: { source: 'organizations', managementAccountRole: { accountId: '333333333333', roleName: 'OrgReader' } } });
-    expect(viaRole.accounts).toEqual({ source: 'organizations', managementAccountRole: { accountId: '333333333333', roleName: 'OrgReader' } });
+    const viaRole = parseGatewayGraphConfig({
+      accounts: {
+        source: 'organizations',
+        managementAccountRole: { accountId: '333333333333', roleName: 'OrgReader' },
+      },
+    });
+    expect(viaRole.accounts).toEqual({
+      source: 'organizations',
+      managementAccountRole: { accountId: '333333333333', roleName: 'OrgReader' },
+    });
   });
 
   it('reports every problem by option path with the bad value', () => {
     expect(
       problems({
-        accounts: { source: 'static', accounts: [{ id: '12' }, { id: '111111111111' }, { id: '111111111111' }] },
+        accounts: {
+          source: 'static',
+          accounts: [{ id: '12' }, { id: '111111111111' }, { id: '111111111111' }],
+        },
         include: { unitIds: ['ou-ab12-aaaaaaaa'] },
         regions: ['mars-1'],
         maxFirst: 0,
@@ -51,11 +68,18 @@ describe('gateway graph configuration', () => {
       `graph.include.unitIds: needs the 'organizations' account source (a static list has no units) (got ["ou-ab12-aaaaaaaa"])`,
       'graph.accounts.accounts.2.id: is listed twice (got "111111111111")',
     ]);
-    expect(problems({ accounts: { source: 'static', accounts: [{ id: '111111111111' }, { id: '111111111111' }] }, include: { unitIds: ['ou-ab12-aaaaaaaa'] } })).toEqual([
+    expect(
+      problems({
+        accounts: { source: 'static', accounts: [{ id: '111111111111' }, { id: '111111111111' }] },
+        include: { unitIds: ['ou-ab12-aaaaaaaa'] },
+      }),
+    ).toEqual([
       `graph.include.unitIds: needs the 'organizations' account source (a static list has no units) (got ["ou-ab12-aaaaaaaa"])`,
       'graph.accounts.accounts.1.id: is listed twice (got "111111111111")',
     ]);
-    expect(problems({ accounts: { source: 'ldap' } })).toEqual(["graph.accounts.source: must be 'organizations' or 'static' (got \"ldap\")"]);
+    expect(problems({ accounts: { source: 'ldap' } })).toEqual([
+      "graph.accounts.source: must be 'organizations' or 'static' (got \"ldap\")",
+    ]);
   });
 
   it('never echoes the cursor secret', () => {

@@ -16,13 +16,26 @@ describe('error masking', () => {
     const graph = createGraph({
       config: parseGatewayGraphConfig({}),
       data: fake,
-      logger: { error: (msg: string, fields?: Record<string, unknown>) => logged.push(JSON.stringify({ msg, fields })) } as never,
+      logger: {
+        error: (msg: string, fields?: Record<string, unknown>) =>
+          logged.push(JSON.stringify({ msg, fields })),
+      } as never,
     });
     const server = createApolloServer(graph);
-    const response = await server.executeOperation({ query: '{ accounts { totalCount } }' }, { contextValue: graph.createContext() });
+    const response = await server.executeOperation(
+      { query: '{ accounts { totalCount } }' },
+      { contextValue: graph.createContext() },
+    );
     if (response.body.kind !== 'single') throw new Error('expected a single result');
     const result = response.body.singleResult;
-    expect(result.errors).toEqual([{ message: 'Internal server error', locations: [{ line: 1, column: 3 }], path: ['accounts'], extensions: { code: 'INTERNAL_SERVER_ERROR' } }]);
+    expect(result.errors).toEqual([
+      {
+        message: 'Internal server error',
+        locations: [{ line: 1, column: 3 }],
+        path: ['accounts'],
+        extensions: { code: 'INTERNAL_SERVER_ERROR' },
+      },
+    ]);
     expect(JSON.stringify(result)).not.toContain(SECRET);
     expect(JSON.stringify(result)).not.toContain('TypeError');
     expect(logged.join('\n')).toContain('cannot read secretAccessKey');
@@ -31,7 +44,15 @@ describe('error masking', () => {
   it('reports an AWS failure of a single field with its facts in extensions', async () => {
     const fake = new FakeAwsData();
     fake.organizations.describeOrganization = async () => {
-      throw new AwsCallError({ code: 'ACCESS_DENIED', message: 'not the management account', service: 'organizations', operation: 'DescribeOrganization', awsErrorCode: 'AccessDeniedException', requestId: 'r-1', retryable: false });
+      throw new AwsCallError({
+        code: 'ACCESS_DENIED',
+        message: 'not the management account',
+        service: 'organizations',
+        operation: 'DescribeOrganization',
+        awsErrorCode: 'AccessDeniedException',
+        requestId: 'r-1',
+        retryable: false,
+      });
     };
     const result = await harness(fake).run('{ organization { arn accounts { totalCount } } }');
     expect(dataOf(result)['organization']).toBeNull();
@@ -40,15 +61,31 @@ describe('error masking', () => {
         message: 'not the management account',
         locations: [{ line: 1, column: 18 }],
         path: ['organization', 'arn'],
-        extensions: { code: 'ACCESS_DENIED', service: 'organizations', operation: 'DescribeOrganization', awsErrorCode: 'AccessDeniedException', requestId: 'r-1', retryable: false },
+        extensions: {
+          code: 'ACCESS_DENIED',
+          service: 'organizations',
+          operation: 'DescribeOrganization',
+          awsErrorCode: 'AccessDeniedException',
+          requestId: 'r-1',
+          retryable: false,
+        },
       },
     ]);
   });
 
   it('keeps validation errors as they are, without stack traces', () => {
     const format = createFormatError();
-    const formatted = format({ message: 'Cannot query field "x"', extensions: { code: 'GRAPHQL_VALIDATION_FAILED', stacktrace: ['at x'] } }, new Error('x'));
-    expect(formatted).toEqual({ message: 'Cannot query field "x"', extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } });
+    const formatted = format(
+      {
+        message: 'Cannot query field "x"',
+        extensions: { code: 'GRAPHQL_VALIDATION_FAILED', stacktrace: ['at x'] },
+      },
+      new Error('x'),
+    );
+    expect(formatted).toEqual({
+      message: 'Cannot query field "x"',
+      extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
+    });
   });
 
   it('answers a bad argument with BAD_USER_INPUT', async () => {
@@ -88,8 +125,15 @@ describe('deadline and abort', () => {
     await started;
     vi.advanceTimersByTime(5_000);
     const result = await pending;
-    expect(at(dataOf(result), 'instances', 'failures')).toEqual([{ code: 'UPSTREAM_TIMEOUT', accountId: accountIdOf(0), region: 'us-east-1' }]);
-    expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'UPSTREAM_TIMEOUT', accountId: accountIdOf(0), region: 'us-east-1', retryable: true });
+    expect(at(dataOf(result), 'instances', 'failures')).toEqual([
+      { code: 'UPSTREAM_TIMEOUT', accountId: accountIdOf(0), region: 'us-east-1' },
+    ]);
+    expect(result.errors?.[0]?.extensions).toMatchObject({
+      code: 'UPSTREAM_TIMEOUT',
+      accountId: accountIdOf(0),
+      region: 'us-east-1',
+      retryable: true,
+    });
   });
 
   it('stops the work when the client goes away', async () => {
@@ -98,7 +142,12 @@ describe('deadline and abort', () => {
     const graph = createGraph({ config: parseGatewayGraphConfig({}), data: fake });
     const server = createApolloServer(graph);
     const client = new AbortController();
-    const pending = server.executeOperation({ query: `{ account(id: "${accountIdOf(0)}") { region(name: "us-east-1") { instances { totalCount } } } }` }, { contextValue: graph.createContext({ signal: client.signal }) });
+    const pending = server.executeOperation(
+      {
+        query: `{ account(id: "${accountIdOf(0)}") { region(name: "us-east-1") { instances { totalCount } } } }`,
+      },
+      { contextValue: graph.createContext({ signal: client.signal }) },
+    );
     await started;
     client.abort();
     const response = await pending;

@@ -4,7 +4,15 @@
 // accounts and targets on demand with AwsCallErrors.
 import type { Account, OrganizationalUnit, Root } from '@aws-sdk/client-organizations';
 import type { AvailabilityZone, Filter, Instance, Region, Subnet, Vpc } from '@aws-sdk/client-ec2';
-import type { AwsData, AwsPage, CallOptions, Ec2ListRequest, Fetched, InstanceItem, Target } from '../../src/aws/data.js';
+import type {
+  AwsData,
+  AwsPage,
+  CallOptions,
+  Ec2ListRequest,
+  Fetched,
+  InstanceItem,
+  Target,
+} from '../../src/aws/data.js';
 import { AwsCallError } from '../../src/aws/errors.js';
 import type { GatewayErrorCode } from '../../src/aws/errors.js';
 
@@ -52,7 +60,10 @@ export function accountIdOf(index: number): string {
 }
 
 /** Builds a target's EC2 data: `vpcs` VPCs, `subnetsPerVpc` subnets each, `instances` spread round-robin. */
-export function buildTargetData(target: Target, shape: { vpcs: number; subnetsPerVpc: number; instances: number; seed: number }): FakeTargetData {
+export function buildTargetData(
+  target: Target,
+  shape: { vpcs: number; subnetsPerVpc: number; instances: number; seed: number },
+): FakeTargetData {
   const vpcs: Vpc[] = [];
   const subnets: Subnet[] = [];
   const instances: InstanceItem[] = [];
@@ -109,7 +120,11 @@ export function buildTargetData(target: Target, shape: { vpcs: number; subnetsPe
         { Key: 'env', Value: i % 3 === 0 ? 'prod' : 'dev' },
       ],
     };
-    instances.push({ instance, reservationId: `r-${hex(shape.seed, 9)}${hex(i, 8)}`, ownerId: target.accountId });
+    instances.push({
+      instance,
+      reservationId: `r-${hex(shape.seed, 9)}${hex(i, 8)}`,
+      ownerId: target.accountId,
+    });
   }
   return { vpcs, subnets, instances };
 }
@@ -148,29 +163,46 @@ export class FakeAwsData implements AwsData {
   constructor(options: FakeOrganizationOptions = {}) {
     const regions = options.regions ?? ['eu-west-1', 'us-east-1'];
     if (options.units) {
-      this.units.push({ id: OU_A, name: 'Workloads', parentId: ROOT_ID }, { id: OU_B, name: 'Sandbox', parentId: ROOT_ID }, { id: OU_A_CHILD, name: 'Prod', parentId: OU_A });
+      this.units.push(
+        { id: OU_A, name: 'Workloads', parentId: ROOT_ID },
+        { id: OU_B, name: 'Sandbox', parentId: ROOT_ID },
+        { id: OU_A_CHILD, name: 'Prod', parentId: OU_A },
+      );
     }
     const count = options.accounts ?? 3;
     for (let i = 0; i < count; i++) {
       const id = accountIdOf(i);
       const parentId = !options.units ? ROOT_ID : i % 2 === 0 ? (i % 4 === 0 ? OU_A : OU_A_CHILD) : OU_B;
-      this.accounts.push({ id, name: i === 0 ? 'management' : `account-${i}`, parentId, regions: [...regions] });
+      this.accounts.push({
+        id,
+        name: i === 0 ? 'management' : `account-${i}`,
+        parentId,
+        regions: [...regions],
+      });
       regions.forEach((region, r) => {
         const target = { accountId: id, region };
         const shape = options.shape?.(target) ?? {};
-        this.#targets.set(`${id}|${region}`, buildTargetData(target, {
-          vpcs: shape.vpcs ?? options.vpcs ?? 2,
-          subnetsPerVpc: shape.subnetsPerVpc ?? options.subnetsPerVpc ?? 2,
-          instances: shape.instances ?? options.instances ?? 4,
-          seed: i * 16 + r + 1,
-        }));
+        this.#targets.set(
+          `${id}|${region}`,
+          buildTargetData(target, {
+            vpcs: shape.vpcs ?? options.vpcs ?? 2,
+            subnetsPerVpc: shape.subnetsPerVpc ?? options.subnetsPerVpc ?? 2,
+            instances: shape.instances ?? options.instances ?? 4,
+            seed: i * 16 + r + 1,
+          }),
+        );
       });
     }
   }
 
   /** Calls of one operation (optionally for one account/Region). */
   count(op: string, where: { accountId?: string; region?: string } = {}): number {
-    return this.calls.filter((c) => c.op === op && (where.accountId === undefined || c.accountId === where.accountId) && (where.region === undefined || c.region === where.region)).length;
+    return this.calls.filter(
+      (c) =>
+        c.op === op &&
+        (where.accountId === undefined || c.accountId === where.accountId) &&
+        (where.region === undefined || c.region === where.region),
+    ).length;
   }
 
   ops(): string[] {
@@ -205,7 +237,13 @@ export class FakeAwsData implements AwsData {
     },
     listRoots: async (options) => {
       this.#record({ op: 'ListRoots', ...opt(options) });
-      return fetched<Root[]>([{ Id: ROOT_ID, Name: 'Root', Arn: `arn:aws:organizations::${MANAGEMENT_ACCOUNT}:root/${ORG_ID}/${ROOT_ID}` }]);
+      return fetched<Root[]>([
+        {
+          Id: ROOT_ID,
+          Name: 'Root',
+          Arn: `arn:aws:organizations::${MANAGEMENT_ACCOUNT}:root/${ORG_ID}/${ROOT_ID}`,
+        },
+      ]);
     },
     listOrganizationalUnitsForParent: async (parentId, options) => {
       this.#record({ op: 'ListOrganizationalUnitsForParent', parentId, ...opt(options) });
@@ -217,15 +255,29 @@ export class FakeAwsData implements AwsData {
     },
     listParents: async (childId, options) => {
       this.#record({ op: 'ListParents', parentId: childId, ...opt(options) });
-      const parentId = this.accounts.find((a) => a.id === childId)?.parentId ?? this.units.find((u) => u.id === childId)?.parentId;
-      if (!parentId) throw new AwsCallError({ code: 'UPSTREAM_ERROR', message: `child ${childId} not found`, awsErrorCode: 'ChildNotFoundException', retryable: false });
+      const parentId =
+        this.accounts.find((a) => a.id === childId)?.parentId ??
+        this.units.find((u) => u.id === childId)?.parentId;
+      if (!parentId)
+        throw new AwsCallError({
+          code: 'UPSTREAM_ERROR',
+          message: `child ${childId} not found`,
+          awsErrorCode: 'ChildNotFoundException',
+          retryable: false,
+        });
       return fetched([{ Id: parentId, Type: parentId.startsWith('r-') ? 'ROOT' : 'ORGANIZATIONAL_UNIT' }]);
     },
     describeOrganizationalUnit: async (unitId, options) => {
       this.#record({ op: 'DescribeOrganizationalUnit', parentId: unitId, ...opt(options) });
       const unit = this.units.find((u) => u.id === unitId);
       if (!unit) {
-        throw new AwsCallError({ code: 'UPSTREAM_ERROR', message: `unit ${unitId} not found`, service: 'organizations', awsErrorCode: 'OrganizationalUnitNotFoundException', retryable: false });
+        throw new AwsCallError({
+          code: 'UPSTREAM_ERROR',
+          message: `unit ${unitId} not found`,
+          service: 'organizations',
+          awsErrorCode: 'OrganizationalUnitNotFoundException',
+          retryable: false,
+        });
       }
       return fetched(toOrgUnit(unit));
     },
@@ -236,24 +288,79 @@ export class FakeAwsData implements AwsData {
       this.#record({ op: 'DescribeRegions', accountId, ...opt(options) });
       this.#failFor(accountId, undefined, 'DescribeRegions');
       const account = this.accounts.find((a) => a.id === accountId);
-      return fetched<Region[]>((account?.regions ?? []).map((r) => ({ RegionName: r, OptInStatus: 'opt-in-not-required', Endpoint: `ec2.${r}.amazonaws.com` })));
+      return fetched<Region[]>(
+        (account?.regions ?? []).map((r) => ({
+          RegionName: r,
+          OptInStatus: 'opt-in-not-required',
+          Endpoint: `ec2.${r}.amazonaws.com`,
+        })),
+      );
     },
     describeAvailabilityZones: async (target, options) => {
       this.#record({ op: 'DescribeAvailabilityZones', ...target, ...opt(options) });
       this.#failFor(target.accountId, target.region, 'DescribeAvailabilityZones');
-      return fetched<AvailabilityZone[]>(['a', 'b', 'c'].map((s, i) => ({ ZoneName: `${target.region}${s}`, ZoneId: `use1-az${i + 1}`, State: 'available' })));
+      return fetched<AvailabilityZone[]>(
+        ['a', 'b', 'c'].map((s, i) => ({
+          ZoneName: `${target.region}${s}`,
+          ZoneId: `use1-az${i + 1}`,
+          State: 'available',
+        })),
+      );
     },
     instancePages: (target, request, options) =>
-      this.#pages('DescribeInstances', target, request, options, this.dataOf(target.accountId, target.region).instances, (item) => instanceAttributes(item)),
+      this.#pages(
+        'DescribeInstances',
+        target,
+        request,
+        options,
+        this.dataOf(target.accountId, target.region).instances,
+        (item) => instanceAttributes(item),
+      ),
     vpcPages: (target, request, options) =>
-      this.#pages('DescribeVpcs', target, request, options, this.dataOf(target.accountId, target.region).vpcs, vpcAttributes),
+      this.#pages(
+        'DescribeVpcs',
+        target,
+        request,
+        options,
+        this.dataOf(target.accountId, target.region).vpcs,
+        vpcAttributes,
+      ),
     subnetPages: (target, request, options) =>
-      this.#pages('DescribeSubnets', target, request, options, this.dataOf(target.accountId, target.region).subnets, subnetAttributes),
+      this.#pages(
+        'DescribeSubnets',
+        target,
+        request,
+        options,
+        this.dataOf(target.accountId, target.region).subnets,
+        subnetAttributes,
+      ),
     instancesByIds: async (target, ids, options) =>
-      this.#byIds('DescribeInstances', target, ids, options, this.dataOf(target.accountId, target.region).instances, (i) => i.instance.InstanceId),
-    vpcsByIds: async (target, ids, options) => this.#byIds('DescribeVpcs', target, ids, options, this.dataOf(target.accountId, target.region).vpcs, (v) => v.VpcId),
+      this.#byIds(
+        'DescribeInstances',
+        target,
+        ids,
+        options,
+        this.dataOf(target.accountId, target.region).instances,
+        (i) => i.instance.InstanceId,
+      ),
+    vpcsByIds: async (target, ids, options) =>
+      this.#byIds(
+        'DescribeVpcs',
+        target,
+        ids,
+        options,
+        this.dataOf(target.accountId, target.region).vpcs,
+        (v) => v.VpcId,
+      ),
     subnetsByIds: async (target, ids, options) =>
-      this.#byIds('DescribeSubnets', target, ids, options, this.dataOf(target.accountId, target.region).subnets, (s) => s.SubnetId),
+      this.#byIds(
+        'DescribeSubnets',
+        target,
+        ids,
+        options,
+        this.dataOf(target.accountId, target.region).subnets,
+        (s) => s.SubnetId,
+      ),
   };
 
   readonly access: AwsData['access'] = {
@@ -314,25 +421,50 @@ export class FakeAwsData implements AwsData {
     const selection = JSON.stringify(filters);
     let token = request.nextToken;
     for (;;) {
-      this.#record({ op, ...target, filters: [...filters], ...(request.maxResults !== undefined ? { maxResults: request.maxResults } : {}), ...(token !== undefined ? { nextToken: token } : {}), ...opt(options) });
-      if (request.maxResults !== undefined && (request.maxResults < 5 || request.maxResults > 1000)) throw new Error(`MaxResults ${request.maxResults} out of 5..1000`);
+      this.#record({
+        op,
+        ...target,
+        filters: [...filters],
+        ...(request.maxResults !== undefined ? { maxResults: request.maxResults } : {}),
+        ...(token !== undefined ? { nextToken: token } : {}),
+        ...opt(options),
+      });
+      if (request.maxResults !== undefined && (request.maxResults < 5 || request.maxResults > 1000))
+        throw new Error(`MaxResults ${request.maxResults} out of 5..1000`);
       this.#failFor(target.accountId, target.region, op);
       let start = 0;
       if (token !== undefined) {
-        const decoded = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { s: string; o: number; t: string };
-        if (decoded.s !== selection || decoded.t !== `${target.accountId}|${target.region}`) throw new Error(`token replayed with another selection: ${token}`);
+        const decoded = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as {
+          s: string;
+          o: number;
+          t: string;
+        };
+        if (decoded.s !== selection || decoded.t !== `${target.accountId}|${target.region}`)
+          throw new Error(`token replayed with another selection: ${token}`);
         start = decoded.o;
       }
       const size = Math.min(request.maxResults ?? 1000, this.pageCap ?? Infinity);
       const items = matching.slice(start, start + size);
-      const next = start + size < matching.length ? Buffer.from(JSON.stringify({ s: selection, o: start + size, t: `${target.accountId}|${target.region}` })).toString('base64url') : undefined;
+      const next =
+        start + size < matching.length
+          ? Buffer.from(
+              JSON.stringify({ s: selection, o: start + size, t: `${target.accountId}|${target.region}` }),
+            ).toString('base64url')
+          : undefined;
       yield { items, ...(next !== undefined ? { nextToken: next } : {}), fetchedAt: FETCHED_AT };
       if (next === undefined) return;
       token = next;
     }
   }
 
-  async #byIds<T>(op: string, target: Target, ids: readonly string[], options: CallOptions | undefined, all: readonly T[], idOf: (item: T) => string | undefined): Promise<Fetched<Map<string, T>>> {
+  async #byIds<T>(
+    op: string,
+    target: Target,
+    ids: readonly string[],
+    options: CallOptions | undefined,
+    all: readonly T[],
+    idOf: (item: T) => string | undefined,
+  ): Promise<Fetched<Map<string, T>>> {
     this.#record({ op, ...target, ids: [...ids], ...opt(options) });
     this.#failFor(target.accountId, target.region, op);
     const wanted = new Set(ids);
@@ -388,7 +520,12 @@ function subnetAttributes(s: Subnet): Attributes {
 }
 
 function wildcard(pattern: string): RegExp {
-  return new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\/-]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+  return new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\/-]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+  );
 }
 
 function matches(attributes: Attributes, filters: readonly Filter[]): boolean {

@@ -8,7 +8,10 @@ import type { Graph } from '../../src/graph/index.js';
 
 export interface Harness {
   graph: Graph;
-  run(query: string, variables?: Record<string, unknown>): Promise<FormattedExecutionResult<Record<string, unknown>>>;
+  run(
+    query: string,
+    variables?: Record<string, unknown>,
+  ): Promise<FormattedExecutionResult<Record<string, unknown>>>;
 }
 
 export function harness(data: AwsData, config: GatewayGraphConfigInput = {}): Harness {
@@ -17,7 +20,10 @@ export function harness(data: AwsData, config: GatewayGraphConfigInput = {}): Ha
   return {
     graph,
     async run(query, variables) {
-      const response = await server.executeOperation({ query, ...(variables ? { variables } : {}) }, { contextValue: graph.createContext() });
+      const response = await server.executeOperation(
+        { query, ...(variables ? { variables } : {}) },
+        { contextValue: graph.createContext() },
+      );
       if (response.body.kind !== 'single') throw new Error('expected a single result');
       return response.body.singleResult;
     },
@@ -34,7 +40,8 @@ export function dataOf(result: FormattedExecutionResult<Record<string, unknown>>
 export function at<T = unknown>(value: unknown, ...path: (string | number)[]): T {
   let current = value;
   for (const key of path) {
-    if (current === null || typeof current !== 'object') throw new Error(`no ${String(key)} in ${JSON.stringify(current)}`);
+    if (current === null || typeof current !== 'object')
+      throw new Error(`no ${String(key)} in ${JSON.stringify(current)}`);
     current = (current as Record<string | number, unknown>)[key];
   }
   return current as T;

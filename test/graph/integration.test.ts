@@ -32,9 +32,20 @@ async function sim(options: SimOptions): Promise<RunningSim> {
 }
 
 /** createGraph over the real data layer pointed at `sim`. */
-function gateway(sim: RunningSim, graphConfig: GatewayGraphConfigInput = {}, dataOptions: AwsDataOptions = {}, sleep?: (ms: number) => Promise<void>): Harness {
+function gateway(
+  sim: RunningSim,
+  graphConfig: GatewayGraphConfigInput = {},
+  dataOptions: AwsDataOptions = {},
+  sleep?: (ms: number) => Promise<void>,
+): Harness {
   const broker = new SessionBroker({
-    sts: { region: 'us-east-1', credentials: async () => centralCredentials(sim), endpoint: sim.endpoint, requestHandler: handler, maxAttempts: 1 },
+    sts: {
+      region: 'us-east-1',
+      credentials: async () => centralCredentials(sim),
+      endpoint: sim.endpoint,
+      requestHandler: handler,
+      maxAttempts: 1,
+    },
     role: { roleName: sim.world.readRoleName },
     externalId: sim.world.externalId,
   });
@@ -46,13 +57,21 @@ function gateway(sim: RunningSim, graphConfig: GatewayGraphConfigInput = {}, dat
     endpoints: { default: sim.endpoint },
     env: {},
   });
-  const data = createAwsData({ pool, broker, options: dataOptions, ...(sleep ? { sleep, random: () => 0.5 } : {}) });
+  const data = createAwsData({
+    pool,
+    broker,
+    options: dataOptions,
+    ...(sleep ? { sleep, random: () => 0.5 } : {}),
+  });
   const graph = createGraph({ config: parseGatewayGraphConfig(graphConfig), data });
   const server = createApolloServer(graph);
   return {
     graph,
     async run(query, variables) {
-      const response = await server.executeOperation({ query, ...(variables ? { variables } : {}) }, { contextValue: graph.createContext() });
+      const response = await server.executeOperation(
+        { query, ...(variables ? { variables } : {}) },
+        { contextValue: graph.createContext() },
+      );
       if (response.body.kind !== 'single') throw new Error('expected a single result');
       return response.body.singleResult;
     },
@@ -60,9 +79,15 @@ function gateway(sim: RunningSim, graphConfig: GatewayGraphConfigInput = {}, dat
 }
 
 /** "account|region|instanceId" of every instance the sim holds for these targets. */
-function truthInstances(s: RunningSim, regions: readonly string[], skip: (accountId: string, region: string) => boolean = () => false): string[] {
+function truthInstances(
+  s: RunningSim,
+  regions: readonly string[],
+  skip: (accountId: string, region: string) => boolean = () => false,
+): string[] {
   return s.world.accounts.flatMap((a) =>
-    regions.filter((r) => !skip(a.id, r)).flatMap((r) => s.world.regionData(a.id, r).instances.map((i) => `${a.id}|${r}|${i.instanceId}`)),
+    regions
+      .filter((r) => !skip(a.id, r))
+      .flatMap((r) => s.world.regionData(a.id, r).instances.map((i) => `${a.id}|${r}|${i.instanceId}`)),
   );
 }
 
@@ -77,8 +102,15 @@ const key = (n: InstanceNode) => `${n.account.accountId}|${n.region.name}|${n.in
 describe('graph against the simulated AWS', () => {
   it('answers accounts-only with exactly 3 ListAccounts calls for 45 accounts — no STS, no EC2', async () => {
     const s = await sim({ seed: 3, accounts: 45, regions: ['us-east-1'], instancesPerRegion: 1 });
-    const result = await gateway(s).run('{ organization { accounts { totalCount nodes { accountId name } } } }');
-    const nodes = at<{ accountId: string; name: string }[]>(dataOf(result), 'organization', 'accounts', 'nodes');
+    const result = await gateway(s).run(
+      '{ organization { accounts { totalCount nodes { accountId name } } } }',
+    );
+    const nodes = at<{ accountId: string; name: string }[]>(
+      dataOf(result),
+      'organization',
+      'accounts',
+      'nodes',
+    );
     expect(nodes.map((n) => n.accountId)).toEqual(s.world.accounts.map((a) => a.id));
     expect(nodes.map((n) => n.name)).toEqual(s.world.accounts.map((a) => a.name));
     expect(s.log.count({ service: 'organizations', operation: 'ListAccounts' })).toBe(3);
@@ -87,9 +119,15 @@ describe('graph against the simulated AWS', () => {
     expect(s.log.count({ service: 'ec2' })).toBe(0);
   });
 
-  it("reads 300 instances with their vpc and subnet in 1 AssumeRole, 1 DescribeInstances, 1 DescribeVpcs, 1 DescribeSubnets — and no AssumeRole the second time", async () => {
+  it('reads 300 instances with their vpc and subnet in 1 AssumeRole, 1 DescribeInstances, 1 DescribeVpcs, 1 DescribeSubnets — and no AssumeRole the second time', async () => {
     const target = accountIdAt(4, 1);
-    const s = await sim({ seed: 4, accounts: 2, regions: ['us-east-1'], instancesPerRegion: 1, overrides: { [target]: { instancesPerRegion: 300, vpcsPerRegion: 5, subnetsPerVpc: 2 } } });
+    const s = await sim({
+      seed: 4,
+      accounts: 2,
+      regions: ['us-east-1'],
+      instancesPerRegion: 1,
+      overrides: { [target]: { instancesPerRegion: 300, vpcsPerRegion: 5, subnetsPerVpc: 2 } },
+    });
     // The response cache off, so the second query reaches AWS again and only the session is reused.
     const h = gateway(s, {}, { cache: { ttlSeconds: 0 } });
     const query = `{ account(id: "${target}") { region(name: "us-east-1") { instances { totalCount nodes { instanceId vpcId subnetId vpc { vpcId cidrBlock } subnet { subnetId availabilityZone } } } } } }`;
@@ -97,13 +135,15 @@ describe('graph against the simulated AWS', () => {
     for (let round = 1; round <= 2; round++) {
       s.log.reset();
       const result = await h.run(query);
-      const nodes = at<{ instanceId: string; vpcId: string; subnetId: string; vpc: { vpcId: string; cidrBlock: string }; subnet: { subnetId: string; availabilityZone: string } }[]>(
-        dataOf(result),
-        'account',
-        'region',
-        'instances',
-        'nodes',
-      );
+      const nodes = at<
+        {
+          instanceId: string;
+          vpcId: string;
+          subnetId: string;
+          vpc: { vpcId: string; cidrBlock: string };
+          subnet: { subnetId: string; availabilityZone: string };
+        }[]
+      >(dataOf(result), 'account', 'region', 'instances', 'nodes');
       expect(nodes.map((n) => n.instanceId)).toEqual(truth.instances.map((i) => i.instanceId));
       expect(nodes.filter((n) => n.vpc !== null).length).toBeGreaterThan(250);
       for (const n of nodes) {
@@ -114,7 +154,9 @@ describe('graph against the simulated AWS', () => {
         }
         expect(n.vpc.vpcId).toBe(n.vpcId);
         expect(n.vpc.cidrBlock).toBe(truth.vpcs.find((v) => v.vpcId === n.vpcId)?.cidrBlock);
-        expect(n.subnet.availabilityZone).toBe(truth.subnets.find((x) => x.subnetId === n.subnetId)?.availabilityZone);
+        expect(n.subnet.availabilityZone).toBe(
+          truth.subnets.find((x) => x.subnetId === n.subnetId)?.availabilityZone,
+        );
       }
       expect(s.log.count({ service: 'sts', operation: 'AssumeRole' })).toBe(round === 1 ? 1 : 0);
       expect(s.log.count({ service: 'ec2', operation: 'DescribeInstances' })).toBe(1);
@@ -128,14 +170,19 @@ describe('graph against the simulated AWS', () => {
     const regions = ['eu-west-1', 'us-east-1', 'us-west-2'];
     const s = await sim({ seed: 5, accounts: 50, regions, instancesPerRegion: 4, knobs: { pageCap: 3 } });
     const accounts = s.world.accounts.map((a) => a.id);
-    const [noRole1, noRole2, partlyDisabled] = [accounts[7] as string, accounts[31] as string, accounts[12] as string];
+    const [noRole1, noRole2, partlyDisabled] = [
+      accounts[7] as string,
+      accounts[31] as string,
+      accounts[12] as string,
+    ];
     s.knobs.scenarios.set(noRole1, { roleMissing: true });
     s.knobs.scenarios.set(noRole2, { roleMissing: true });
     s.knobs.scenarios.set(partlyDisabled, { disabledRegions: ['eu-west-1'] });
     const result = await gateway(s, { regions }).run(
       '{ instances { totalCount nodes { instanceId account { accountId } region { name } } failures { code accountId region } } }',
     );
-    const broken = (a: string, r: string) => a === noRole1 || a === noRole2 || (a === partlyDisabled && r === 'eu-west-1');
+    const broken = (a: string, r: string) =>
+      a === noRole1 || a === noRole2 || (a === partlyDisabled && r === 'eu-west-1');
     const nodes = at<InstanceNode[]>(dataOf(result), 'instances', 'nodes');
     const truth = truthInstances(s, regions, broken);
     expect(truth.length).toBeGreaterThan(400);
@@ -148,10 +195,18 @@ describe('graph against the simulated AWS', () => {
       { code: 'REGION_NOT_ENABLED', accountId: partlyDisabled, region: 'eu-west-1' },
     ];
     // In fan-out order: the accounts' order, then Region name.
-    expectedFailures.sort((a, b) => accounts.indexOf(a.accountId) - accounts.indexOf(b.accountId) || a.region.localeCompare(b.region));
+    expectedFailures.sort(
+      (a, b) =>
+        accounts.indexOf(a.accountId) - accounts.indexOf(b.accountId) || a.region.localeCompare(b.region),
+    );
     expect(at(dataOf(result), 'instances', 'failures')).toEqual(expectedFailures);
     expect(
-      (result.errors ?? []).map((e) => ({ path: e.path, code: e.extensions?.['code'], accountId: e.extensions?.['accountId'], region: e.extensions?.['region'] })),
+      (result.errors ?? []).map((e) => ({
+        path: e.path,
+        code: e.extensions?.['code'],
+        accountId: e.extensions?.['accountId'],
+        region: e.extensions?.['region'],
+      })),
     ).toEqual(expectedFailures.map((f) => ({ path: ['instances'], ...f })));
     for (const e of result.errors ?? []) expect(e.extensions).toHaveProperty('retryable', false);
   });
@@ -160,7 +215,10 @@ describe('graph against the simulated AWS', () => {
     const s = await sim({ seed: 6, accounts: 2, regions: ['us-east-1'], instancesPerRegion: 60 });
     const account = s.world.accounts[1]?.id as string;
     const truth = s.world.regionData(account, 'us-east-1');
-    const sample = truth.instances.find((i) => i.state.name === 'running' && i.tags.some((t) => t.key === 'env') && i.vpcId) ?? truth.instances[0];
+    const sample =
+      truth.instances.find(
+        (i) => i.state.name === 'running' && i.tags.some((t) => t.key === 'env') && i.vpcId,
+      ) ?? truth.instances[0];
     const env = sample?.tags.find((t) => t.key === 'env')?.value as string;
     const vpcId = sample?.vpcId as string;
     const result = await gateway(s).run(
@@ -168,29 +226,51 @@ describe('graph against the simulated AWS', () => {
         instances(where: { states: [RUNNING], tags: [{ key: "env", values: [$env] }], vpcIds: [$vpc] }) { nodes { instanceId } } } } }`,
       { vpc: vpcId, env },
     );
-    const expected = truth.instances.filter((i) => i.state.name === 'running' && i.vpcId === vpcId && i.tags.some((t) => t.key === 'env' && t.value === env));
-    expect(at<{ instanceId: string }[]>(dataOf(result), 'account', 'region', 'instances', 'nodes').map((n) => n.instanceId)).toEqual(expected.map((i) => i.instanceId));
+    const expected = truth.instances.filter(
+      (i) =>
+        i.state.name === 'running' &&
+        i.vpcId === vpcId &&
+        i.tags.some((t) => t.key === 'env' && t.value === env),
+    );
+    expect(
+      at<{ instanceId: string }[]>(dataOf(result), 'account', 'region', 'instances', 'nodes').map(
+        (n) => n.instanceId,
+      ),
+    ).toEqual(expected.map((i) => i.instanceId));
     const calls = s.log.entries({ service: 'ec2', operation: 'DescribeInstances' });
     expect(calls).toHaveLength(1);
     const filters: Record<string, string[]> = {};
     const params = calls[0]?.params ?? {};
     for (const [name, value] of Object.entries(params)) {
       const m = /^Filter\.(\d+)\.Name$/.exec(name);
-      if (m) filters[String(value)] = Object.keys(params).filter((k) => k.startsWith(`Filter.${m[1]}.Value.`)).map((k) => String(params[k]));
+      if (m)
+        filters[String(value)] = Object.keys(params)
+          .filter((k) => k.startsWith(`Filter.${m[1]}.Value.`))
+          .map((k) => String(params[k]));
     }
     expect(filters).toEqual({ 'instance-state-name': ['running'], 'tag:env': [env], 'vpc-id': [vpcId] });
   });
 
   it('pages through 5,000 instances with first: 100, yielding every instance exactly once', async () => {
-    const s = await sim({ seed: 7, accounts: 10, regions: ['us-east-1'], instancesPerRegion: 500, knobs: { pageCap: 70 } });
+    const s = await sim({
+      seed: 7,
+      accounts: 10,
+      regions: ['us-east-1'],
+      instancesPerRegion: 500,
+      knobs: { pageCap: 70 },
+    });
     const h = gateway(s, { regions: ['us-east-1'] });
-    const query = 'query ($after: String) { instances(first: 100, after: $after) { nodes { instanceId account { accountId } region { name } } pageInfo { hasNextPage endCursor } failures { code } } }';
+    const query =
+      'query ($after: String) { instances(first: 100, after: $after) { nodes { instanceId account { accountId } region { name } } pageInfo { hasNextPage endCursor } failures { code } } }';
     const seen: string[] = [];
     let after: string | null = null;
     for (let page = 0; page < 60; page++) {
       const result = await h.run(query, { after });
       expect(result.errors).toBeUndefined();
-      const connection = at<{ nodes: InstanceNode[]; pageInfo: { hasNextPage: boolean; endCursor: string } }>(dataOf(result), 'instances');
+      const connection = at<{ nodes: InstanceNode[]; pageInfo: { hasNextPage: boolean; endCursor: string } }>(
+        dataOf(result),
+        'instances',
+      );
       seen.push(...connection.nodes.map(key));
       if (!connection.pageInfo.hasNextPage) break;
       after = connection.pageInfo.endCursor;
@@ -200,7 +280,9 @@ describe('graph against the simulated AWS', () => {
     expect(new Set(seen).size).toBe(seen.length);
     expect(seen).toEqual(truth);
     // Pages asked AWS for what they needed, never the whole 1,000.
-    const sizes = s.log.entries({ service: 'ec2', operation: 'DescribeInstances' }).map((e) => Number(e.params['MaxResults']));
+    const sizes = s.log
+      .entries({ service: 'ec2', operation: 'DescribeInstances' })
+      .map((e) => Number(e.params['MaxResults']));
     expect(Math.max(...sizes)).toBeLessThanOrEqual(101 + 70);
   });
 
@@ -208,13 +290,34 @@ describe('graph against the simulated AWS', () => {
     const clock = manualClock();
     const regions = ['eu-west-1', 'us-east-1'];
     // 250 instances in pages of 2: 125 DescribeInstances per (account, Region), beyond EC2's burst of 100.
-    const s = await sim({ seed: 8, accounts: 2, regions, instancesPerRegion: 250, clock, knobs: { throttling: true, pageCap: 2 } });
+    const s = await sim({
+      seed: 8,
+      accounts: 2,
+      regions,
+      instancesPerRegion: 250,
+      clock,
+      knobs: { throttling: true, pageCap: 2 },
+    });
     // Backoff moves the sim's clock (its throttle buckets refill) instead of waiting.
-    const h = gateway(s, { regions }, { concurrency: { global: 6, perTarget: 2 }, retry: { maxAttempts: 20 } }, async (ms) => clock.advance(ms));
-    const result = await h.run('{ instances { nodes { instanceId account { accountId } region { name } vpc { vpcId } } failures { code } } vpcs { totalCount } }');
+    const h = gateway(
+      s,
+      { regions },
+      { concurrency: { global: 6, perTarget: 2 }, retry: { maxAttempts: 20 } },
+      async (ms) => clock.advance(ms),
+    );
+    const result = await h.run(
+      '{ instances { nodes { instanceId account { accountId } region { name } vpc { vpcId } } failures { code } } vpcs { totalCount } }',
+    );
     expect(result.errors).toBeUndefined();
-    expect(at<InstanceNode[]>(dataOf(result), 'instances', 'nodes').map(key)).toEqual(truthInstances(s, regions));
-    expect(at(dataOf(result), 'vpcs', 'totalCount')).toBe(s.world.accounts.reduce((n, a) => n + regions.reduce((m, r) => m + s.world.regionData(a.id, r).vpcs.length, 0), 0));
+    expect(at<InstanceNode[]>(dataOf(result), 'instances', 'nodes').map(key)).toEqual(
+      truthInstances(s, regions),
+    );
+    expect(at(dataOf(result), 'vpcs', 'totalCount')).toBe(
+      s.world.accounts.reduce(
+        (n, a) => n + regions.reduce((m, r) => m + s.world.regionData(a.id, r).vpcs.length, 0),
+        0,
+      ),
+    );
     expect(s.log.peakInFlight).toBeLessThanOrEqual(6);
     expect(s.log.count({ service: 'ec2', errorCode: 'RequestLimitExceeded' })).toBeGreaterThan(0);
   });

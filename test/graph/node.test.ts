@@ -18,7 +18,10 @@ describe('global ids', () => {
   it('encodes type and key parts as base64url and decodes them back', () => {
     const id = encodeGlobalId('Instance', '123456789012', 'us-east-1', 'i-0123456789abcdef0');
     expect(id).toMatch(/^[A-Za-z0-9_-]+$/);
-    expect(decodeGlobalId(id)).toEqual({ type: 'Instance', parts: ['123456789012', 'us-east-1', 'i-0123456789abcdef0'] });
+    expect(decodeGlobalId(id)).toEqual({
+      type: 'Instance',
+      parts: ['123456789012', 'us-east-1', 'i-0123456789abcdef0'],
+    });
   });
 
   it('refuses malformed ids with BAD_USER_INPUT that shows the value', () => {
@@ -63,16 +66,36 @@ describe('Query.node', () => {
       Instance: at<string>(listing, 'account', 'region', 'instances', 'nodes', 0, 'id'),
     };
     const data = fake.dataOf(accountIdOf(1), 'us-east-1');
-    const nodes = await Promise.all(Object.values(ids).map(async (id) => at<Record<string, unknown>>(dataOf(await h.run(NODE_QUERY, { id })), 'node')));
+    const nodes = await Promise.all(
+      Object.values(ids).map(async (id) =>
+        at<Record<string, unknown>>(dataOf(await h.run(NODE_QUERY, { id })), 'node'),
+      ),
+    );
     expect(nodes).toEqual([
       { __typename: 'Organization', id: ids.Organization, organizationId: 'o-abcdefghij' },
       { __typename: 'OrganizationalUnit', id: ids.Root, unitId: ROOT_ID, unitName: 'Root', type: 'ROOT' },
-      { __typename: 'OrganizationalUnit', id: ids.Unit, unitId: OU_A, unitName: 'Workloads', type: 'ORGANIZATIONAL_UNIT' },
+      {
+        __typename: 'OrganizationalUnit',
+        id: ids.Unit,
+        unitId: OU_A,
+        unitName: 'Workloads',
+        type: 'ORGANIZATIONAL_UNIT',
+      },
       { __typename: 'Account', id: ids.Account, accountId: accountIdOf(1), accountName: 'account-1' },
       { __typename: 'Region', id: ids.Region, name: 'us-east-1', account: { accountId: accountIdOf(1) } },
       { __typename: 'Vpc', id: ids.Vpc, vpcId: data.vpcs[0]?.VpcId, cidrBlock: data.vpcs[0]?.CidrBlock },
-      { __typename: 'Subnet', id: ids.Subnet, subnetId: data.subnets[0]?.SubnetId, vpc: { vpcId: data.subnets[0]?.VpcId } },
-      { __typename: 'Instance', id: ids.Instance, instanceId: data.instances[0]?.instance.InstanceId, instanceSubnetId: data.instances[0]?.instance.SubnetId },
+      {
+        __typename: 'Subnet',
+        id: ids.Subnet,
+        subnetId: data.subnets[0]?.SubnetId,
+        vpc: { vpcId: data.subnets[0]?.VpcId },
+      },
+      {
+        __typename: 'Instance',
+        id: ids.Instance,
+        instanceId: data.instances[0]?.instance.InstanceId,
+        instanceSubnetId: data.instances[0]?.instance.SubnetId,
+      },
     ]);
   });
 
@@ -83,7 +106,12 @@ describe('Query.node', () => {
       encodeGlobalId('Instance', accountIdOf(0), 'us-east-1', 'i-0ffffffffffffffff'),
       encodeGlobalId('Account', '999999999999'),
       encodeGlobalId('Account', accountIdOf(2)),
-      encodeGlobalId('Vpc', accountIdOf(2), 'us-east-1', fake.dataOf(accountIdOf(2), 'us-east-1').vpcs[0]?.VpcId as string),
+      encodeGlobalId(
+        'Vpc',
+        accountIdOf(2),
+        'us-east-1',
+        fake.dataOf(accountIdOf(2), 'us-east-1').vpcs[0]?.VpcId as string,
+      ),
       encodeGlobalId('OrganizationalUnit', 'ou-ab12-zzzzzzzz'),
       encodeGlobalId('Organization', 'o-zzzzzzzzzz'),
     ];
@@ -105,7 +133,11 @@ describe('Query.node', () => {
 
   it('batches node lookups of one target into one by-ids call', async () => {
     const fake = new FakeAwsData({ accounts: 1, regions: ['us-east-1'], instances: 5 });
-    const ids = fake.dataOf(accountIdOf(0), 'us-east-1').instances.map((i) => encodeGlobalId('Instance', accountIdOf(0), 'us-east-1', i.instance.InstanceId as string));
+    const ids = fake
+      .dataOf(accountIdOf(0), 'us-east-1')
+      .instances.map((i) =>
+        encodeGlobalId('Instance', accountIdOf(0), 'us-east-1', i.instance.InstanceId as string),
+      );
     const query = `{ ${ids.map((id, n) => `n${n}: node(id: "${id}") { id }`).join(' ')} }`;
     const result = await harness(fake).run(query);
     expect(Object.values(dataOf(result)).map((n) => (n as { id: string }).id)).toEqual(ids);

@@ -6,7 +6,10 @@ import { at, dataOf, harness } from './harness.js';
 
 interface Page {
   totalCount: number | null;
-  edges: { cursor: string; node: { instanceId: string; account: { accountId: string }; region: { name: string } } }[];
+  edges: {
+    cursor: string;
+    node: { instanceId: string; account: { accountId: string }; region: { name: string } };
+  }[];
   pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; endCursor: string | null };
   failures: unknown[];
 }
@@ -28,13 +31,21 @@ async function page(h: Harness, variables: Record<string, unknown>): Promise<Pag
 function bigOrganization(): FakeAwsData {
   const sizes = [700, 0, 0, 0, 650, 5, 0, 1000, 445, 0, 300, 300, 0, 0, 1, 599, 400, 0, 600, 0];
   let next = 0;
-  const fake = new FakeAwsData({ accounts: 10, regions: ['eu-west-1', 'us-east-1'], shape: () => ({ instances: sizes[next++] ?? 0, vpcs: 1, subnetsPerVpc: 1 }) });
+  const fake = new FakeAwsData({
+    accounts: 10,
+    regions: ['eu-west-1', 'us-east-1'],
+    shape: () => ({ instances: sizes[next++] ?? 0, vpcs: 1, subnetsPerVpc: 1 }),
+  });
   fake.pageCap = 37;
   return fake;
 }
 
 function groundTruth(fake: FakeAwsData): string[] {
-  return fake.accounts.flatMap((a) => ['eu-west-1', 'us-east-1'].flatMap((r) => fake.dataOf(a.id, r).instances.map((i) => i.instance.InstanceId as string)));
+  return fake.accounts.flatMap((a) =>
+    ['eu-west-1', 'us-east-1'].flatMap((r) =>
+      fake.dataOf(a.id, r).instances.map((i) => i.instance.InstanceId as string),
+    ),
+  );
 }
 
 describe('fan-out pagination', () => {
@@ -48,7 +59,7 @@ describe('fan-out pagination', () => {
       const p: Page = await page(h, { first: 100, after });
       pages++;
       seen.push(...p.edges.map((e) => e.node.instanceId));
-      expect(p.edges.length).toBe(p.pageInfo.hasNextPage ? 100 : 5000 % 100 || 100);
+      expect(p.edges.length).toBe(100);
       expect(p.pageInfo.hasPreviousPage).toBe(after !== null);
       if (!p.pageInfo.hasNextPage) break;
       after = p.pageInfo.endCursor;
@@ -69,7 +80,9 @@ describe('fan-out pagination', () => {
     expect(p.pageInfo.hasNextPage).toBe(true);
     expect(p.totalCount).toBeNull();
     // One account, one call for 11 items (10 + one to prove there is a next page); no other target read.
-    expect(fake.calls.filter((c) => c.op === 'DescribeInstances').map((c) => [c.accountId, c.maxResults])).toEqual([[accountIdOf(0), 11]]);
+    expect(
+      fake.calls.filter((c) => c.op === 'DescribeInstances').map((c) => [c.accountId, c.maxResults]),
+    ).toEqual([[accountIdOf(0), 11]]);
     expect(fake.count('DescribeRegions')).toBe(1);
   });
 
@@ -92,9 +105,13 @@ describe('fan-out pagination', () => {
     const all = await page(h, {});
     const middle = all.edges[22] as Page['edges'][number];
     const rest = await page(h, { after: middle.cursor });
-    expect(rest.edges.map((e) => e.node.instanceId)).toEqual(all.edges.slice(23).map((e) => e.node.instanceId));
+    expect(rest.edges.map((e) => e.node.instanceId)).toEqual(
+      all.edges.slice(23).map((e) => e.node.instanceId),
+    );
     const next = await page(h, { first: 3, after: middle.cursor });
-    expect(next.edges.map((e) => e.node.instanceId)).toEqual(all.edges.slice(23, 26).map((e) => e.node.instanceId));
+    expect(next.edges.map((e) => e.node.instanceId)).toEqual(
+      all.edges.slice(23, 26).map((e) => e.node.instanceId),
+    );
   });
 
   it('refuses a tampered cursor with BAD_USER_INPUT', async () => {
@@ -121,7 +138,9 @@ describe('fan-out pagination', () => {
     const foreign = [
       h.run(PAGE_QUERY, { first: 2, after: vpcCursor }),
       h.run(PAGE_QUERY, { first: 2, after: instancesCursor, where: { states: ['RUNNING'] } }),
-      h.run(`{ account(id: "${accountIdOf(0)}") { instances(first: 2, after: "${instancesCursor}") { totalCount } } }`),
+      h.run(
+        `{ account(id: "${accountIdOf(0)}") { instances(first: 2, after: "${instancesCursor}") { totalCount } } }`,
+      ),
       h.run(`{ accounts(first: 1, after: "${instancesCursor}") { totalCount } }`),
     ];
     for (const result of await Promise.all(foreign)) {
@@ -145,11 +164,15 @@ describe('fan-out pagination', () => {
   it('pages accounts with signed offset cursors', async () => {
     const fake = new FakeAwsData({ accounts: 5 });
     const h = harness(fake);
-    const query = 'query ($after: String) { accounts(first: 2, after: $after) { totalCount nodes { accountId } pageInfo { hasNextPage endCursor } } }';
+    const query =
+      'query ($after: String) { accounts(first: 2, after: $after) { totalCount nodes { accountId } pageInfo { hasNextPage endCursor } } }';
     const ids: string[] = [];
     let after: string | null = null;
     for (let i = 0; i < 3; i++) {
-      const connection: { nodes: { accountId: string }[]; pageInfo: { hasNextPage: boolean; endCursor: string } } = at(dataOf(await h.run(query, { after })), 'accounts');
+      const connection: {
+        nodes: { accountId: string }[];
+        pageInfo: { hasNextPage: boolean; endCursor: string };
+      } = at(dataOf(await h.run(query, { after })), 'accounts');
       ids.push(...connection.nodes.map((n) => n.accountId));
       after = connection.pageInfo.endCursor;
       expect(connection.pageInfo.hasNextPage).toBe(i < 2);
@@ -164,11 +187,15 @@ describe('CursorCodec', () => {
   it('round-trips a position bound to its field and arguments', () => {
     const binding = bindingOf('Query', 'instances', { where: { states: ['RUNNING'] }, first: 5 });
     const cursor = codec.encode(binding, { a: '1', o: 3 });
-    expect(codec.decode(bindingOf('Query', 'instances', { first: 10, where: { states: ['RUNNING'] } }), cursor)).toEqual({ a: '1', o: 3 });
+    expect(
+      codec.decode(bindingOf('Query', 'instances', { first: 10, where: { states: ['RUNNING'] } }), cursor),
+    ).toEqual({ a: '1', o: 3 });
   });
 
   it('binds equal arguments equally whatever their key order, and different ones differently', () => {
-    expect(bindingOf('Q', 'f', { where: { a: 1, b: [2] } })).toBe(bindingOf('Q', 'f', { where: { b: [2], a: 1, c: null } }));
+    expect(bindingOf('Q', 'f', { where: { a: 1, b: [2] } })).toBe(
+      bindingOf('Q', 'f', { where: { b: [2], a: 1, c: null } }),
+    );
     expect(bindingOf('Q', 'f', { where: { a: 1 } })).not.toBe(bindingOf('Q', 'f', { where: { a: 2 } }));
   });
 

@@ -19,9 +19,15 @@ describe('partial results', () => {
   it("returns every healthy target's items plus one failure and one error per failed target", async () => {
     const fake = brokenOrganization();
     const result = await harness(fake).run(INSTANCES);
-    const nodes = at<{ account: { accountId: string }; region: { name: string } }[]>(dataOf(result), 'instances', 'nodes');
+    const nodes = at<{ account: { accountId: string }; region: { name: string } }[]>(
+      dataOf(result),
+      'instances',
+      'nodes',
+    );
     const expected = [accountIdOf(0), accountIdOf(2), accountIdOf(3)].flatMap((a) =>
-      ['eu-west-1', 'us-east-1'].filter((r) => !(a === DISABLED.accountId && r === DISABLED.region)).map((r) => `${a}|${r}`),
+      ['eu-west-1', 'us-east-1']
+        .filter((r) => !(a === DISABLED.accountId && r === DISABLED.region))
+        .map((r) => `${a}|${r}`),
     );
     expect([...new Set(nodes.map((n) => `${n.account.accountId}|${n.region.name}`))]).toEqual(expected);
     expect(nodes).toHaveLength(expected.length * 3);
@@ -55,7 +61,15 @@ describe('partial results', () => {
         message: `Cannot assume arn:aws:iam::${NO_ROLE}:role/CMDBReadRole`,
         locations: [{ line: 1, column: 3 }],
         path: ['instances'],
-        extensions: { code: 'ROLE_NOT_ASSUMABLE', accountId: NO_ROLE, service: 'sts', operation: 'AssumeRole', awsErrorCode: 'AccessDenied', requestId: 'req-assume', retryable: false },
+        extensions: {
+          code: 'ROLE_NOT_ASSUMABLE',
+          accountId: NO_ROLE,
+          service: 'sts',
+          operation: 'AssumeRole',
+          awsErrorCode: 'AccessDenied',
+          requestId: 'req-assume',
+          retryable: false,
+        },
       },
       {
         message: `DescribeInstances failed in ${DISABLED.accountId} ${DISABLED.region}`,
@@ -77,7 +91,9 @@ describe('partial results', () => {
 
   it('reports one failure per (account, Region) when Regions are configured', async () => {
     const fake = brokenOrganization();
-    const result = await harness(fake, { regions: ['us-east-1', 'eu-west-1'] }).run('{ organization { vpcs { failures { code accountId region } } } }');
+    const result = await harness(fake, { regions: ['us-east-1', 'eu-west-1'] }).run(
+      '{ organization { vpcs { failures { code accountId region } } } }',
+    );
     expect(at(dataOf(result), 'organization', 'vpcs', 'failures')).toEqual([
       { code: 'ROLE_NOT_ASSUMABLE', accountId: NO_ROLE, region: 'eu-west-1' },
       { code: 'ROLE_NOT_ASSUMABLE', accountId: NO_ROLE, region: 'us-east-1' },
@@ -93,14 +109,19 @@ describe('partial results', () => {
   it('reports each failure once while paging through a fan-out', async () => {
     const fake = brokenOrganization();
     const h = harness(fake);
-    const query = 'query ($after: String) { instances(first: 4, after: $after) { nodes { instanceId } pageInfo { hasNextPage endCursor } failures { code accountId region } } }';
+    const query =
+      'query ($after: String) { instances(first: 4, after: $after) { nodes { instanceId } pageInfo { hasNextPage endCursor } failures { code accountId region } } }';
     const failures: unknown[] = [];
     const errors: unknown[] = [];
     let items = 0;
     let after: string | null = null;
     for (let i = 0; i < 20; i++) {
       const result = await h.run(query, { after });
-      const connection = at<{ nodes: unknown[]; pageInfo: { hasNextPage: boolean; endCursor: string }; failures: unknown[] }>(dataOf(result), 'instances');
+      const connection = at<{
+        nodes: unknown[];
+        pageInfo: { hasNextPage: boolean; endCursor: string };
+        failures: unknown[];
+      }>(dataOf(result), 'instances');
       items += connection.nodes.length;
       failures.push(...connection.failures);
       errors.push(...(result.errors ?? []));
@@ -118,7 +139,9 @@ describe('partial results', () => {
   it('reports failures of the last targets even when the page ends just before them', async () => {
     const fake = new FakeAwsData({ accounts: 2, regions: ['us-east-1'], instances: 3 });
     fake.roleNotAssumable.add(accountIdOf(1));
-    const result = await harness(fake).run('{ instances(first: 3) { nodes { instanceId } pageInfo { hasNextPage } failures { accountId } } }');
+    const result = await harness(fake).run(
+      '{ instances(first: 3) { nodes { instanceId } pageInfo { hasNextPage } failures { accountId } } }',
+    );
     expect(at(dataOf(result), 'instances', 'pageInfo', 'hasNextPage')).toBe(false);
     expect(at(dataOf(result), 'instances', 'failures')).toEqual([{ accountId: accountIdOf(1) }]);
     expect(result.errors).toHaveLength(1);
@@ -126,9 +149,18 @@ describe('partial results', () => {
 
   it('nulls a single-account subtree whose role cannot be assumed, with its error', async () => {
     const fake = brokenOrganization();
-    const result = await harness(fake).run(`{ account(id: "${NO_ROLE}") { accountId region(name: "us-east-1") { name instances { totalCount } availabilityZones { name } } } }`);
-    expect(dataOf(result)['account']).toEqual({ accountId: NO_ROLE, region: { name: 'us-east-1', instances: null, availabilityZones: null } });
-    const errors = result.errors?.map((e) => [e.path?.join('.'), e.extensions?.['code'], e.extensions?.['accountId']]);
+    const result = await harness(fake).run(
+      `{ account(id: "${NO_ROLE}") { accountId region(name: "us-east-1") { name instances { totalCount } availabilityZones { name } } } }`,
+    );
+    expect(dataOf(result)['account']).toEqual({
+      accountId: NO_ROLE,
+      region: { name: 'us-east-1', instances: null, availabilityZones: null },
+    });
+    const errors = result.errors?.map((e) => [
+      e.path?.join('.'),
+      e.extensions?.['code'],
+      e.extensions?.['accountId'],
+    ]);
     expect(errors?.sort()).toEqual([
       ['account.region.availabilityZones', 'ROLE_NOT_ASSUMABLE', NO_ROLE],
       ['account.region.instances', 'ROLE_NOT_ASSUMABLE', NO_ROLE],
@@ -157,8 +189,14 @@ describe('partial results', () => {
 
   it('offers the same facts as data through Account.access', async () => {
     const fake = brokenOrganization();
-    const result = await harness(fake).run('{ accounts { nodes { accountId access { status roleArn failure { code accountId awsErrorCode } } } } }');
-    const nodes = at<{ accountId: string; access: { status: string; roleArn: string; failure: unknown } }[]>(dataOf(result), 'accounts', 'nodes');
+    const result = await harness(fake).run(
+      '{ accounts { nodes { accountId access { status roleArn failure { code accountId awsErrorCode } } } } }',
+    );
+    const nodes = at<{ accountId: string; access: { status: string; roleArn: string; failure: unknown } }[]>(
+      dataOf(result),
+      'accounts',
+      'nodes',
+    );
     expect(nodes.map((n) => n.access.status)).toEqual(['OK', 'ROLE_NOT_ASSUMABLE', 'OK', 'OK']);
     expect(nodes[1]?.access).toEqual({
       status: 'ROLE_NOT_ASSUMABLE',

@@ -14,14 +14,22 @@ describe('selection economy', () => {
 
   it('reads DescribeOrganization only when an organization field needs it', async () => {
     const fake = new FakeAwsData();
-    const result = await harness(fake).run('{ organization { organizationId managementAccountId featureSet } }');
-    expect(dataOf(result)['organization']).toEqual({ organizationId: 'o-abcdefghij', managementAccountId: '100000000000', featureSet: 'ALL' });
+    const result = await harness(fake).run(
+      '{ organization { organizationId managementAccountId featureSet } }',
+    );
+    expect(dataOf(result)['organization']).toEqual({
+      organizationId: 'o-abcdefghij',
+      managementAccountId: '100000000000',
+      featureSet: 'ALL',
+    });
     expect(fake.ops()).toEqual(['DescribeOrganization']);
   });
 
   it('makes no AWS call for region(name) by itself', async () => {
     const fake = new FakeAwsData();
-    const result = await harness(fake).run(`{ account(id: "${A0}") { accountId region(name: "us-east-1") { name account { accountId } } } }`);
+    const result = await harness(fake).run(
+      `{ account(id: "${A0}") { accountId region(name: "us-east-1") { name account { accountId } } } }`,
+    );
     expect(at(dataOf(result), 'account', 'region', 'name')).toBe('us-east-1');
     // Only the account's existence in scope is checked (one ListAccounts); nothing for the Region.
     expect(fake.ops()).toEqual(['ListAccounts']);
@@ -32,20 +40,33 @@ describe('selection economy', () => {
     const result = await harness(fake, { regions: ['us-east-1'] }).run('{ instances { totalCount } }');
     expect(at(dataOf(result), 'instances', 'totalCount')).toBe(8);
     expect(fake.count('DescribeRegions')).toBe(0);
-    expect(fake.calls.filter((c) => c.op === 'DescribeInstances').map((c) => `${c.accountId}|${c.region}`)).toEqual([
-      `${accountIdOf(0)}|us-east-1`,
-      `${accountIdOf(1)}|us-east-1`,
-    ]);
+    expect(
+      fake.calls.filter((c) => c.op === 'DescribeInstances').map((c) => `${c.accountId}|${c.region}`),
+    ).toEqual([`${accountIdOf(0)}|us-east-1`, `${accountIdOf(1)}|us-east-1`]);
   });
 
   it("batches every instance's vpc and subnet into one DescribeVpcs and one DescribeSubnets per target", async () => {
-    const fake = new FakeAwsData({ accounts: 1, regions: ['us-east-1'], shape: () => ({ instances: 300, vpcs: 5, subnetsPerVpc: 2 }) });
+    const fake = new FakeAwsData({
+      accounts: 1,
+      regions: ['us-east-1'],
+      shape: () => ({ instances: 300, vpcs: 5, subnetsPerVpc: 2 }),
+    });
     const result = await harness(fake).run(
       `{ account(id: "${A0}") { region(name: "us-east-1") { instances { totalCount nodes { instanceId vpc { cidrBlock } subnet { availabilityZone } } } } } }`,
     );
-    const nodes = at<{ vpc: { cidrBlock: string }; subnet: { availabilityZone: string } }[]>(dataOf(result), 'account', 'region', 'instances', 'nodes');
+    const nodes = at<{ vpc: { cidrBlock: string }; subnet: { availabilityZone: string } }[]>(
+      dataOf(result),
+      'account',
+      'region',
+      'instances',
+      'nodes',
+    );
     expect(nodes).toHaveLength(300);
-    expect(nodes.every((n) => n.vpc.cidrBlock.startsWith('10.') && n.subnet.availabilityZone.startsWith('us-east-1'))).toBe(true);
+    expect(
+      nodes.every(
+        (n) => n.vpc.cidrBlock.startsWith('10.') && n.subnet.availabilityZone.startsWith('us-east-1'),
+      ),
+    ).toBe(true);
     expect(fake.count('DescribeInstances')).toBe(1);
     expect(fake.count('DescribeVpcs')).toBe(1);
     expect(fake.count('DescribeSubnets')).toBe(1);
@@ -67,7 +88,13 @@ describe('selection economy', () => {
     const result = await harness(fake).run(
       `{ account(id: "${A0}") { region(name: "us-east-1") { vpcs { nodes { vpcId subnets { totalCount nodes { vpcId } } } } } } }`,
     );
-    const vpcs = at<{ vpcId: string; subnets: { totalCount: number; nodes: { vpcId: string }[] } }[]>(dataOf(result), 'account', 'region', 'vpcs', 'nodes');
+    const vpcs = at<{ vpcId: string; subnets: { totalCount: number; nodes: { vpcId: string }[] } }[]>(
+      dataOf(result),
+      'account',
+      'region',
+      'vpcs',
+      'nodes',
+    );
     expect(vpcs).toHaveLength(4);
     for (const vpc of vpcs) {
       expect(vpc.subnets.totalCount).toBe(3);
@@ -93,11 +120,19 @@ describe('selection economy', () => {
     const h = harness(fake);
     await h.run('{ instances { nodes { instanceId vpc { vpcId } } } accounts { totalCount } }');
     expect(fake.calls.length).toBeGreaterThan(5);
-    expect(fake.calls.filter((c) => c.op !== 'AssumeRole').every((c) => c.options?.signal instanceof AbortSignal && c.options.fresh === undefined)).toBe(true);
+    expect(
+      fake.calls
+        .filter((c) => c.op !== 'AssumeRole')
+        .every((c) => c.options?.signal instanceof AbortSignal && c.options.fresh === undefined),
+    ).toBe(true);
     fake.resetCalls();
-    await h.run('query Fresh @fresh { instances { nodes { instanceId vpc { vpcId } } } accounts { totalCount } }');
+    await h.run(
+      'query Fresh @fresh { instances { nodes { instanceId vpc { vpcId } } } accounts { totalCount } }',
+    );
     expect(fake.calls.length).toBeGreaterThan(5);
-    expect(fake.calls.every((c) => c.options?.fresh === true && c.options.signal instanceof AbortSignal)).toBe(true);
+    expect(
+      fake.calls.every((c) => c.options?.fresh === true && c.options.signal instanceof AbortSignal),
+    ).toBe(true);
   });
 
   it('starts every request with fresh loaders (nothing is shared between requests)', async () => {

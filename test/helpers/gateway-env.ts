@@ -2,14 +2,24 @@
 // gateway's central principal then authenticates like it would in production, from the environment.
 const saved: Record<string, string | undefined> = {};
 
-export function useEmulatorEnvironment(credentials: { accessKeyId: string; secretAccessKey: string }, region = 'us-east-1'): void {
+export function useEmulatorEnvironment(
+  credentials: { accessKeyId: string; secretAccessKey: string },
+  region = 'us-east-1',
+): void {
   for (const key of Object.keys(process.env)) {
     if (key.startsWith('AWS_')) {
       saved[key] ??= process.env[key];
       delete process.env[key];
     }
   }
-  for (const key of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_REGION', 'AWS_CONFIG_FILE', 'AWS_SHARED_CREDENTIALS_FILE']) saved[key] ??= process.env[key];
+  for (const key of [
+    'AWS_ACCESS_KEY_ID',
+    'AWS_SECRET_ACCESS_KEY',
+    'AWS_REGION',
+    'AWS_CONFIG_FILE',
+    'AWS_SHARED_CREDENTIALS_FILE',
+  ])
+    saved[key] ??= process.env[key];
   Object.assign(process.env, {
     AWS_ACCESS_KEY_ID: credentials.accessKeyId,
     AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,

@@ -4,13 +4,23 @@ import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const SCRIPT = "import { main } from './src/cli/main.ts'; process.exitCode = await main(process.argv.slice(1));";
+const SCRIPT =
+  "import { main } from './src/cli/main.ts'; process.exitCode = await main(process.argv.slice(1));";
 
-export function spawnCli(args: string[], env: NodeJS.ProcessEnv = process.env): ChildProcessWithoutNullStreams {
-  return spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', SCRIPT, ...args], { cwd: ROOT, env });
+export function spawnCli(
+  args: string[],
+  env: NodeJS.ProcessEnv = process.env,
+): ChildProcessWithoutNullStreams {
+  return spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', SCRIPT, ...args], {
+    cwd: ROOT,
+    env,
+  });
 }
 
-export function runCli(args: string[], env?: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
+export function runCli(
+  args: string[],
+  env?: NodeJS.ProcessEnv,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawnCli(args, env);
     let stdout = '';

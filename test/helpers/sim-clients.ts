@@ -9,20 +9,40 @@ export function centralCredentials(sim: RunningSim): AwsCredentialIdentity {
   return { accessKeyId: sim.central.accessKeyId, secretAccessKey: sim.central.secretAccessKey };
 }
 
-export function stsClient(sim: RunningSim, credentials: AwsCredentialIdentity = centralCredentials(sim), region = 'us-east-1'): STSClient {
+export function stsClient(
+  sim: RunningSim,
+  credentials: AwsCredentialIdentity = centralCredentials(sim),
+  region = 'us-east-1',
+): STSClient {
   return new STSClient({ endpoint: sim.endpoint, region, credentials, maxAttempts: 1 });
 }
 
-export function ec2Client(sim: RunningSim, credentials: AwsCredentialIdentity, region = 'us-east-1'): EC2Client {
+export function ec2Client(
+  sim: RunningSim,
+  credentials: AwsCredentialIdentity,
+  region = 'us-east-1',
+): EC2Client {
   return new EC2Client({ endpoint: sim.endpoint, region, credentials, maxAttempts: 1 });
 }
 
-export function organizationsClient(sim: RunningSim, credentials: AwsCredentialIdentity = centralCredentials(sim)): OrganizationsClient {
-  return new OrganizationsClient({ endpoint: sim.endpoint, region: 'us-east-1', credentials, maxAttempts: 1 });
+export function organizationsClient(
+  sim: RunningSim,
+  credentials: AwsCredentialIdentity = centralCredentials(sim),
+): OrganizationsClient {
+  return new OrganizationsClient({
+    endpoint: sim.endpoint,
+    region: 'us-east-1',
+    credentials,
+    maxAttempts: 1,
+  });
 }
 
 /** Assumes the member read role of `accountId` with the central principal. */
-export async function assumeReadRole(sim: RunningSim, accountId: string, durationSeconds?: number): Promise<AwsCredentialIdentity> {
+export async function assumeReadRole(
+  sim: RunningSim,
+  accountId: string,
+  durationSeconds?: number,
+): Promise<AwsCredentialIdentity> {
   const sts = stsClient(sim);
   const out = await sts.send(
     new AssumeRoleCommand({
@@ -34,12 +54,20 @@ export async function assumeReadRole(sim: RunningSim, accountId: string, duratio
   );
   sts.destroy();
   const c = out.Credentials;
-  if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken) throw new Error('AssumeRole returned no credentials');
-  return { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken, ...(c.Expiration ? { expiration: c.Expiration } : {}) };
+  if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken)
+    throw new Error('AssumeRole returned no credentials');
+  return {
+    accessKeyId: c.AccessKeyId,
+    secretAccessKey: c.SecretAccessKey,
+    sessionToken: c.SessionToken,
+    ...(c.Expiration ? { expiration: c.Expiration } : {}),
+  };
 }
 
 /** The error an SDK call rejected with: its AWS code (`name`) and HTTP status. */
-export async function awsError(promise: Promise<unknown>): Promise<{ name: string; status: number | undefined; message: string }> {
+export async function awsError(
+  promise: Promise<unknown>,
+): Promise<{ name: string; status: number | undefined; message: string }> {
   try {
     await promise;
   } catch (err) {

@@ -6,8 +6,18 @@ import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
-import { CreateAccountCommand, CreateOrganizationCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
-import { CreateSubnetCommand, CreateVpcCommand, DescribeImagesCommand, EC2Client, RunInstancesCommand } from '@aws-sdk/client-ec2';
+import {
+  CreateAccountCommand,
+  CreateOrganizationCommand,
+  OrganizationsClient,
+} from '@aws-sdk/client-organizations';
+import {
+  CreateSubnetCommand,
+  CreateVpcCommand,
+  DescribeImagesCommand,
+  EC2Client,
+  RunInstancesCommand,
+} from '@aws-sdk/client-ec2';
 import { createGateway } from '../../src/gateway.js';
 import type { Gateway } from '../../src/gateway.js';
 import { parseOrgraphConfig } from '../../src/config/orgraph-config.js';
@@ -15,10 +25,17 @@ import { restoreEnvironment, useEmulatorEnvironment } from '../helpers/gateway-e
 
 const PYTHON = process.env['ORGRAPH_PYTHON'] ?? 'python3';
 const motoAvailable = spawnSync(PYTHON, ['-c', 'import moto.server'], { stdio: 'ignore' }).status === 0;
-if (!motoAvailable && process.env['CI']) throw new Error('moto is required in CI (python3 -c "import moto.server" failed)');
-if (!motoAvailable) console.warn(`SKIPPED: moto interop test — '${PYTHON} -c "import moto.server"' failed (moto is not installed)`);
+if (!motoAvailable && process.env['CI'])
+  throw new Error('moto is required in CI (python3 -c "import moto.server" failed)');
+if (!motoAvailable)
+  console.warn(
+    `SKIPPED: moto interop test — '${PYTHON} -c "import moto.server"' failed (moto is not installed)`,
+  );
 
-const CREDENTIALS = { accessKeyId: 'AKIAMOTOTESTKEY00000', secretAccessKey: 'moto-test-secret-key-0000000000000000000' };
+const CREDENTIALS = {
+  accessKeyId: 'AKIAMOTOTESTKEY00000',
+  secretAccessKey: 'moto-test-secret-key-0000000000000000000',
+};
 const REGIONS = ['us-east-1', 'eu-west-1'];
 const EXTERNAL_ID = 'orgraph-moto';
 
@@ -33,7 +50,9 @@ function freePort(): Promise<number> {
     const server = createServer();
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }
@@ -58,23 +77,35 @@ async function seed(): Promise<void> {
   await org.send(new CreateOrganizationCommand({ FeatureSet: 'ALL' }));
   const accountIds: string[] = [];
   for (let i = 0; i < 3; i++) {
-    const out = await org.send(new CreateAccountCommand({ AccountName: `member-${i}`, Email: `member-${i}@example.com` }));
+    const out = await org.send(
+      new CreateAccountCommand({ AccountName: `member-${i}`, Email: `member-${i}@example.com` }),
+    );
     accountIds.push(out.CreateAccountStatus!.AccountId!);
   }
   const sts = client(STSClient, 'us-east-1');
   for (const [a, accountId] of accountIds.entries()) {
     const assumed = await sts.send(
-      new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${accountId}:role/CMDBReadRole`, RoleSessionName: 'seed', ExternalId: EXTERNAL_ID }),
+      new AssumeRoleCommand({
+        RoleArn: `arn:aws:iam::${accountId}:role/CMDBReadRole`,
+        RoleSessionName: 'seed',
+        ExternalId: EXTERNAL_ID,
+      }),
     );
     const c = assumed.Credentials!;
-    const creds = { accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretAccessKey!, sessionToken: c.SessionToken! };
+    const creds = {
+      accessKeyId: c.AccessKeyId!,
+      secretAccessKey: c.SecretAccessKey!,
+      sessionToken: c.SessionToken!,
+    };
     for (const region of REGIONS) {
       const ec2 = client(EC2Client, region, creds);
       const images = await ec2.send(new DescribeImagesCommand({}));
       const imageId = images.Images?.[0]?.ImageId;
       if (!imageId) throw new Error('moto offered no AMI');
       const vpc = await ec2.send(new CreateVpcCommand({ CidrBlock: '10.20.0.0/16' }));
-      const subnet = await ec2.send(new CreateSubnetCommand({ VpcId: vpc.Vpc!.VpcId!, CidrBlock: '10.20.1.0/24' }));
+      const subnet = await ec2.send(
+        new CreateSubnetCommand({ VpcId: vpc.Vpc!.VpcId!, CidrBlock: '10.20.1.0/24' }),
+      );
       const count = 2 + a; // a different number per account
       const run = await ec2.send(
         new RunInstancesCommand({
@@ -83,7 +114,9 @@ async function seed(): Promise<void> {
           MaxCount: count,
           InstanceType: 't3.micro',
           SubnetId: subnet.Subnet!.SubnetId!,
-          TagSpecifications: [{ ResourceType: 'instance', Tags: [{ Key: 'Name', Value: `m${a}-${region}` }] }],
+          TagSpecifications: [
+            { ResourceType: 'instance', Tags: [{ Key: 'Name', Value: `m${a}-${region}` }] },
+          ],
         }),
       );
       for (const instance of run.Instances ?? []) seeded.set(instance.InstanceId!, `${accountId}/${region}`);
@@ -124,11 +157,19 @@ describe.skipIf(!motoAvailable)('interop with moto', () => {
     }`);
     expect(result.errors).toBeUndefined();
     const connection = result.data!['instances'] as {
-      nodes: { instanceId: string; name: string; instanceType: string; account: { accountId: string }; region: { name: string } }[];
+      nodes: {
+        instanceId: string;
+        name: string;
+        instanceType: string;
+        account: { accountId: string };
+        region: { name: string };
+      }[];
       failures: unknown[];
     };
     expect(connection.failures).toEqual([]);
-    const got = new Map(connection.nodes.map((n) => [n.instanceId, `${n.account.accountId}/${n.region.name}`]));
+    const got = new Map(
+      connection.nodes.map((n) => [n.instanceId, `${n.account.accountId}/${n.region.name}`]),
+    );
     expect(got.size).toBe(connection.nodes.length);
     expect(Object.fromEntries(got)).toEqual(Object.fromEntries(seeded));
     expect(connection.nodes.every((n) => n.instanceType === 't3.micro' && /^m\d-/.test(n.name))).toBe(true);
@@ -136,7 +177,9 @@ describe.skipIf(!motoAvailable)('interop with moto', () => {
 
   it('lists the organization’s accounts as moto reports them', async () => {
     const result = await gateway!.execute('{ organization { accounts { nodes { accountId name } } } }');
-    const names = (result.data!['organization'] as { accounts: { nodes: { name: string }[] } }).accounts.nodes.map((n) => n.name);
+    const names = (
+      result.data!['organization'] as { accounts: { nodes: { name: string }[] } }
+    ).accounts.nodes.map((n) => n.name);
     expect(names).toEqual(expect.arrayContaining(['member-0', 'member-1', 'member-2']));
   });
 });

@@ -18,14 +18,20 @@ function findCli(): string | undefined {
 
 const cli = findCli();
 if (!cli) {
-  if (process.env['CI']) throw new Error('the AWS CLI (/usr/bin/aws, Debian package awscli) is required in CI: .ci/run installs it');
+  if (process.env['CI'])
+    throw new Error(
+      'the AWS CLI (/usr/bin/aws, Debian package awscli) is required in CI: .ci/run installs it',
+    );
   console.warn('SKIPPED: AWS CLI interop test — /usr/bin/aws not found (apt-get install awscli)');
 }
 
 let sim: RunningSim;
 const home = mkdtempSync(join(tmpdir(), 'orgraph-awscli-'));
 
-async function aws(args: string[], credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string }): Promise<unknown> {
+async function aws(
+  args: string[],
+  credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string },
+): Promise<unknown> {
   const env: NodeJS.ProcessEnv = {
     PATH: process.env['PATH'],
     HOME: home,
@@ -38,13 +44,22 @@ async function aws(args: string[], credentials: { accessKeyId: string; secretAcc
     AWS_PAGER: '',
     ...(credentials.sessionToken ? { AWS_SESSION_TOKEN: credentials.sessionToken } : {}),
   };
-  const { stdout } = await run(cli!, [...args, '--endpoint-url', sim.endpoint, '--output', 'json'], { env, timeout: 60_000 });
+  const { stdout } = await run(cli!, [...args, '--endpoint-url', sim.endpoint, '--output', 'json'], {
+    env,
+    timeout: 60_000,
+  });
   return JSON.parse(stdout);
 }
 
 beforeAll(async () => {
   if (!cli) return;
-  sim = await startSim({ seed: 11, accounts: 9, regions: ['us-east-1', 'eu-west-1'], instancesPerRegion: 23, knobs: { shortPages: true } });
+  sim = await startSim({
+    seed: 11,
+    accounts: 9,
+    regions: ['us-east-1', 'eu-west-1'],
+    instancesPerRegion: 23,
+    knobs: { shortPages: true },
+  });
 });
 afterAll(async () => {
   await sim?.close();
@@ -57,10 +72,24 @@ describe.skipIf(!cli)('the AWS CLI against orgraph sim', () => {
     const roleArn = `arn:aws:iam::${mgmt}:role/${sim.world.readRoleName}`;
 
     const assumed = (await aws(
-      ['sts', 'assume-role', '--role-arn', roleArn, '--role-session-name', 'cli', '--external-id', sim.world.externalId],
+      [
+        'sts',
+        'assume-role',
+        '--role-arn',
+        roleArn,
+        '--role-session-name',
+        'cli',
+        '--external-id',
+        sim.world.externalId,
+      ],
       central,
-    )) as { Credentials: { AccessKeyId: string; SecretAccessKey: string; SessionToken: string }; AssumedRoleUser: { Arn: string } };
-    expect(assumed.AssumedRoleUser.Arn).toBe(`arn:aws:sts::${mgmt}:assumed-role/${sim.world.readRoleName}/cli`);
+    )) as {
+      Credentials: { AccessKeyId: string; SecretAccessKey: string; SessionToken: string };
+      AssumedRoleUser: { Arn: string };
+    };
+    expect(assumed.AssumedRoleUser.Arn).toBe(
+      `arn:aws:sts::${mgmt}:assumed-role/${sim.world.readRoleName}/cli`,
+    );
     const roleCreds = {
       accessKeyId: assumed.Credentials.AccessKeyId,
       secretAccessKey: assumed.Credentials.SecretAccessKey,
@@ -71,16 +100,24 @@ describe.skipIf(!cli)('the AWS CLI against orgraph sim', () => {
       Accounts: { Id: string; Name: string; Status: string; State: string }[];
     };
     // Debian's awscli 2.9 predates the State field, so its model drops it: compare what it knows.
-    expect(accounts.Accounts.map((a) => [a.Id, a.Name, a.Status])).toEqual(sim.world.accounts.map((a) => [a.id, a.name, a.status]));
+    expect(accounts.Accounts.map((a) => [a.Id, a.Name, a.Status])).toEqual(
+      sim.world.accounts.map((a) => [a.id, a.name, a.status]),
+    );
     expect(sim.log.count({ operation: 'ListAccounts' })).toBeGreaterThanOrEqual(5);
 
     const described = (await aws(['ec2', 'describe-instances', '--page-size', '5'], roleCreds)) as {
       Reservations: { ReservationId: string; Instances: { InstanceId: string; State: { Name: string } }[] }[];
     };
-    const got = described.Reservations.flatMap((r) => r.Instances.map((i) => [i.InstanceId, r.ReservationId, i.State.Name]));
-    const truth = sim.world.regionData(mgmt, 'us-east-1').instances.map((i) => [i.instanceId, i.reservationId, i.state.name]);
+    const got = described.Reservations.flatMap((r) =>
+      r.Instances.map((i) => [i.InstanceId, r.ReservationId, i.State.Name]),
+    );
+    const truth = sim.world
+      .regionData(mgmt, 'us-east-1')
+      .instances.map((i) => [i.instanceId, i.reservationId, i.state.name]);
     expect(new Set(got.map((x) => x[0])).size).toBe(truth.length);
     expect(got.sort()).toEqual(truth.sort());
-    expect(sim.log.count({ operation: 'DescribeInstances', accountId: mgmt })).toBe(Math.ceil(truth.length / 5));
+    expect(sim.log.count({ operation: 'DescribeInstances', accountId: mgmt })).toBe(
+      Math.ceil(truth.length / 5),
+    );
   });
 });

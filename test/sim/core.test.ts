@@ -8,7 +8,14 @@ import { startSim } from '../../src/sim/index.js';
 import type { RunningSim } from '../../src/sim/index.js';
 import { manualClock } from '../helpers/clock.js';
 import type { ManualClock } from '../helpers/clock.js';
-import { assumeReadRole, awsError, centralCredentials, ec2Client, organizationsClient, stsClient } from '../helpers/sim-clients.js';
+import {
+  assumeReadRole,
+  awsError,
+  centralCredentials,
+  ec2Client,
+  organizationsClient,
+  stsClient,
+} from '../helpers/sim-clients.js';
 
 let sim: RunningSim;
 let clock: ManualClock;
@@ -23,24 +30,46 @@ afterEach(async () => {
 
 describe('signatures', () => {
   it('answers a correctly signed call and logs it with the caller account and Region', async () => {
-    const out = await stsClient(sim, centralCredentials(sim), 'eu-west-1').send(new GetCallerIdentityCommand({}));
+    const out = await stsClient(sim, centralCredentials(sim), 'eu-west-1').send(
+      new GetCallerIdentityCommand({}),
+    );
     expect(out.Account).toBe(sim.world.centralAccountId);
     expect(out.Arn).toBe(sim.world.centralUser.arn);
     const [entry] = sim.log.entries({ operation: 'GetCallerIdentity' });
-    expect(entry).toMatchObject({ service: 'sts', region: 'eu-west-1', accountId: sim.world.centralAccountId, status: 200 });
+    expect(entry).toMatchObject({
+      service: 'sts',
+      region: 'eu-west-1',
+      accountId: sim.world.centralAccountId,
+      status: 200,
+    });
   });
 
   it('refuses an unknown access key with each service’s own code', async () => {
     const bogus = { accessKeyId: 'AKIAUNKNOWNKEY000000', secretAccessKey: 'x'.repeat(40) };
-    expect(await awsError(stsClient(sim, bogus).send(new GetCallerIdentityCommand({})))).toMatchObject({ name: 'InvalidClientTokenId', status: 403 });
-    expect(await awsError(ec2Client(sim, bogus).send(new DescribeRegionsCommand({})))).toMatchObject({ name: 'AuthFailure', status: 401 });
-    expect(await awsError(organizationsClient(sim, bogus).send(new ListAccountsCommand({})))).toMatchObject({ name: 'UnrecognizedClientException', status: 400 });
+    expect(await awsError(stsClient(sim, bogus).send(new GetCallerIdentityCommand({})))).toMatchObject({
+      name: 'InvalidClientTokenId',
+      status: 403,
+    });
+    expect(await awsError(ec2Client(sim, bogus).send(new DescribeRegionsCommand({})))).toMatchObject({
+      name: 'AuthFailure',
+      status: 401,
+    });
+    expect(await awsError(organizationsClient(sim, bogus).send(new ListAccountsCommand({})))).toMatchObject({
+      name: 'UnrecognizedClientException',
+      status: 400,
+    });
   });
 
   it('refuses a signature made with the wrong secret', async () => {
     const wrong = { accessKeyId: sim.central.accessKeyId, secretAccessKey: 'y'.repeat(40) };
-    expect(await awsError(stsClient(sim, wrong).send(new GetCallerIdentityCommand({})))).toMatchObject({ name: 'SignatureDoesNotMatch', status: 403 });
-    expect(await awsError(organizationsClient(sim, wrong).send(new ListAccountsCommand({})))).toMatchObject({ name: 'InvalidSignatureException', status: 400 });
+    expect(await awsError(stsClient(sim, wrong).send(new GetCallerIdentityCommand({})))).toMatchObject({
+      name: 'SignatureDoesNotMatch',
+      status: 403,
+    });
+    expect(await awsError(organizationsClient(sim, wrong).send(new ListAccountsCommand({})))).toMatchObject({
+      name: 'InvalidSignatureException',
+      status: 400,
+    });
     expect(sim.log.count({ errorCode: 'SignatureDoesNotMatch' })).toBe(1);
   });
 
@@ -58,7 +87,9 @@ describe('signatures', () => {
     const member = sim.world.accounts[1]!.id;
     const creds = await assumeReadRole(sim, member);
     const withoutToken = { accessKeyId: creds.accessKeyId, secretAccessKey: creds.secretAccessKey };
-    expect(await awsError(stsClient(sim, withoutToken).send(new GetCallerIdentityCommand({})))).toMatchObject({ name: 'InvalidClientTokenId', status: 403 });
+    expect(await awsError(stsClient(sim, withoutToken).send(new GetCallerIdentityCommand({})))).toMatchObject(
+      { name: 'InvalidClientTokenId', status: 403 },
+    );
     const out = await stsClient(sim, creds).send(new GetCallerIdentityCommand({}));
     expect(out.Account).toBe(member);
     expect(out.Arn).toBe(`arn:aws:sts::${member}:assumed-role/${sim.world.readRoleName}/test`);
@@ -71,24 +102,40 @@ describe('signatures', () => {
     expect(creds.expiration!.getTime()).toBe(clock() + 5000);
     await ec2Client(sim, creds).send(new DescribeRegionsCommand({}));
     clock.advance(5001);
-    expect(await awsError(stsClient(sim, creds).send(new GetCallerIdentityCommand({})))).toMatchObject({ name: 'ExpiredToken', status: 400 });
-    expect(await awsError(ec2Client(sim, creds).send(new DescribeRegionsCommand({})))).toMatchObject({ name: 'RequestExpired', status: 400 });
-    expect(await awsError(organizationsClient(sim, creds).send(new ListAccountsCommand({})))).toMatchObject({ name: 'ExpiredTokenException', status: 400 });
+    expect(await awsError(stsClient(sim, creds).send(new GetCallerIdentityCommand({})))).toMatchObject({
+      name: 'ExpiredToken',
+      status: 400,
+    });
+    expect(await awsError(ec2Client(sim, creds).send(new DescribeRegionsCommand({})))).toMatchObject({
+      name: 'RequestExpired',
+      status: 400,
+    });
+    expect(await awsError(organizationsClient(sim, creds).send(new ListAccountsCommand({})))).toMatchObject({
+      name: 'ExpiredTokenException',
+      status: 400,
+    });
   });
 
   it('refuses a request signed too far from the server time', async () => {
     clock.advance(16 * 60 * 1000);
-    expect(await awsError(stsClient(sim).send(new GetCallerIdentityCommand({})))).toMatchObject({ name: 'SignatureDoesNotMatch', status: 403 });
+    expect(await awsError(stsClient(sim).send(new GetCallerIdentityCommand({})))).toMatchObject({
+      name: 'SignatureDoesNotMatch',
+      status: 403,
+    });
   });
 });
 
 describe('permissions', () => {
   it('denies a call outside the principal’s permissions with the service’s access-denied error', async () => {
-    const err = await awsError(ec2Client(sim, centralCredentials(sim)).send(new DescribeInstancesCommand({})));
+    const err = await awsError(
+      ec2Client(sim, centralCredentials(sim)).send(new DescribeInstancesCommand({})),
+    );
     expect(err).toMatchObject({ name: 'UnauthorizedOperation', status: 403 });
     expect(err.message).toContain('ec2:DescribeInstances');
     const member = await assumeReadRole(sim, sim.world.accounts[1]!.id);
-    expect(await awsError(organizationsClient(sim, member).send(new ListAccountsCommand({})))).toMatchObject({ name: 'AccessDeniedException' });
+    expect(await awsError(organizationsClient(sim, member).send(new ListAccountsCommand({})))).toMatchObject({
+      name: 'AccessDeniedException',
+    });
   });
 });
 
@@ -103,7 +150,10 @@ describe('knobs', () => {
   it('drops connections at the configured rate', async () => {
     sim.knobs.faults.dropRate = 1;
     await expect(stsClient(sim).send(new GetCallerIdentityCommand({}))).rejects.toThrow();
-    expect(sim.log.entries({ operation: 'GetCallerIdentity' })[0]).toMatchObject({ status: 0, errorCode: 'ConnectionDropped' });
+    expect(sim.log.entries({ operation: 'GetCallerIdentity' })[0]).toMatchObject({
+      status: 0,
+      errorCode: 'ConnectionDropped',
+    });
   });
 
   it('adds the configured latency', async () => {
@@ -116,7 +166,9 @@ describe('knobs', () => {
     sim.knobs.throttling = true;
     const creds = await assumeReadRole(sim, sim.world.organization.managementAccountId);
     const ec2 = ec2Client(sim, creds);
-    const results = await Promise.allSettled(Array.from({ length: 110 }, () => ec2.send(new DescribeRegionsCommand({}))));
+    const results = await Promise.allSettled(
+      Array.from({ length: 110 }, () => ec2.send(new DescribeRegionsCommand({}))),
+    );
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(100);
     const rejected = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
     expect(rejected).toHaveLength(10);
@@ -125,7 +177,9 @@ describe('knobs', () => {
     // another API has its own bucket
     await ec2.send(new DescribeInstancesCommand({ MaxResults: 5 }));
     clock.advance(1000); // 20 tokens back
-    const again = await Promise.allSettled(Array.from({ length: 21 }, () => ec2.send(new DescribeRegionsCommand({}))));
+    const again = await Promise.allSettled(
+      Array.from({ length: 21 }, () => ec2.send(new DescribeRegionsCommand({}))),
+    );
     expect(again.filter((r) => r.status === 'fulfilled')).toHaveLength(20);
   });
 });
@@ -137,19 +191,30 @@ describe('request log and admin path', () => {
     await Promise.all(Array.from({ length: 5 }, () => sts.send(new GetCallerIdentityCommand({}))));
     expect(sim.log.counters()['sts:GetCallerIdentity']).toBe(5);
     expect(sim.log.peakInFlight).toBe(5);
-    const counters = (await (await fetch(`${sim.endpoint}/__sim/counters`)).json()) as { counters: Record<string, number>; peakInFlight: number };
+    const counters = (await (await fetch(`${sim.endpoint}/__sim/counters`)).json()) as {
+      counters: Record<string, number>;
+      peakInFlight: number;
+    };
     expect(counters.counters['sts:GetCallerIdentity']).toBe(5);
-    const log = (await (await fetch(`${sim.endpoint}/__sim/log?operation=GetCallerIdentity`)).json()) as unknown[];
+    const log = (await (
+      await fetch(`${sim.endpoint}/__sim/log?operation=GetCallerIdentity`)
+    ).json()) as unknown[];
     expect(log).toHaveLength(5);
     await fetch(`${sim.endpoint}/__sim/reset`, { method: 'POST' });
     expect(sim.log.count()).toBe(0);
   });
 
   it('changes knobs over HTTP and rejects a bad patch whole', async () => {
-    const ok = await fetch(`${sim.endpoint}/__sim/knobs`, { method: 'POST', body: JSON.stringify({ throttling: true, pageCap: 7 }) });
+    const ok = await fetch(`${sim.endpoint}/__sim/knobs`, {
+      method: 'POST',
+      body: JSON.stringify({ throttling: true, pageCap: 7 }),
+    });
     expect(ok.status).toBe(200);
     expect(sim.knobs).toMatchObject({ throttling: true, pageCap: 7 });
-    const bad = await fetch(`${sim.endpoint}/__sim/knobs`, { method: 'POST', body: JSON.stringify({ pageCap: 3, faults: { errorRate: 2 } }) });
+    const bad = await fetch(`${sim.endpoint}/__sim/knobs`, {
+      method: 'POST',
+      body: JSON.stringify({ pageCap: 3, faults: { errorRate: 2 } }),
+    });
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { error: string }).error).toContain('knobs.faults.errorRate');
     expect(sim.knobs.pageCap).toBe(7);
@@ -157,7 +222,10 @@ describe('request log and admin path', () => {
 });
 
 describe('unknown operations', () => {
-  async function signedEc2(action: string, creds: { accessKeyId: string; secretAccessKey: string; sessionToken?: string }) {
+  async function signedEc2(
+    action: string,
+    creds: { accessKeyId: string; secretAccessKey: string; sessionToken?: string },
+  ) {
     const { SignatureV4 } = await import('@smithy/signature-v4');
     const { HttpRequest } = await import('@smithy/protocol-http');
     const { Sha256 } = await import('./sha256.js');
@@ -172,7 +240,12 @@ describe('unknown operations', () => {
       headers: { host: url.host, 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' },
       body,
     });
-    const signed = await new SignatureV4({ credentials: creds, region: 'us-east-1', service: 'ec2', sha256: Sha256 }).sign(request);
+    const signed = await new SignatureV4({
+      credentials: creds,
+      region: 'us-east-1',
+      service: 'ec2',
+      sha256: Sha256,
+    }).sign(request);
     return fetch(sim.endpoint + '/', { method: 'POST', headers: signed.headers, body });
   }
 
@@ -182,8 +255,15 @@ describe('unknown operations', () => {
     expect(unknown.status).toBe(400);
     expect(await unknown.text()).toContain('<Code>InvalidAction</Code>');
     const { EC2Client, RunInstancesCommand } = await import('@aws-sdk/client-ec2');
-    const ec2 = new EC2Client({ endpoint: sim.endpoint, region: 'us-east-1', credentials: creds, maxAttempts: 1 });
-    const err = await awsError(ec2.send(new RunInstancesCommand({ MinCount: 1, MaxCount: 1, ImageId: 'ami-12345678' })));
+    const ec2 = new EC2Client({
+      endpoint: sim.endpoint,
+      region: 'us-east-1',
+      credentials: creds,
+      maxAttempts: 1,
+    });
+    const err = await awsError(
+      ec2.send(new RunInstancesCommand({ MinCount: 1, MaxCount: 1, ImageId: 'ami-12345678' })),
+    );
     expect(err).toMatchObject({ name: 'UnauthorizedOperation', status: 403 });
   });
 });

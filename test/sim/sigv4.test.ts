@@ -6,9 +6,17 @@ import { Sha256 } from './sha256.js';
 import { parseAuthorization, verifySignature } from '../../src/sim/sigv4.js';
 import type { RawRequest } from '../../src/sim/types.js';
 
-const credentials = { accessKeyId: 'AKIAEXAMPLEEXAMPLE00', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' };
+const credentials = {
+  accessKeyId: 'AKIAEXAMPLEEXAMPLE00',
+  secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+};
 
-async function signed(path: string, query: Record<string, string>, body: string, now: Date): Promise<RawRequest> {
+async function signed(
+  path: string,
+  query: Record<string, string>,
+  body: string,
+  now: Date,
+): Promise<RawRequest> {
   const signer = new SignatureV4({ credentials, region: 'eu-west-1', service: 'ec2', sha256: Sha256 });
   const request = new HttpRequest({
     method: 'POST',
@@ -33,9 +41,19 @@ describe('SigV4 verification', () => {
   const now = new Date('2026-11-23T01:02:03Z');
 
   it('accepts what the SDK signer signs, including paths and query strings that need encoding', async () => {
-    const raw = await signed('/a b/c~d', { 'z key': 'v/1', a: 'x*y' }, 'Action=DescribeRegions&Version=2016-11-15', now);
+    const raw = await signed(
+      '/a b/c~d',
+      { 'z key': 'v/1', a: 'x*y' },
+      'Action=DescribeRegions&Version=2016-11-15',
+      now,
+    );
     const auth = parseAuthorization(raw.headers['authorization'] as string)!;
-    expect(auth).toMatchObject({ accessKeyId: credentials.accessKeyId, region: 'eu-west-1', service: 'ec2', date: '20261123' });
+    expect(auth).toMatchObject({
+      accessKeyId: credentials.accessKeyId,
+      region: 'eu-west-1',
+      service: 'ec2',
+      date: '20261123',
+    });
     expect(verifySignature(raw, auth, credentials.secretAccessKey, now.getTime())).toEqual({ ok: true });
   });
 
@@ -43,13 +61,25 @@ describe('SigV4 verification', () => {
     const raw = await signed('/', {}, 'Action=DescribeRegions&Version=2016-11-15', now);
     const auth = parseAuthorization(raw.headers['authorization'] as string)!;
     const tampered = { ...raw, body: Buffer.from('Action=DescribeInstances&Version=2016-11-15') };
-    expect(verifySignature(tampered, auth, credentials.secretAccessKey, now.getTime())).toMatchObject({ ok: false, reason: 'signature-mismatch' });
-    expect(verifySignature(raw, auth, 'not-the-secret', now.getTime())).toMatchObject({ ok: false, reason: 'signature-mismatch' });
-    expect(verifySignature(raw, auth, credentials.secretAccessKey, now.getTime() + 16 * 60_000)).toMatchObject({ ok: false, reason: 'expired' });
+    expect(verifySignature(tampered, auth, credentials.secretAccessKey, now.getTime())).toMatchObject({
+      ok: false,
+      reason: 'signature-mismatch',
+    });
+    expect(verifySignature(raw, auth, 'not-the-secret', now.getTime())).toMatchObject({
+      ok: false,
+      reason: 'signature-mismatch',
+    });
+    expect(
+      verifySignature(raw, auth, credentials.secretAccessKey, now.getTime() + 16 * 60_000),
+    ).toMatchObject({ ok: false, reason: 'expired' });
   });
 
   it('reads nothing from a malformed Authorization header', () => {
     expect(parseAuthorization('Bearer abc')).toBeUndefined();
-    expect(parseAuthorization('AWS4-HMAC-SHA256 Credential=AKIA/20261123/us-east-1/sts, SignedHeaders=host, Signature=00')).toBeUndefined();
+    expect(
+      parseAuthorization(
+        'AWS4-HMAC-SHA256 Credential=AKIA/20261123/us-east-1/sts, SignedHeaders=host, Signature=00',
+      ),
+    ).toBeUndefined();
   });
 });

@@ -26,7 +26,14 @@ beforeEach(() => {
 });
 
 function assume(input: Partial<AssumeRoleCommandInput>, client = stsClient(sim)) {
-  return client.send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: 'orgraph', ExternalId: sim.world.externalId, ...input }));
+  return client.send(
+    new AssumeRoleCommand({
+      RoleArn: roleArn,
+      RoleSessionName: 'orgraph',
+      ExternalId: sim.world.externalId,
+      ...input,
+    }),
+  );
 }
 
 describe('AssumeRole', () => {
@@ -34,11 +41,17 @@ describe('AssumeRole', () => {
     const before = Date.now();
     const out = await assume({ DurationSeconds: 900 });
     expect(out.Credentials?.AccessKeyId).toMatch(/^ASIA[A-Z2-7]{16}$/);
-    expect(out.AssumedRoleUser?.Arn).toBe(`arn:aws:sts::${member}:assumed-role/${sim.world.readRoleName}/orgraph`);
+    expect(out.AssumedRoleUser?.Arn).toBe(
+      `arn:aws:sts::${member}:assumed-role/${sim.world.readRoleName}/orgraph`,
+    );
     const expiry = out.Credentials!.Expiration!.getTime();
     expect(expiry).toBeGreaterThanOrEqual(before + 899_000);
     expect(expiry).toBeLessThanOrEqual(Date.now() + 900_000);
-    const who = await stsClient(sim, { accessKeyId: out.Credentials!.AccessKeyId!, secretAccessKey: out.Credentials!.SecretAccessKey!, sessionToken: out.Credentials!.SessionToken! }).send(new GetCallerIdentityCommand({}));
+    const who = await stsClient(sim, {
+      accessKeyId: out.Credentials!.AccessKeyId!,
+      secretAccessKey: out.Credentials!.SecretAccessKey!,
+      sessionToken: out.Credentials!.SessionToken!,
+    }).send(new GetCallerIdentityCommand({}));
     expect(who.Account).toBe(member);
   });
 
@@ -52,13 +65,18 @@ describe('AssumeRole', () => {
     sim.knobs.scenarios.set(member, { roleMissing: true });
     const err = await awsError(assume({}));
     expect(err).toMatchObject({ name: 'AccessDenied', status: 403 });
-    expect(err.message).toBe(`User: ${sim.world.centralUser.arn} is not authorized to perform: sts:AssumeRole on resource: ${roleArn}`);
+    expect(err.message).toBe(
+      `User: ${sim.world.centralUser.arn} is not authorized to perform: sts:AssumeRole on resource: ${roleArn}`,
+    );
     const other = await awsError(assume({ RoleArn: `arn:aws:iam::${member}:role/NoSuchRole` }));
     expect(other.name).toBe('AccessDenied');
   });
 
   it('enforces the sts:ExternalId condition', async () => {
-    expect(await awsError(assume({ ExternalId: 'wrong-id' }))).toMatchObject({ name: 'AccessDenied', status: 403 });
+    expect(await awsError(assume({ ExternalId: 'wrong-id' }))).toMatchObject({
+      name: 'AccessDenied',
+      status: 403,
+    });
     expect(await awsError(assume({ ExternalId: undefined }))).toMatchObject({ name: 'AccessDenied' });
     sim.knobs.scenarios.set(member, { externalIdMismatch: true });
     expect(await awsError(assume({}))).toMatchObject({ name: 'AccessDenied' });
@@ -72,7 +90,10 @@ describe('AssumeRole', () => {
   });
 
   it('bounds DurationSeconds by 900 and the role’s MaxSessionDuration', async () => {
-    expect(await awsError(assume({ DurationSeconds: 899 }))).toMatchObject({ name: 'ValidationError', status: 400 });
+    expect(await awsError(assume({ DurationSeconds: 899 }))).toMatchObject({
+      name: 'ValidationError',
+      status: 400,
+    });
     const role = sim.world.roles.get(roleArn)!;
     const tooLong = await awsError(assume({ DurationSeconds: role.maxSessionDuration + 1 }));
     expect(tooLong.name).toBe('ValidationError');
@@ -83,26 +104,41 @@ describe('AssumeRole', () => {
     const central = sim.world.centralAccountId;
     const centralRead = `arn:aws:iam::${central}:role/${sim.world.readRoleName}`;
     const original = sim.world.roles.get(centralRead)!;
-    sim.world.roles.set(centralRead, { ...original, permissions: [...original.permissions, 'sts:AssumeRole'] });
+    sim.world.roles.set(centralRead, {
+      ...original,
+      permissions: [...original.permissions, 'sts:AssumeRole'],
+    });
     const roleSession = await assumeReadRole(sim, central);
     sim.world.roles.set(centralRead, original);
     const chainedTarget = `arn:aws:iam::${member}:role/${sim.world.readRoleName}`;
     // the read role trusts only the central user and the central role, so chain through a permissive role
-    sim.world.roles.set(chainedTarget, { ...sim.world.roles.get(chainedTarget)!, trustedPrincipals: ['*'], maxSessionDuration: 43200 });
+    sim.world.roles.set(chainedTarget, {
+      ...sim.world.roles.get(chainedTarget)!,
+      trustedPrincipals: ['*'],
+      maxSessionDuration: 43200,
+    });
     try {
       const err = await awsError(assume({ DurationSeconds: 7200 }, stsClient(sim, roleSession)));
       expect(err).toMatchObject({ name: 'ValidationError' });
       expect(err.message).toContain('role chaining');
       await expect(assume({ DurationSeconds: 3600 }, stsClient(sim, roleSession))).resolves.toBeDefined();
     } finally {
-      sim.world.roles.set(chainedTarget, { ...sim.world.roles.get(chainedTarget)!, trustedPrincipals: [sim.world.centralUser.arn, `arn:aws:iam::${central}:role/OrgraphCentralRole`], maxSessionDuration: 3600 });
+      sim.world.roles.set(chainedTarget, {
+        ...sim.world.roles.get(chainedTarget)!,
+        trustedPrincipals: [sim.world.centralUser.arn, `arn:aws:iam::${central}:role/OrgraphCentralRole`],
+        maxSessionDuration: 3600,
+      });
     }
   });
 
   it('validates RoleSessionName', async () => {
     expect(await awsError(assume({ RoleSessionName: 'a' }))).toMatchObject({ name: 'ValidationError' });
-    expect(await awsError(assume({ RoleSessionName: 'has space' }))).toMatchObject({ name: 'ValidationError' });
-    expect(await awsError(assume({ RoleSessionName: 'x'.repeat(65) }))).toMatchObject({ name: 'ValidationError' });
+    expect(await awsError(assume({ RoleSessionName: 'has space' }))).toMatchObject({
+      name: 'ValidationError',
+    });
+    expect(await awsError(assume({ RoleSessionName: 'x'.repeat(65) }))).toMatchObject({
+      name: 'ValidationError',
+    });
     await expect(assume({ RoleSessionName: 'ok+=,.@-_name' })).resolves.toBeDefined();
   });
 

@@ -51,9 +51,15 @@ export class Ec2Loaders {
     this.#data = data;
     this.#config = config;
     this.#call = call;
-    this.instanceById = byIdLoader((target, ids) => data.ec2.instancesByIds(target, ids, this.#call()), instanceModel);
+    this.instanceById = byIdLoader(
+      (target, ids) => data.ec2.instancesByIds(target, ids, this.#call()),
+      instanceModel,
+    );
     this.vpcById = byIdLoader((target, ids) => data.ec2.vpcsByIds(target, ids, this.#call()), vpcModel);
-    this.subnetById = byIdLoader((target, ids) => data.ec2.subnetsByIds(target, ids, this.#call()), subnetModel);
+    this.subnetById = byIdLoader(
+      (target, ids) => data.ec2.subnetsByIds(target, ids, this.#call()),
+      subnetModel,
+    );
   }
 
   /** The key of a by-id loader. */
@@ -72,16 +78,24 @@ export class Ec2Loaders {
   describedRegions(accountId: string): Promise<RegionInfo[]> {
     return this.#once(`regions:${accountId}`, async () => {
       const fetched = await this.#data.ec2.describeRegions(accountId, this.#call());
-      return fetched.value.flatMap(toRegionInfo).sort((a, b) => (a.region < b.region ? -1 : a.region > b.region ? 1 : 0));
+      return fetched.value
+        .flatMap(toRegionInfo)
+        .sort((a, b) => (a.region < b.region ? -1 : a.region > b.region ? 1 : 0));
     });
   }
 
   zones(target: Target) {
-    return this.#once(`zones:${targetKey(target)}`, () => this.#data.ec2.describeAvailabilityZones(target, this.#call()));
+    return this.#once(`zones:${targetKey(target)}`, () =>
+      this.#data.ec2.describeAvailabilityZones(target, this.#call()),
+    );
   }
 
   /** A whole list (every page, with its tokens), read once per request for the same target and filters. */
-  readAll<Item, Model>(kind: ListKind<Item, Model>, target: Target, filters: readonly Filter[]): Promise<ReadPage<Model>[]> {
+  readAll<Item, Model>(
+    kind: ListKind<Item, Model>,
+    target: Target,
+    filters: readonly Filter[],
+  ): Promise<ReadPage<Model>[]> {
     return this.#once(`list:${kind.name}:${targetKey(target)}:${filtersKey(filters)}`, async () => {
       const pages: ReadPage<Model>[] = [];
       let token: string | undefined;
@@ -140,11 +154,14 @@ export class Ec2Loaders {
           const byParent = new Map<string, Model[]>(parentIds.map((id) => [id, []]));
           let fetchedAt = new Date(0);
           for (let i = 0; i < parentIds.length; i += MAX_FILTER_VALUES) {
-            const request = { filters: [...filters, { Name: attribute, Values: parentIds.slice(i, i + MAX_FILTER_VALUES) }] };
+            const request = {
+              filters: [...filters, { Name: attribute, Values: parentIds.slice(i, i + MAX_FILTER_VALUES) }],
+            };
             for await (const page of kind.pages(this.#data, target, request, this.#call())) {
               for (const item of page.items) {
                 const parent = parentOf(attribute, item);
-                if (parent !== undefined) byParent.get(parent)?.push(kind.toModel(target, item, page.fetchedAt));
+                if (parent !== undefined)
+                  byParent.get(parent)?.push(kind.toModel(target, item, page.fetchedAt));
               }
               if (page.fetchedAt > fetchedAt) fetchedAt = page.fetchedAt;
             }
@@ -174,7 +191,11 @@ interface NestedKey {
 
 /** The VPC or subnet an item belongs to. */
 function parentOf(attribute: NestedAttribute, item: unknown): string | undefined {
-  const record = item as { instance?: { VpcId?: string; SubnetId?: string }; VpcId?: string; SubnetId?: string };
+  const record = item as {
+    instance?: { VpcId?: string; SubnetId?: string };
+    VpcId?: string;
+    SubnetId?: string;
+  };
   const source = record.instance ?? record;
   return attribute === 'vpc-id' ? source.VpcId : source.SubnetId;
 }
@@ -214,7 +235,10 @@ function byIdLoader<Item, Model>(
           const fetched = await fetch(target, [...new Set(ids)]);
           for (const id of ids) {
             const item = fetched.value.get(id);
-            results.set(Ec2Loaders.idKey(target, id), item === undefined ? null : toModel(target, item, fetched.fetchedAt));
+            results.set(
+              Ec2Loaders.idKey(target, id),
+              item === undefined ? null : toModel(target, item, fetched.fetchedAt),
+            );
           }
         } catch (error) {
           const failure = error instanceof Error ? error : new Error(String(error));

@@ -1,6 +1,11 @@
 // Per-request loaders over the account source: Organizations (each call made at most once per
 // request) or the configured static list (no call at all).
-import type { Account as OrgAccount, OrganizationalUnit, Organization, Root } from '@aws-sdk/client-organizations';
+import type {
+  Account as OrgAccount,
+  OrganizationalUnit,
+  Organization,
+  Root,
+} from '@aws-sdk/client-organizations';
 import type { AwsData, CallOptions, Fetched } from '../../aws/data.js';
 import type { GatewayGraphConfig } from '../../config/gateway.js';
 import type { AccountRecord } from '../mappers.js';
@@ -38,14 +43,23 @@ export class OrganizationsLoaders {
     const source = this.#config.accounts;
     if (source.source === 'static') {
       return Promise.resolve(
-        source.accounts.map((a) => ({ accountId: a.id, ...(a.name !== undefined ? { name: a.name } : {}), ...(a.email !== undefined ? { email: a.email } : {}) })),
+        source.accounts.map((a) => ({
+          accountId: a.id,
+          ...(a.name !== undefined ? { name: a.name } : {}),
+          ...(a.email !== undefined ? { email: a.email } : {}),
+        })),
       );
     }
-    return this.#once('accounts', async () => (await this.#data.organizations.listAccounts(this.#call())).value.flatMap(toAccountRecord));
+    return this.#once('accounts', async () =>
+      (await this.#data.organizations.listAccounts(this.#call())).value.flatMap(toAccountRecord),
+    );
   }
 
   async accountById(): Promise<Map<string, AccountRecord>> {
-    return this.#once('accountById', async () => new Map((await this.accounts()).map((a) => [a.accountId, a])));
+    return this.#once(
+      'accountById',
+      async () => new Map((await this.accounts()).map((a) => [a.accountId, a])),
+    );
   }
 
   roots(): Promise<Root[]> {
@@ -53,29 +67,49 @@ export class OrganizationsLoaders {
   }
 
   childUnits(parentId: string): Promise<OrganizationalUnit[]> {
-    return this.#once(`units:${parentId}`, async () => (await this.#data.organizations.listOrganizationalUnitsForParent(parentId, this.#call())).value);
+    return this.#once(
+      `units:${parentId}`,
+      async () =>
+        (await this.#data.organizations.listOrganizationalUnitsForParent(parentId, this.#call())).value,
+    );
   }
 
   accountsForParent(parentId: string): Promise<AccountRecord[]> {
     return this.#once(`accountsFor:${parentId}`, async () =>
-      (await this.#data.organizations.listAccountsForParent(parentId, this.#call())).value.flatMap(toAccountRecord),
+      (await this.#data.organizations.listAccountsForParent(parentId, this.#call())).value.flatMap(
+        toAccountRecord,
+      ),
     );
   }
 
   /** The id of the unit or root directly above an account or a unit (null above a root). */
   parentOf(childId: string): Promise<string | null> {
     if (childId.startsWith('r-')) return Promise.resolve(null);
-    return this.#once(`parent:${childId}`, async () => (await this.#data.organizations.listParents(childId, this.#call())).value[0]?.Id ?? null);
+    return this.#once(
+      `parent:${childId}`,
+      async () => (await this.#data.organizations.listParents(childId, this.#call())).value[0]?.Id ?? null,
+    );
   }
 
   /** A root or unit's name and ARN. */
   async unit(unitId: string): Promise<UnitRecord> {
     if (unitId.startsWith('r-')) {
       const root = (await this.roots()).find((r) => r.Id === unitId);
-      return { unitId, ...(root?.Name !== undefined ? { name: root.Name } : {}), ...(root?.Arn !== undefined ? { arn: root.Arn } : {}) };
+      return {
+        unitId,
+        ...(root?.Name !== undefined ? { name: root.Name } : {}),
+        ...(root?.Arn !== undefined ? { arn: root.Arn } : {}),
+      };
     }
-    const unit = await this.#once(`unit:${unitId}`, async () => (await this.#data.organizations.describeOrganizationalUnit(unitId, this.#call())).value);
-    return { unitId, ...(unit.Name !== undefined ? { name: unit.Name } : {}), ...(unit.Arn !== undefined ? { arn: unit.Arn } : {}) };
+    const unit = await this.#once(
+      `unit:${unitId}`,
+      async () => (await this.#data.organizations.describeOrganizationalUnit(unitId, this.#call())).value,
+    );
+    return {
+      unitId,
+      ...(unit.Name !== undefined ? { name: unit.Name } : {}),
+      ...(unit.Arn !== undefined ? { arn: unit.Arn } : {}),
+    };
   }
 
   /**

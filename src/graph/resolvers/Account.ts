@@ -11,7 +11,13 @@ import { regionModel, unitModel } from '../mappers.js';
 import { enumOrNull } from './fields.js';
 import { INSTANCE_LISTING, SUBNET_LISTING, VPC_LISTING, fanoutList } from './lists.js';
 
-const ACCOUNT_STATES: readonly AccountState[] = ['PENDING_ACTIVATION', 'ACTIVE', 'SUSPENDED', 'PENDING_CLOSURE', 'CLOSED'];
+const ACCOUNT_STATES: readonly AccountState[] = [
+  'PENDING_ACTIVATION',
+  'ACTIVE',
+  'SUSPENDED',
+  'PENDING_CLOSURE',
+  'CLOSED',
+];
 const REGION_NAME = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 
 const parentKey = (account: AccountModel) => `Account:${account.accountId}`;
@@ -40,17 +46,26 @@ export const Account: AccountResolvers = {
     const regions = await ctx.ec2.regions(account.accountId);
     return listConnection(
       regions.map((r) => regionModel(account.accountId, r.region, r)),
-      { first, after: args.after, binding: bindingOf(parentKey(account), info.fieldName, {}), cursors: ctx.cursors },
+      {
+        first,
+        after: args.after,
+        binding: bindingOf(parentKey(account), info.fieldName, {}),
+        cursors: ctx.cursors,
+      },
     );
   },
   // No AWS call: a Region that is not enabled shows as errors on the fields that read it.
   region: (account, { name }, ctx) => {
-    if (!REGION_NAME.test(name)) throw badUserInput(`'name' must be an AWS Region name such as us-east-1 (got ${JSON.stringify(name)})`);
+    if (!REGION_NAME.test(name))
+      throw badUserInput(`'name' must be an AWS Region name such as us-east-1 (got ${JSON.stringify(name)})`);
     const configured = ctx.config.regions;
     if (configured && !configured.includes(name)) return null;
     return regionModel(account.accountId, name);
   },
-  instances: (account, args, ctx, info) => fanoutList(INSTANCE_LISTING, { accountId: account.accountId }, parentKey(account), args, ctx, info),
-  vpcs: (account, args, ctx, info) => fanoutList(VPC_LISTING, { accountId: account.accountId }, parentKey(account), args, ctx, info),
-  subnets: (account, args, ctx, info) => fanoutList(SUBNET_LISTING, { accountId: account.accountId }, parentKey(account), args, ctx, info),
+  instances: (account, args, ctx, info) =>
+    fanoutList(INSTANCE_LISTING, { accountId: account.accountId }, parentKey(account), args, ctx, info),
+  vpcs: (account, args, ctx, info) =>
+    fanoutList(VPC_LISTING, { accountId: account.accountId }, parentKey(account), args, ctx, info),
+  subnets: (account, args, ctx, info) =>
+    fanoutList(SUBNET_LISTING, { accountId: account.accountId }, parentKey(account), args, ctx, info),
 };

@@ -67,7 +67,9 @@ export const Instance: InstanceResolvers = {
     return profile?.Arn ? { arn: profile.Arn, id: profile.Id ?? null } : null;
   },
   securityGroups: (i) =>
-    (i.item.instance.SecurityGroups ?? []).flatMap((g) => (g.GroupId ? [{ groupId: g.GroupId, groupName: g.GroupName ?? null }] : [])),
+    (i.item.instance.SecurityGroups ?? []).flatMap((g) =>
+      g.GroupId ? [{ groupId: g.GroupId, groupName: g.GroupName ?? null }] : [],
+    ),
   tags: (i) => tagsOf(i.item.instance.Tags),
   tag: (i, { key }) => tagValue(i.item.instance.Tags, key),
   name: (i) => tagValue(i.item.instance.Tags, 'Name'),
@@ -75,9 +77,13 @@ export const Instance: InstanceResolvers = {
   reservationId: (i) => orNull(i.item.reservationId),
   ownerId: (i) => ownerId(i),
   vpcId: (i) => orNull(i.item.instance.VpcId),
-  vpc: (i, _, ctx) => (i.item.instance.VpcId ? ctx.ec2.vpcById.load(Ec2Loaders.idKey(i.target, i.item.instance.VpcId)) : null),
+  vpc: (i, _, ctx) =>
+    i.item.instance.VpcId ? ctx.ec2.vpcById.load(Ec2Loaders.idKey(i.target, i.item.instance.VpcId)) : null,
   subnetId: (i) => orNull(i.item.instance.SubnetId),
-  subnet: (i, _, ctx) => (i.item.instance.SubnetId ? ctx.ec2.subnetById.load(Ec2Loaders.idKey(i.target, i.item.instance.SubnetId)) : null),
+  subnet: (i, _, ctx) =>
+    i.item.instance.SubnetId
+      ? ctx.ec2.subnetById.load(Ec2Loaders.idKey(i.target, i.item.instance.SubnetId))
+      : null,
   account: (i) => accountModel(i.target.accountId),
   region: (i) => regionModel(i.target.accountId, i.target.region),
   fetchedAt: (i) => i.fetchedAt,

@@ -25,12 +25,18 @@ export async function resolveNode(id: string, ctx: GraphContext): Promise<NodeMo
       if (!ctx.organizations.hasOrganization) return null;
       if (first.startsWith('r-')) {
         const root = (await ctx.organizations.roots()).find((r) => r.Id === first);
-        return root ? unitModel(first, { ...(root.Name !== undefined ? { name: root.Name } : {}), ...(root.Arn !== undefined ? { arn: root.Arn } : {}) }) : null;
+        return root
+          ? unitModel(first, {
+              ...(root.Name !== undefined ? { name: root.Name } : {}),
+              ...(root.Arn !== undefined ? { arn: root.Arn } : {}),
+            })
+          : null;
       }
       try {
         return unitModel(first, await ctx.organizations.unit(first));
       } catch (error) {
-        if (error instanceof AwsCallError && error.awsErrorCode === 'OrganizationalUnitNotFoundException') return null;
+        if (error instanceof AwsCallError && error.awsErrorCode === 'OrganizationalUnitNotFoundException')
+          return null;
         throw error;
       }
     }

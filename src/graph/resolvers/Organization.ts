@@ -15,13 +15,17 @@ async function details(ctx: GraphContext): Promise<AwsOrganization> {
 }
 
 export const Organization: OrganizationResolvers = {
-  id: async (_, __, ctx) => encodeGlobalId('Organization', required((await details(ctx)).Id, 'organization Id')),
+  id: async (_, __, ctx) =>
+    encodeGlobalId('Organization', required((await details(ctx)).Id, 'organization Id')),
   organizationId: async (_, __, ctx) => required((await details(ctx)).Id, 'organization Id'),
   arn: async (_, __, ctx) => required((await details(ctx)).Arn, 'organization Arn'),
   featureSet: async (_, __, ctx) => required((await details(ctx)).FeatureSet, 'organization FeatureSet'),
-  managementAccountId: async (_, __, ctx) => required((await details(ctx)).MasterAccountId, 'organization MasterAccountId'),
-  managementAccountArn: async (_, __, ctx) => required((await details(ctx)).MasterAccountArn, 'organization MasterAccountArn'),
-  managementAccountEmail: async (_, __, ctx) => required((await details(ctx)).MasterAccountEmail, 'organization MasterAccountEmail'),
+  managementAccountId: async (_, __, ctx) =>
+    required((await details(ctx)).MasterAccountId, 'organization MasterAccountId'),
+  managementAccountArn: async (_, __, ctx) =>
+    required((await details(ctx)).MasterAccountArn, 'organization MasterAccountArn'),
+  managementAccountEmail: async (_, __, ctx) =>
+    required((await details(ctx)).MasterAccountEmail, 'organization MasterAccountEmail'),
   managementAccount: async (_, __, ctx) => {
     const id = required((await details(ctx)).MasterAccountId, 'organization MasterAccountId');
     const record = await ctx.scope.account(id);
@@ -29,7 +33,14 @@ export const Organization: OrganizationResolvers = {
   },
   roots: async (_, __, ctx) =>
     (await ctx.organizations.roots()).flatMap((r) =>
-      r.Id ? [unitModel(r.Id, { ...(r.Name !== undefined ? { name: r.Name } : {}), ...(r.Arn !== undefined ? { arn: r.Arn } : {}) })] : [],
+      r.Id
+        ? [
+            unitModel(r.Id, {
+              ...(r.Name !== undefined ? { name: r.Name } : {}),
+              ...(r.Arn !== undefined ? { arn: r.Arn } : {}),
+            }),
+          ]
+        : [],
     ),
   accounts: (_, args, ctx, info) => accountsConnection(ctx, 'Organization', info.fieldName, args),
   instances: (_, args, ctx, info) => fanoutList(INSTANCE_LISTING, ALL, 'Organization', args, ctx, info),

@@ -28,7 +28,14 @@ export const OrganizationalUnit: OrganizationalUnitResolvers = {
   units: async (unit, args, ctx, info) => {
     const children = await ctx.organizations.childUnits(unit.unitId);
     const models = children.flatMap((c) =>
-      c.Id ? [unitModel(c.Id, { ...(c.Name !== undefined ? { name: c.Name } : {}), ...(c.Arn !== undefined ? { arn: c.Arn } : {}) })] : [],
+      c.Id
+        ? [
+            unitModel(c.Id, {
+              ...(c.Name !== undefined ? { name: c.Name } : {}),
+              ...(c.Arn !== undefined ? { arn: c.Arn } : {}),
+            }),
+          ]
+        : [],
     );
     return listConnection(models, {
       first: validateFirst(args.first, ctx.config.maxFirst),
@@ -43,15 +50,26 @@ export const OrganizationalUnit: OrganizationalUnitResolvers = {
     let accounts;
     if (recursive) accounts = await ctx.scope.unitAccounts(unit.unitId);
     else {
-      const [direct, admits] = await Promise.all([ctx.organizations.accountsForParent(unit.unitId), ctx.scope.admits()]);
+      const [direct, admits] = await Promise.all([
+        ctx.organizations.accountsForParent(unit.unitId),
+        ctx.scope.admits(),
+      ]);
       accounts = direct.filter((a) => admits(a.accountId));
     }
     return listConnection(
       accounts.map((a) => accountModel(a.accountId, a)),
-      { first, after: args.after, binding: bindingOf(parentKey(unit), info.fieldName, { recursive }), cursors: ctx.cursors },
+      {
+        first,
+        after: args.after,
+        binding: bindingOf(parentKey(unit), info.fieldName, { recursive }),
+        cursors: ctx.cursors,
+      },
     );
   },
-  instances: (unit, args, ctx, info) => fanoutList(INSTANCE_LISTING, { unitId: unit.unitId }, parentKey(unit), args, ctx, info),
-  vpcs: (unit, args, ctx, info) => fanoutList(VPC_LISTING, { unitId: unit.unitId }, parentKey(unit), args, ctx, info),
-  subnets: (unit, args, ctx, info) => fanoutList(SUBNET_LISTING, { unitId: unit.unitId }, parentKey(unit), args, ctx, info),
+  instances: (unit, args, ctx, info) =>
+    fanoutList(INSTANCE_LISTING, { unitId: unit.unitId }, parentKey(unit), args, ctx, info),
+  vpcs: (unit, args, ctx, info) =>
+    fanoutList(VPC_LISTING, { unitId: unit.unitId }, parentKey(unit), args, ctx, info),
+  subnets: (unit, args, ctx, info) =>
+    fanoutList(SUBNET_LISTING, { unitId: unit.unitId }, parentKey(unit), args, ctx, info),
 };

@@ -17,7 +17,8 @@ export const Query: QueryResolvers = {
   // No call here: the organization's fields read what they need.
   organization: (_, __, ctx) => (ctx.organizations.hasOrganization ? organizationModel() : null),
   account: async (_, { id }, ctx) => {
-    if (!/^\d{12}$/.test(id)) throw badUserInput(`'id' must be a 12-digit account id (got ${JSON.stringify(id)})`);
+    if (!/^\d{12}$/.test(id))
+      throw badUserInput(`'id' must be a 12-digit account id (got ${JSON.stringify(id)})`);
     const record = await ctx.scope.account(id);
     return record ? accountModel(id, record) : null;
   },
@@ -45,7 +46,11 @@ export async function accountsConnection(
 }
 
 /** AccountWhere, applied to the list (Organizations offers no server-side filter for accounts). */
-async function filterAccounts(ctx: GraphContext, accounts: AccountRecord[], where: InputMaybe<AccountWhere> | undefined): Promise<AccountRecord[]> {
+async function filterAccounts(
+  ctx: GraphContext,
+  accounts: AccountRecord[],
+  where: InputMaybe<AccountWhere> | undefined,
+): Promise<AccountRecord[]> {
   if (!where) return accounts;
   let out = accounts;
   if (where.accountIds != null) {

@@ -25,7 +25,10 @@ async function described(r: RegionModel, ctx: GraphContext) {
 }
 
 function checkedId(id: string, prefix: string, what: string): string {
-  if (!new RegExp(`^${prefix}-[0-9a-f]{8,17}$`).test(id)) throw badUserInput(`'id' must be ${what} id such as ${prefix}-0123456789abcdef0 (got ${JSON.stringify(id)})`);
+  if (!new RegExp(`^${prefix}-[0-9a-f]{8,17}$`).test(id))
+    throw badUserInput(
+      `'id' must be ${what} id such as ${prefix}-0123456789abcdef0 (got ${JSON.stringify(id)})`,
+    );
   return id;
 }
 
@@ -46,6 +49,8 @@ export const Region: RegionResolvers = {
   subnets: (r, args, ctx, info) => targetList(SUBNET_LISTING, targetOf(r), parentKey(r), args, ctx, info),
   instances: (r, args, ctx, info) => targetList(INSTANCE_LISTING, targetOf(r), parentKey(r), args, ctx, info),
   vpc: (r, { id }, ctx) => ctx.ec2.vpcById.load(Ec2Loaders.idKey(targetOf(r), checkedId(id, 'vpc', 'a VPC'))),
-  subnet: (r, { id }, ctx) => ctx.ec2.subnetById.load(Ec2Loaders.idKey(targetOf(r), checkedId(id, 'subnet', 'a subnet'))),
-  instance: (r, { id }, ctx) => ctx.ec2.instanceById.load(Ec2Loaders.idKey(targetOf(r), checkedId(id, 'i', 'an instance'))),
+  subnet: (r, { id }, ctx) =>
+    ctx.ec2.subnetById.load(Ec2Loaders.idKey(targetOf(r), checkedId(id, 'subnet', 'a subnet'))),
+  instance: (r, { id }, ctx) =>
+    ctx.ec2.instanceById.load(Ec2Loaders.idKey(targetOf(r), checkedId(id, 'i', 'an instance'))),
 };

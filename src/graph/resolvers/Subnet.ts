@@ -18,7 +18,8 @@ export const Subnet: SubnetResolvers = {
   arn: (s) => s.subnet.SubnetArn ?? ec2Arn(s.target.region, ownerId(s), 'subnet', subnetId(s)),
   ownerId,
   vpcId: (s) => required(s.subnet.VpcId, 'subnet VpcId'),
-  vpc: (s, _, ctx) => (s.subnet.VpcId ? ctx.ec2.vpcById.load(Ec2Loaders.idKey(s.target, s.subnet.VpcId)) : null),
+  vpc: (s, _, ctx) =>
+    s.subnet.VpcId ? ctx.ec2.vpcById.load(Ec2Loaders.idKey(s.target, s.subnet.VpcId)) : null,
   cidrBlock: (s) => required(s.subnet.CidrBlock, 'subnet CidrBlock'),
   availabilityZone: (s) => required(s.subnet.AvailabilityZone, 'subnet AvailabilityZone'),
   availabilityZoneId: (s) => s.subnet.AvailabilityZoneId ?? null,
@@ -31,6 +32,7 @@ export const Subnet: SubnetResolvers = {
   name: (s) => tagValue(s.subnet.Tags, 'Name'),
   account: (s) => accountModel(s.target.accountId),
   region: (s) => regionModel(s.target.accountId, s.target.region),
-  instances: (s, args, ctx, info) => nestedList(INSTANCE_LISTING, s.target, 'subnet-id', subnetId(s), parentKey(s), args, ctx, info),
+  instances: (s, args, ctx, info) =>
+    nestedList(INSTANCE_LISTING, s.target, 'subnet-id', subnetId(s), parentKey(s), args, ctx, info),
   fetchedAt: (s) => s.fetchedAt,
 };

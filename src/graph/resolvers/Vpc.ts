@@ -33,7 +33,9 @@ export const Vpc: VpcResolvers = {
   name: (v) => tagValue(v.vpc.Tags, 'Name'),
   account: (v) => accountModel(v.target.accountId),
   region: (v) => regionModel(v.target.accountId, v.target.region),
-  subnets: (v, args, ctx, info) => nestedList(SUBNET_LISTING, v.target, 'vpc-id', vpcId(v), parentKey(v), args, ctx, info),
-  instances: (v, args, ctx, info) => nestedList(INSTANCE_LISTING, v.target, 'vpc-id', vpcId(v), parentKey(v), args, ctx, info),
+  subnets: (v, args, ctx, info) =>
+    nestedList(SUBNET_LISTING, v.target, 'vpc-id', vpcId(v), parentKey(v), args, ctx, info),
+  instances: (v, args, ctx, info) =>
+    nestedList(INSTANCE_LISTING, v.target, 'vpc-id', vpcId(v), parentKey(v), args, ctx, info),
   fetchedAt: (v) => v.fetchedAt,
 };

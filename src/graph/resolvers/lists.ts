@@ -16,7 +16,14 @@ import type { NestedAttribute } from '../loaders/ec2.js';
 import type { ConnectionModel, InstanceModel, SubnetModel, VpcModel } from '../mappers.js';
 import type { FanoutBase } from '../scope.js';
 import type { PushedFilters, TargetNarrowing } from '../where.js';
-import { instanceFilters, narrowingOf, narrowsToNothing, siblingFilters, subnetFilters, vpcFilters } from '../where.js';
+import {
+  instanceFilters,
+  narrowingOf,
+  narrowsToNothing,
+  siblingFilters,
+  subnetFilters,
+  vpcFilters,
+} from '../where.js';
 
 interface ListArgs<W> {
   first?: InputMaybe<number>;
@@ -30,9 +37,15 @@ interface Listing<W, Item, Model> {
   filters(where: W | null | undefined): PushedFilters;
 }
 
-export const INSTANCE_LISTING: Listing<InstanceWhere, InstanceItem, InstanceModel> = { kind: INSTANCES, filters: instanceFilters };
+export const INSTANCE_LISTING: Listing<InstanceWhere, InstanceItem, InstanceModel> = {
+  kind: INSTANCES,
+  filters: instanceFilters,
+};
 export const VPC_LISTING: Listing<VpcWhere, Vpc, VpcModel> = { kind: VPCS, filters: vpcFilters };
-export const SUBNET_LISTING: Listing<SubnetWhere, Subnet, SubnetModel> = { kind: SUBNETS, filters: subnetFilters };
+export const SUBNET_LISTING: Listing<SubnetWhere, Subnet, SubnetModel> = {
+  kind: SUBNETS,
+  filters: subnetFilters,
+};
 
 /**
  * A fan-out over the accounts of `base` and their Regions. Failed targets become `failures` and one
@@ -77,7 +90,8 @@ export async function targetList<W extends object, Item, Model>(
   const first = validateFirst(args.first, ctx.config.maxFirst);
   const binding = bindingOf(parentKey, info.fieldName, { where: args.where });
   const filters = listing.filters(args.where);
-  if (filters === null || !(await admitsTarget(ctx, target, narrowingOf(args.where)))) return checkedEmpty(ctx, binding, args.after);
+  if (filters === null || !(await admitsTarget(ctx, target, narrowingOf(args.where))))
+    return checkedEmpty(ctx, binding, args.after);
   const { connection, failures } = await readFanout(ctx, {
     kind: listing.kind,
     plan: { accountIds: [target.accountId], regionsOf: async () => [target.region] },
@@ -107,7 +121,8 @@ export async function nestedList<W extends object, Item, Model>(
   const first = validateFirst(args.first, ctx.config.maxFirst);
   const binding = bindingOf(parentKey, info.fieldName, { where: args.where });
   const filters = siblingFilters(listing.filters(args.where), attribute, parentId);
-  if (filters === null || !(await admitsTarget(ctx, target, narrowingOf(args.where)))) return checkedEmpty(ctx, binding, args.after);
+  if (filters === null || !(await admitsTarget(ctx, target, narrowingOf(args.where))))
+    return checkedEmpty(ctx, binding, args.after);
   const list = await ctx.ec2.nested(listing.kind, target, attribute, parentId, filters);
   return listConnection(list.items, { first, after: args.after, binding, cursors: ctx.cursors });
 }
@@ -116,12 +131,17 @@ export async function nestedList<W extends object, Item, Model>(
 async function admitsTarget(ctx: GraphContext, target: Target, narrowing: TargetNarrowing): Promise<boolean> {
   if (narrowing.accountIds && !narrowing.accountIds.includes(target.accountId)) return false;
   if (narrowing.regions && !narrowing.regions.includes(target.region)) return false;
-  if (narrowing.unitIds && !(await ctx.scope.narrowByUnits(narrowing.unitIds)).has(target.accountId)) return false;
+  if (narrowing.unitIds && !(await ctx.scope.narrowByUnits(narrowing.unitIds)).has(target.accountId))
+    return false;
   return true;
 }
 
 /** An empty answer that still refuses a cursor this field did not issue. */
-function checkedEmpty<Model>(ctx: GraphContext, binding: string, after: InputMaybe<string> | undefined): ConnectionModel<Model> {
+function checkedEmpty<Model>(
+  ctx: GraphContext,
+  binding: string,
+  after: InputMaybe<string> | undefined,
+): ConnectionModel<Model> {
   if (after != null) ctx.cursors.decode(binding, after);
   return emptyConnection();
 }

@@ -3,10 +3,17 @@
 import type { RawRequest, SimResponse } from '../types.js';
 import { SimError } from '../types.js';
 
-export function parseJsonTarget(raw: RawRequest, prefix: string): { operation: string; params: Record<string, unknown> } {
+export function parseJsonTarget(
+  raw: RawRequest,
+  prefix: string,
+): { operation: string; params: Record<string, unknown> } {
   const target = String(raw.headers['x-amz-target'] ?? '');
   if (!target.startsWith(prefix + '.')) {
-    throw new SimError('UnknownOperationException', `Unknown operation ${target || '(no X-Amz-Target)'}`, 400);
+    throw new SimError(
+      'UnknownOperationException',
+      `Unknown operation ${target || '(no X-Amz-Target)'}`,
+      400,
+    );
   }
   const text = raw.body.toString('utf8').trim();
   let params: unknown = {};

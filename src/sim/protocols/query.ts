@@ -7,7 +7,8 @@ import { SimError } from '../types.js';
 export function parseQueryParams(raw: RawRequest): Record<string, string> {
   const contentType = String(raw.headers['content-type'] ?? '');
   const source =
-    raw.method === 'POST' && (contentType.startsWith('application/x-www-form-urlencoded') || contentType === '')
+    raw.method === 'POST' &&
+    (contentType.startsWith('application/x-www-form-urlencoded') || contentType === '')
       ? raw.body.toString('utf8')
       : raw.rawQuery;
   const out: Record<string, string> = {};
@@ -71,7 +72,11 @@ export function xmlElement(name: string, value: string | number | boolean | unde
   return `<${name}>${xmlEscape(String(value))}</${name}>`;
 }
 
-export function xmlResponse(status: number, body: string, requestId: string): {
+export function xmlResponse(
+  status: number,
+  body: string,
+  requestId: string,
+): {
   status: number;
   headers: Record<string, string>;
   body: string;

@@ -13,11 +13,19 @@ const SESSION_NAME = /^[\w+=,.@-]*$/;
 const ROLE_CHAINING_MAX = 3600;
 
 function validation(field: string, value: string, constraint: string): SimError {
-  return new SimError('ValidationError', `1 validation error detected: Value '${value}' at '${field}' failed to satisfy constraint: ${constraint}`, 400);
+  return new SimError(
+    'ValidationError',
+    `1 validation error detected: Value '${value}' at '${field}' failed to satisfy constraint: ${constraint}`,
+    400,
+  );
 }
 
 function notAuthorized(req: ServiceRequest, roleArn: string): SimError {
-  return new SimError('AccessDenied', `User: ${req.caller.arn} is not authorized to perform: sts:AssumeRole on resource: ${roleArn}`, 403);
+  return new SimError(
+    'AccessDenied',
+    `User: ${req.caller.arn} is not authorized to perform: sts:AssumeRole on resource: ${roleArn}`,
+    403,
+  );
 }
 
 /** The role as the scenario knobs leave it: missing, or expecting another ExternalId. */
@@ -25,24 +33,36 @@ function effectiveRole(ctx: SimContext, role: SimRole | undefined): SimRole | un
   if (!role) return undefined;
   const scenario = scenarioFor(ctx.knobs, role.accountId);
   if (scenario.roleMissing && role.name === ctx.world.readRoleName) return undefined;
-  if (scenario.externalIdMismatch && role.name === ctx.world.readRoleName) return { ...role, externalId: `${role.externalId ?? 'none'}-rotated` };
+  if (scenario.externalIdMismatch && role.name === ctx.world.readRoleName)
+    return { ...role, externalId: `${role.externalId ?? 'none'}-rotated` };
   return role;
 }
 
 function trusts(role: SimRole, req: ServiceRequest): boolean {
   const principal = req.caller.isRoleSession ? req.caller.roleArn : req.caller.arn;
-  return role.trustedPrincipals.includes('*') || (principal !== undefined && role.trustedPrincipals.includes(principal));
+  return (
+    role.trustedPrincipals.includes('*') ||
+    (principal !== undefined && role.trustedPrincipals.includes(principal))
+  );
 }
 
 function assumeRole(req: ServiceRequest, ctx: SimContext): SimResponse {
   const p = req.params as Record<string, string>;
   const roleArn = p['RoleArn'] ?? '';
   const sessionName = p['RoleSessionName'] ?? '';
-  if (!roleArn) throw new SimError('MissingParameter', "The request must contain the parameter RoleArn", 400);
-  if (!sessionName) throw new SimError('MissingParameter', 'The request must contain the parameter RoleSessionName', 400);
-  if (roleArn.length < 20 || roleArn.length > 2048) throw validation('roleArn', roleArn, 'Member must have length between 20 and 2048');
-  if (sessionName.length < 2 || sessionName.length > 64) throw validation('roleSessionName', sessionName, 'Member must have length between 2 and 64');
-  if (!SESSION_NAME.test(sessionName)) throw validation('roleSessionName', sessionName, 'Member must satisfy regular expression pattern: [\\w+=,.@-]*');
+  if (!roleArn) throw new SimError('MissingParameter', 'The request must contain the parameter RoleArn', 400);
+  if (!sessionName)
+    throw new SimError('MissingParameter', 'The request must contain the parameter RoleSessionName', 400);
+  if (roleArn.length < 20 || roleArn.length > 2048)
+    throw validation('roleArn', roleArn, 'Member must have length between 20 and 2048');
+  if (sessionName.length < 2 || sessionName.length > 64)
+    throw validation('roleSessionName', sessionName, 'Member must have length between 2 and 64');
+  if (!SESSION_NAME.test(sessionName))
+    throw validation(
+      'roleSessionName',
+      sessionName,
+      'Member must satisfy regular expression pattern: [\\w+=,.@-]*',
+    );
   const externalId = p['ExternalId'];
   if (externalId !== undefined && (externalId.length < 2 || externalId.length > 1224)) {
     throw validation('externalId', externalId, 'Member must have length between 2 and 1224');
@@ -50,9 +70,24 @@ function assumeRole(req: ServiceRequest, ctx: SimContext): SimResponse {
   let duration = 3600;
   if (p['DurationSeconds'] !== undefined) {
     duration = Number(p['DurationSeconds']);
-    if (!Number.isInteger(duration)) throw new SimError('ValidationError', `Invalid value for DurationSeconds: ${p['DurationSeconds']}`, 400);
-    if (duration < 900) throw validation('durationSeconds', String(duration), 'Member must have value greater than or equal to 900');
-    if (duration > 43200) throw validation('durationSeconds', String(duration), 'Member must have value less than or equal to 43200');
+    if (!Number.isInteger(duration))
+      throw new SimError(
+        'ValidationError',
+        `Invalid value for DurationSeconds: ${p['DurationSeconds']}`,
+        400,
+      );
+    if (duration < 900)
+      throw validation(
+        'durationSeconds',
+        String(duration),
+        'Member must have value greater than or equal to 900',
+      );
+    if (duration > 43200)
+      throw validation(
+        'durationSeconds',
+        String(duration),
+        'Member must have value less than or equal to 43200',
+      );
   }
   if (!ROLE_ARN.test(roleArn)) throw new SimError('ValidationError', `${roleArn} is invalid`, 400);
 
@@ -60,10 +95,18 @@ function assumeRole(req: ServiceRequest, ctx: SimContext): SimResponse {
   if (!role || !trusts(role, req)) throw notAuthorized(req, roleArn);
   if (role.externalId !== undefined && role.externalId !== externalId) throw notAuthorized(req, roleArn);
   if (req.caller.isRoleSession && duration > ROLE_CHAINING_MAX) {
-    throw new SimError('ValidationError', 'The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.', 400);
+    throw new SimError(
+      'ValidationError',
+      'The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.',
+      400,
+    );
   }
   if (duration > role.maxSessionDuration) {
-    throw new SimError('ValidationError', 'The requested DurationSeconds exceeds the MaxSessionDuration set for this role.', 400);
+    throw new SimError(
+      'ValidationError',
+      'The requested DurationSeconds exceeds the MaxSessionDuration set for this role.',
+      400,
+    );
   }
 
   const lifetime = ctx.knobs.credentialLifetimeSeconds ?? duration;
@@ -101,7 +144,11 @@ export const stsService: ServiceModule = {
       case 'GetCallerIdentity':
         return getCallerIdentity(req);
       default:
-        throw new SimError('InvalidAction', `Could not find operation ${req.operation} for version 2011-06-15`, 400);
+        throw new SimError(
+          'InvalidAction',
+          `Could not find operation ${req.operation} for version 2011-06-15`,
+          400,
+        );
     }
   },
   errorResponse(err, requestId) {
