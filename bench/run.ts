@@ -1,7 +1,11 @@
 // `npm run bench`: runs every benchmark scenario in one process and prints medians side by side.
 import { benchSim } from './sim.js';
+import { benchGateway } from './gateway.js';
 
-const sections: [string, () => Promise<string[]>][] = [['simulated AWS', benchSim]];
+const sections: [string, () => Promise<string[]>][] = [
+  ['simulated AWS', benchSim],
+  ['gateway', benchGateway],
+];
 
 console.log(`orgraph bench — node ${process.version}, ${new Date().toISOString()}`);
 for (const [name, run] of sections) {

@@ -2,13 +2,15 @@
 // stderr and a non-zero exit code.
 import { runSim } from './sim.js';
 import { runDemo } from './demo.js';
+import { runQuery } from './query.js';
 import { CliUsageError } from './errors.js';
 
 const USAGE = `usage: orgraph <command> [options]
 
 commands:
   sim     start the simulated AWS (STS, Organizations, EC2, Roles Anywhere) on 127.0.0.1
-  demo    start the simulated AWS with a demo organization and walk it
+  demo    run the gateway on a simulated organization and print a few CMDB answers
+  query   run one GraphQL operation against AWS and print the JSON result
   help    show this text
 
 Run 'orgraph <command> --help' for a command's options.`;
@@ -21,6 +23,8 @@ export async function main(argv: string[]): Promise<number> {
         return await runSim(rest);
       case 'demo':
         return await runDemo(rest);
+      case 'query':
+        return await runQuery(rest);
       case undefined:
       case 'help':
       case '--help':

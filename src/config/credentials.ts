@@ -2,7 +2,7 @@
 // endpoint overrides and how Organizations is reached. Every option has its default here; a bad value
 // is reported with its option path and the value (never a secret, whose value is not echoed).
 import { z } from 'zod';
-import { isSecretKey, redactText } from '../log.js';
+import { ConfigProblemsError, parseSection } from './issues.js';
 
 const NAME_CHARS = /^[\w+=,.@-]+$/;
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
@@ -174,18 +174,20 @@ export const credentialsConfigSchema = z
 export type CredentialsConfigInput = z.input<typeof credentialsConfigSchema>;
 export type CredentialsConfig = z.output<typeof credentialsConfigSchema>;
 
-export class CredentialsConfigError extends Error {
-  constructor(readonly problems: string[]) {
-    super(`invalid configuration:\n  ${problems.join('\n  ')}`);
-    this.name = 'CredentialsConfigError';
+export class CredentialsConfigError extends ConfigProblemsError {
+  constructor(problems: string[]) {
+    super(problems, 'CredentialsConfigError');
   }
 }
 
 /** Validates and fills in defaults; throws CredentialsConfigError listing every problem by option path. */
 export function parseCredentialsConfig(input: unknown, rootPath = 'credentials'): CredentialsConfig {
-  const result = credentialsConfigSchema.safeParse(input ?? {}, { reportInput: true });
-  if (result.success) return result.data;
-  throw new CredentialsConfigError(result.error.issues.map((issue) => describeIssue(issue, rootPath)));
+  return parseSection(
+    credentialsConfigSchema,
+    input,
+    rootPath,
+    (problems) => new CredentialsConfigError(problems),
+  );
 }
 
 /** The STS Region: configured, else AWS_REGION / AWS_DEFAULT_REGION, else us-east-1. */
@@ -194,38 +196,4 @@ export function resolveStsRegion(
   env: Record<string, string | undefined> = process.env,
 ): string {
   return config.broker.stsRegion ?? env['AWS_REGION'] ?? env['AWS_DEFAULT_REGION'] ?? 'us-east-1';
-}
-
-// Values of these options are not echoed in errors.
-const UNECHOED = /externalId|passphrase/i;
-
-function describeIssue(issue: z.core.$ZodIssue, rootPath: string): string {
-  const segments = issue.path.map(String);
-  const path = [rootPath, ...segments].filter((s) => s !== '').join('.');
-  if (issue.code === 'unrecognized_keys') {
-    return `${path}: unknown option${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `'${k}'`).join(', ')}`;
-  }
-  const key = segments[segments.length - 1] ?? '';
-  const secret = isSecretKey(key) || UNECHOED.test(key);
-  let input = 'input' in issue ? issue.input : undefined;
-  // A discriminator issue reports the whole object; show the offending field.
-  if (input !== null && typeof input === 'object' && !Array.isArray(input) && key in input)
-    input = (input as Record<string, unknown>)[key];
-  if (input === undefined && issue.code === 'invalid_type') return `${path}: is required`;
-  let shown = '';
-  if (input === undefined) shown = issue.message.startsWith('is required') ? '' : ' (missing)';
-  else if (secret) shown = ' (value not shown)';
-  else shown = ` (got ${showValue(input)})`;
-  return `${path}: ${issue.message}${shown}`;
-}
-
-function showValue(value: unknown): string {
-  let text: string;
-  try {
-    text = JSON.stringify(value) ?? String(value);
-  } catch {
-    text = String(value);
-  }
-  if (text.length > 80) text = text.slice(0, 77) + '...';
-  return redactText(text);
 }

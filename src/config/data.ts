@@ -2,7 +2,7 @@
 // throttling retries and call timeouts. Every option has its default here; a bad value is reported
 // with its option path and the value it had.
 import { z } from 'zod';
-import { redactText } from '../log.js';
+import { ConfigProblemsError, parseSection } from './issues.js';
 
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 
@@ -66,37 +66,13 @@ export type AwsDataOptions = z.input<typeof awsDataOptionsSchema>;
 /** With every default filled in. */
 export type ResolvedAwsDataOptions = z.output<typeof awsDataOptionsSchema>;
 
-export class AwsDataConfigError extends Error {
-  constructor(readonly problems: string[]) {
-    super(`invalid configuration:\n  ${problems.join('\n  ')}`);
-    this.name = 'AwsDataConfigError';
+export class AwsDataConfigError extends ConfigProblemsError {
+  constructor(problems: string[]) {
+    super(problems, 'AwsDataConfigError');
   }
 }
 
 /** Validates and fills in defaults; throws AwsDataConfigError listing every problem by option path. */
 export function parseAwsDataOptions(input: unknown, rootPath = 'aws'): ResolvedAwsDataOptions {
-  const result = awsDataOptionsSchema.safeParse(input ?? {}, { reportInput: true });
-  if (result.success) return result.data;
-  throw new AwsDataConfigError(result.error.issues.map((issue) => describeIssue(issue, rootPath)));
-}
-
-function describeIssue(issue: z.core.$ZodIssue, rootPath: string): string {
-  const path = [rootPath, ...issue.path.map(String)].filter((s) => s !== '').join('.');
-  if (issue.code === 'unrecognized_keys') {
-    return `${path}: unknown option${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `'${k}'`).join(', ')}`;
-  }
-  const input = 'input' in issue ? issue.input : undefined;
-  if (input === undefined) return `${path}: ${issue.message} (missing)`;
-  return `${path}: ${issue.message} (got ${showValue(input)})`;
-}
-
-function showValue(value: unknown): string {
-  let text: string;
-  try {
-    text = JSON.stringify(value) ?? String(value);
-  } catch {
-    text = String(value);
-  }
-  if (text.length > 80) text = text.slice(0, 77) + '...';
-  return redactText(text);
+  return parseSection(awsDataOptionsSchema, input, rootPath, (problems) => new AwsDataConfigError(problems));
 }

@@ -3,6 +3,7 @@
 // reported with its option path and the value.
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
+import { ConfigProblemsError, parseSection } from './issues.js';
 
 const ACCOUNT_ID = /^\d{12}$/;
 const UNIT_ID = /^(r-[0-9a-z]{4,32}|ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})$/;
@@ -110,18 +111,20 @@ export type GatewayGraphConfigInput = z.input<typeof gatewayGraphConfigSchema>;
 export type GatewayGraphConfig = z.output<typeof gatewayGraphConfigSchema>;
 export type StaticAccount = z.output<typeof staticAccountSchema>;
 
-export class GatewayConfigError extends Error {
-  constructor(readonly problems: string[]) {
-    super(`invalid configuration:\n  ${problems.join('\n  ')}`);
-    this.name = 'GatewayConfigError';
+export class GatewayConfigError extends ConfigProblemsError {
+  constructor(problems: string[]) {
+    super(problems, 'GatewayConfigError');
   }
 }
 
 /** Validates and fills in defaults; throws GatewayConfigError listing every problem by option path. */
 export function parseGatewayGraphConfig(input: unknown, rootPath = 'graph'): GatewayGraphConfig {
-  const result = gatewayGraphConfigSchema.safeParse(input ?? {}, { reportInput: true });
-  if (result.success) return result.data;
-  throw new GatewayConfigError(result.error.issues.map((issue) => describeIssue(issue, rootPath)));
+  return parseSection(
+    gatewayGraphConfigSchema,
+    input,
+    rootPath,
+    (problems) => new GatewayConfigError(problems),
+  );
 }
 
 // The process-wide cursor key used when none is configured.
@@ -130,33 +133,4 @@ const PROCESS_CURSOR_SECRET = randomBytes(32).toString('base64url');
 /** The key that signs cursors: the configured one, else one random key per process. */
 export function cursorSecretOf(config: Pick<GatewayGraphConfig, 'cursorSecret'>): string {
   return config.cursorSecret ?? PROCESS_CURSOR_SECRET;
-}
-
-function describeIssue(issue: z.core.$ZodIssue, rootPath: string): string {
-  const segments = issue.path.map(String);
-  const path = [rootPath, ...segments].filter((s) => s !== '').join('.');
-  if (issue.code === 'unrecognized_keys') {
-    return `${path}: unknown option${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `'${k}'`).join(', ')}`;
-  }
-  const key = segments[segments.length - 1] ?? '';
-  let input = 'input' in issue ? issue.input : undefined;
-  // A discriminator issue reports the whole object; show the offending field.
-  if (input !== null && typeof input === 'object' && !Array.isArray(input) && key in input) {
-    input = (input as Record<string, unknown>)[key];
-  }
-  if (input === undefined && issue.code === 'invalid_type') return `${path}: is required`;
-  // The cursor key is a secret: its value is never echoed.
-  const shown =
-    input === undefined ? '' : key === 'cursorSecret' ? ' (value not shown)' : ` (got ${showValue(input)})`;
-  return `${path}: ${issue.message}${shown}`;
-}
-
-function showValue(value: unknown): string {
-  let text: string;
-  try {
-    text = JSON.stringify(value) ?? String(value);
-  } catch {
-    text = String(value);
-  }
-  return text.length > 80 ? text.slice(0, 77) + '...' : text;
 }

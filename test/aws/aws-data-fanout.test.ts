@@ -4,12 +4,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSim } from '../../src/sim/index.js';
 import type { RunningSim } from '../../src/sim/index.js';
-import { SessionBroker } from '../../src/credentials/session-broker.js';
-import { ClientPool, createSharedHttpHandler } from '../../src/aws/client-pool.js';
-import { SDK_MAX_ATTEMPTS, createAwsData } from '../../src/aws/aws-data.js';
+import { createSharedHttpHandler } from '../../src/aws/client-pool.js';
 import type { AwsPage, Target } from '../../src/aws/data.js';
 import { AwsCallError } from '../../src/aws/errors.js';
-import { centralCredentials } from '../helpers/sim-clients.js';
+import { simAwsStack } from '../helpers/aws-stack.js';
 
 const REGIONS = ['us-east-1', 'eu-west-1', 'us-west-2'];
 const GLOBAL_LIMIT = 10;
@@ -44,29 +42,9 @@ describe('organization-wide fan-out', () => {
     sim.knobs.scenarios.set(noRole2, { roleMissing: true });
     sim.knobs.scenarios.set(partlyDisabled, { disabledRegions: ['eu-west-1'] });
 
-    const broker = new SessionBroker({
-      sts: {
-        region: 'us-east-1',
-        credentials: async () => centralCredentials(sim),
-        endpoint: sim.endpoint,
-        requestHandler: handler,
-        maxAttempts: 1,
-      },
-      role: { roleName: sim.world.readRoleName },
-      externalId: sim.world.externalId,
-    });
-    const pool = new ClientPool({
-      broker,
-      centralCredentials: async () => centralCredentials(sim),
+    const { data } = simAwsStack(sim, {
       httpHandler: handler,
-      maxAttempts: SDK_MAX_ATTEMPTS,
-      endpoints: { default: sim.endpoint },
-      env: {},
-    });
-    const data = createAwsData({
-      pool,
-      broker,
-      options: { concurrency: { global: GLOBAL_LIMIT, perTarget: 3 } },
+      data: { concurrency: { global: GLOBAL_LIMIT, perTarget: 3 } },
     });
 
     const targets: Target[] = accounts.flatMap((accountId) =>

@@ -4,14 +4,12 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import { startSim } from '../../src/sim/index.js';
 import type { RunningSim } from '../../src/sim/index.js';
 import { accountIdAt } from '../../src/sim/generator.js';
-import { SessionBroker } from '../../src/credentials/session-broker.js';
-import { ClientPool, createSharedHttpHandler } from '../../src/aws/client-pool.js';
-import { SDK_MAX_ATTEMPTS, createAwsData } from '../../src/aws/aws-data.js';
-import type { AwsDataDeps, AwsDataLayer } from '../../src/aws/aws-data.js';
+import { createSharedHttpHandler } from '../../src/aws/client-pool.js';
 import type { AwsDataOptions } from '../../src/config/data.js';
 import type { AwsPage, Target } from '../../src/aws/data.js';
 import { AwsCallError } from '../../src/aws/errors.js';
-import { centralCredentials } from '../helpers/sim-clients.js';
+import { simAwsStack } from '../helpers/aws-stack.js';
+import type { SimAwsStack, SimAwsStackOptions } from '../helpers/aws-stack.js';
 import { manualClock } from '../helpers/clock.js';
 
 const SEED = 21;
@@ -28,40 +26,15 @@ const simSleep = async (ms: number) => {
 
 function layer(
   options: AwsDataOptions = {},
-  extra: Partial<AwsDataDeps> & { organizationsVia?: string } = {},
-): { data: AwsDataLayer; broker: SessionBroker } {
-  const broker = new SessionBroker({
-    sts: {
-      region: 'us-east-1',
-      credentials: async () => centralCredentials(sim),
-      endpoint: sim.endpoint,
-      requestHandler: handler,
-      maxAttempts: 1,
-    },
-    role: { roleName: sim.world.readRoleName },
-    externalId: sim.world.externalId,
-  });
-  const pool = new ClientPool({
-    broker,
-    centralCredentials: async () => centralCredentials(sim),
+  extra: SimAwsStackOptions['dataDeps'] & { organizationsVia?: string } = {},
+): SimAwsStack {
+  const { organizationsVia, ...deps } = extra;
+  return simAwsStack(sim, {
     httpHandler: handler,
-    maxAttempts: SDK_MAX_ATTEMPTS,
-    endpoints: { default: sim.endpoint },
-    env: {},
-    ...(extra.organizationsVia
-      ? { organizations: { viaRole: { broker, accountId: extra.organizationsVia } } }
-      : {}),
+    organizationsVia,
+    data: options,
+    dataDeps: { clock: dataClock, sleep: simSleep, random: () => 0.5, ...deps },
   });
-  const data = createAwsData({
-    pool,
-    broker,
-    options,
-    clock: dataClock,
-    sleep: simSleep,
-    random: () => 0.5,
-    ...extra,
-  });
-  return { data, broker };
 }
 
 async function all<T>(pages: AsyncIterable<AwsPage<T>>): Promise<T[]> {

@@ -6,24 +6,22 @@ import { DescribeRegionsCommand } from '@aws-sdk/client-ec2';
 import { ListAccountsCommand } from '@aws-sdk/client-organizations';
 import { startSim } from '../../src/sim/index.js';
 import type { RunningSim } from '../../src/sim/index.js';
-import { SessionBroker } from '../../src/credentials/session-broker.js';
-import type { SessionBrokerOptions } from '../../src/credentials/session-broker.js';
-import { ClientPool, createSharedHttpHandler } from '../../src/aws/client-pool.js';
-import type { ClientPoolOptions } from '../../src/aws/client-pool.js';
+import { createSharedHttpHandler } from '../../src/aws/client-pool.js';
 import { resolveEndpoint } from '../../src/aws/endpoints.js';
 import { SESSION_REFUSED_CODES } from '../../src/aws/session-retry.js';
-import { centralCredentials } from '../helpers/sim-clients.js';
+import { simAwsStack } from '../helpers/aws-stack.js';
+import type { SimAwsStack, SimAwsStackOptions } from '../helpers/aws-stack.js';
 import { manualClock } from '../helpers/clock.js';
 
 const clock = manualClock(Math.floor(Date.now() / 1000) * 1000);
 let sim: RunningSim;
-const pools: ClientPool[] = [];
+const stacks: SimAwsStack[] = [];
 
 beforeAll(async () => {
   sim = await startSim({ seed: 5, accounts: 4, regions: ['us-east-1'], instancesPerRegion: 1, clock });
 });
 afterAll(async () => {
-  for (const pool of pools) pool.close();
+  for (const stack of stacks) stack.close();
   await sim.close();
 });
 beforeEach(() => {
@@ -32,39 +30,15 @@ beforeEach(() => {
   sim.log.reset();
 });
 
-const central = async () => centralCredentials(sim);
 const member = () => sim.world.accounts[1]!.id;
 const assumeRoleCount = () => sim.log.count({ service: 'sts', operation: 'AssumeRole' });
 const standardRegions = () => sim.world.allRegions.filter((r) => !sim.world.optInRegions.has(r));
 
-function setup(
-  brokerOptions: Partial<SessionBrokerOptions> = {},
-  poolOptions: Partial<ClientPoolOptions> = {},
-) {
-  const httpHandler = createSharedHttpHandler({ maxSockets: 16 });
-  const broker = new SessionBroker({
-    sts: {
-      region: 'us-east-1',
-      credentials: central,
-      endpoint: sim.endpoint,
-      requestHandler: httpHandler,
-      maxAttempts: 1,
-    },
-    role: { roleName: sim.world.readRoleName },
-    externalId: sim.world.externalId,
-    clock,
-    ...brokerOptions,
-  });
-  const pool = new ClientPool({
-    broker,
-    centralCredentials: central,
-    httpHandler,
-    endpoints: { default: sim.endpoint },
-    maxAttempts: 1,
-    ...poolOptions,
-  });
-  pools.push(pool);
-  return { broker, pool };
+/** The broker and the pool on their own handler (16 sockets) and the test clock; `options` override. */
+function setup(options: SimAwsStackOptions = {}): SimAwsStack {
+  const stack = simAwsStack(sim, { http: { maxSockets: 16 }, clock, ...options });
+  stacks.push(stack);
+  return stack;
 }
 
 describe('ClientPool', () => {
@@ -100,7 +74,7 @@ describe('ClientPool', () => {
   });
 
   it('bounds the pool and keeps the shared handler alive when it evicts a client', async () => {
-    const { pool } = setup({}, { maxClients: 2 });
+    const { pool } = setup({ pool: { maxClients: 2 } });
     const first = pool.ec2(member(), 'us-east-1');
     pool.ec2(member(), 'us-east-2');
     const third = pool.ec2(member(), 'us-west-2');
@@ -114,7 +88,7 @@ describe('ClientPool', () => {
 
   it('renews 2-second sessions 1 second early: 10 seconds of calls, no refused request, 11 AssumeRoles', async () => {
     sim.knobs.credentialLifetimeSeconds = 2;
-    const { pool, broker } = setup({ refreshWindowSeconds: 1 });
+    const { pool, broker } = setup({ broker: { refreshWindowSeconds: 1 } });
     const regions = ['us-east-1', 'eu-west-1', 'ap-southeast-2'];
     // 101 steps of 100 ms cover t = 0 .. 10,000 ms. A session issued at t lasts until t + 2 s and is
     // fresh while less than 1 s old, so sessions are issued at t = 0, 1 s, 2 s, ..., 10 s: 11 of them.
@@ -149,8 +123,7 @@ describe('ClientPool', () => {
 
   it('can call Organizations through a role assumed in the management account', async () => {
     const management = sim.world.organization.managementAccountId;
-    const { broker } = setup();
-    const { pool } = setup({}, { organizations: { viaRole: { broker, accountId: management } } });
+    const { pool } = setup({ organizationsVia: management });
     await pool.organizations().send(new ListAccountsCommand({}));
     expect(
       sim.log.entries({ service: 'sts', operation: 'AssumeRole' }).map((e) => e.params['RoleArn']),
@@ -161,24 +134,14 @@ describe('ClientPool', () => {
   });
 
   it('takes the endpoint from AWS_ENDPOINT_URL when the configuration names none', async () => {
-    const { pool } = setup({}, { endpoints: {}, env: { AWS_ENDPOINT_URL: sim.endpoint } });
+    const { pool } = setup({ pool: { endpoints: {}, env: { AWS_ENDPOINT_URL: sim.endpoint } } });
     await pool.ec2(member(), 'eu-west-1').send(new DescribeRegionsCommand({}));
     expect(sim.log.count({ service: 'ec2', region: 'eu-west-1', status: 200 })).toBe(1);
   });
 
   it('never has more requests in flight than the shared handler has sockets', async () => {
     const httpHandler = createSharedHttpHandler({ maxSockets: 2 });
-    const { pool } = setup(
-      {
-        sts: {
-          region: 'us-east-1',
-          credentials: central,
-          endpoint: sim.endpoint,
-          requestHandler: httpHandler,
-        },
-      },
-      { httpHandler },
-    );
+    const { pool } = setup({ httpHandler });
     sim.knobs.latency = { ec2: { fixedMs: 20, jitterMs: 0 } };
     const regions = standardRegions().slice(0, 5);
     await Promise.all(

@@ -5,11 +5,11 @@ import { DescribeRegionsCommand } from '@aws-sdk/client-ec2';
 import type { AwsCredentialIdentity } from '@aws-sdk/types';
 import { startSim } from '../../src/sim/index.js';
 import type { RunningSim } from '../../src/sim/index.js';
-import { SessionBroker } from '../../src/credentials/session-broker.js';
-import { ClientPool, createSharedHttpHandler } from '../../src/aws/client-pool.js';
+import type { SessionBroker } from '../../src/credentials/session-broker.js';
+import type { ClientPool } from '../../src/aws/client-pool.js';
 import { isSessionRefused, withSessionRetry } from '../../src/aws/session-retry.js';
 import type { SessionSource } from '../../src/aws/session-retry.js';
-import { centralCredentials } from '../helpers/sim-clients.js';
+import { simAwsStack } from '../helpers/aws-stack.js';
 import { manualClock } from '../helpers/clock.js';
 
 const ACCOUNT = '111111111111';
@@ -107,28 +107,7 @@ describe('withSessionRetry against the simulated AWS', () => {
       instancesPerRegion: 1,
       clock: simClock,
     });
-    const httpHandler = createSharedHttpHandler();
-    const central = async () => centralCredentials(sim);
-    broker = new SessionBroker({
-      sts: {
-        region: 'us-east-1',
-        credentials: central,
-        endpoint: sim.endpoint,
-        requestHandler: httpHandler,
-        maxAttempts: 1,
-      },
-      role: { roleName: sim.world.readRoleName },
-      externalId: sim.world.externalId,
-      refreshWindowSeconds: 1,
-      clock: brokerClock,
-    });
-    pool = new ClientPool({
-      broker,
-      centralCredentials: central,
-      httpHandler,
-      endpoints: { default: sim.endpoint },
-      maxAttempts: 1,
-    });
+    ({ broker, pool } = simAwsStack(sim, { clock: brokerClock, broker: { refreshWindowSeconds: 1 } }));
     account = sim.world.accounts[1]!.id;
   });
   afterAll(async () => {

@@ -15,6 +15,7 @@ import {
 import { createSharedHttpHandler } from '../../src/aws/client-pool.js';
 import { createLogger } from '../../src/log.js';
 import { centralCredentials, stsClient } from '../helpers/sim-clients.js';
+import { simSessionBroker } from '../helpers/aws-stack.js';
 import { manualClock } from '../helpers/clock.js';
 
 // Whole seconds, so that the sim's ISO expirations land exactly where the arithmetic says.
@@ -27,20 +28,7 @@ const received: AwsCredentialIdentity[] = [];
 const logger = createLogger({ level: 'debug', sink: (line) => logLines.push(line), clock });
 
 function broker(options: Partial<SessionBrokerOptions> = {}): SessionBroker {
-  return new SessionBroker({
-    sts: {
-      region: 'us-east-1',
-      credentials: async () => centralCredentials(sim),
-      endpoint: sim.endpoint,
-      requestHandler: handler,
-      maxAttempts: 1,
-    },
-    role: { roleName: sim.world.readRoleName },
-    externalId: sim.world.externalId,
-    clock,
-    logger,
-    ...options,
-  });
+  return simSessionBroker(sim, handler, { clock, logger, ...options });
 }
 
 async function credentials(b: SessionBroker, accountId: string): Promise<AwsCredentialIdentity> {

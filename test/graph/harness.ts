@@ -1,4 +1,5 @@
-// Runs GraphQL operations against createGraph + Apollo Server over a fake AwsData.
+// Runs GraphQL operations against createGraph + Apollo Server over an AwsData: a fake one, or the real
+// data layer against the sim (integration.test.ts).
 import type { FormattedExecutionResult } from 'graphql';
 import type { AwsData } from '../../src/aws/data.js';
 import type { GatewayGraphConfigInput } from '../../src/config/gateway.js';

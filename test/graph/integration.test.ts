@@ -5,17 +5,13 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { startSim } from '../../src/sim/index.js';
 import { accountIdAt } from '../../src/sim/generator.js';
 import type { RunningSim, SimOptions } from '../../src/sim/index.js';
-import { SessionBroker } from '../../src/credentials/session-broker.js';
-import { ClientPool, createSharedHttpHandler } from '../../src/aws/client-pool.js';
-import { SDK_MAX_ATTEMPTS, createAwsData } from '../../src/aws/aws-data.js';
+import { createSharedHttpHandler } from '../../src/aws/client-pool.js';
 import type { AwsDataOptions } from '../../src/config/data.js';
 import type { GatewayGraphConfigInput } from '../../src/config/gateway.js';
-import { parseGatewayGraphConfig } from '../../src/config/gateway.js';
-import { createApolloServer, createGraph } from '../../src/graph/index.js';
-import { centralCredentials } from '../helpers/sim-clients.js';
+import { simAwsStack } from '../helpers/aws-stack.js';
 import { manualClock } from '../helpers/clock.js';
 import type { Harness } from './harness.js';
-import { at, dataOf } from './harness.js';
+import { at, dataOf, harness } from './harness.js';
 
 const handler = createSharedHttpHandler({ maxSockets: 64 });
 const sims: RunningSim[] = [];
@@ -38,44 +34,12 @@ function gateway(
   dataOptions: AwsDataOptions = {},
   sleep?: (ms: number) => Promise<void>,
 ): Harness {
-  const broker = new SessionBroker({
-    sts: {
-      region: 'us-east-1',
-      credentials: async () => centralCredentials(sim),
-      endpoint: sim.endpoint,
-      requestHandler: handler,
-      maxAttempts: 1,
-    },
-    role: { roleName: sim.world.readRoleName },
-    externalId: sim.world.externalId,
-  });
-  const pool = new ClientPool({
-    broker,
-    centralCredentials: async () => centralCredentials(sim),
+  const { data } = simAwsStack(sim, {
     httpHandler: handler,
-    maxAttempts: SDK_MAX_ATTEMPTS,
-    endpoints: { default: sim.endpoint },
-    env: {},
+    data: dataOptions,
+    ...(sleep ? { dataDeps: { sleep, random: () => 0.5 } } : {}),
   });
-  const data = createAwsData({
-    pool,
-    broker,
-    options: dataOptions,
-    ...(sleep ? { sleep, random: () => 0.5 } : {}),
-  });
-  const graph = createGraph({ config: parseGatewayGraphConfig(graphConfig), data });
-  const server = createApolloServer(graph);
-  return {
-    graph,
-    async run(query, variables) {
-      const response = await server.executeOperation(
-        { query, ...(variables ? { variables } : {}) },
-        { contextValue: graph.createContext() },
-      );
-      if (response.body.kind !== 'single') throw new Error('expected a single result');
-      return response.body.singleResult;
-    },
-  };
+  return harness(data, graphConfig);
 }
 
 /** "account|region|instanceId" of every instance the sim holds for these targets. */

@@ -2,7 +2,7 @@
 // faults, throttling, the request log and the admin path.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
-import { DescribeInstancesCommand, DescribeRegionsCommand } from '@aws-sdk/client-ec2';
+import { DescribeInstancesCommand, DescribeRegionsCommand, RunInstancesCommand } from '@aws-sdk/client-ec2';
 import { ListAccountsCommand } from '@aws-sdk/client-organizations';
 import { startSim } from '../../src/sim/index.js';
 import type { RunningSim } from '../../src/sim/index.js';
@@ -254,13 +254,7 @@ describe('unknown operations', () => {
     const unknown = await signedEc2('DescribeUnicorns', creds);
     expect(unknown.status).toBe(400);
     expect(await unknown.text()).toContain('<Code>InvalidAction</Code>');
-    const { EC2Client, RunInstancesCommand } = await import('@aws-sdk/client-ec2');
-    const ec2 = new EC2Client({
-      endpoint: sim.endpoint,
-      region: 'us-east-1',
-      credentials: creds,
-      maxAttempts: 1,
-    });
+    const ec2 = ec2Client(sim, creds);
     const err = await awsError(
       ec2.send(new RunInstancesCommand({ MinCount: 1, MaxCount: 1, ImageId: 'ami-12345678' })),
     );

@@ -7,25 +7,19 @@ import {
   DescribeInstancesCommand,
   DescribeRegionsCommand,
   DescribeVpcsCommand,
-  EC2Client,
   paginateDescribeInstances,
   paginateDescribeSubnets,
   paginateDescribeVpcs,
 } from '@aws-sdk/client-ec2';
-import type { Instance, Reservation, Subnet, Vpc } from '@aws-sdk/client-ec2';
-import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import type { EC2Client, Instance, Reservation, Subnet, Vpc } from '@aws-sdk/client-ec2';
+import type { AwsCredentialIdentity } from '@aws-sdk/types';
 import { startSim } from '../../src/sim/index.js';
 import type { RunningSim } from '../../src/sim/index.js';
 import type { SimInstance } from '../../src/sim/model.js';
-
-interface Creds {
-  accessKeyId: string;
-  secretAccessKey: string;
-  sessionToken?: string;
-}
+import { assumeReadRole, awsError, centralCredentials, ec2Client } from '../helpers/sim-clients.js';
 
 let sim: RunningSim;
-const sessions = new Map<string, Creds>();
+const sessions = new Map<string, AwsCredentialIdentity>();
 let memberA: string;
 let memberB: string;
 
@@ -57,49 +51,17 @@ beforeEach(() => {
   sim.knobs.scenarios.clear();
 });
 
-async function readSession(accountId: string): Promise<Creds> {
+/** The member read role's session of `accountId`, assumed once per account for the whole file. */
+async function readSession(accountId: string): Promise<AwsCredentialIdentity> {
   const cached = sessions.get(accountId);
   if (cached) return cached;
-  const sts = new STSClient({ endpoint: sim.endpoint, region: 'us-east-1', credentials: sim.central });
-  const out = await sts.send(
-    new AssumeRoleCommand({
-      RoleArn: `arn:aws:iam::${accountId}:role/${sim.world.readRoleName}`,
-      RoleSessionName: 'ec2-sdk-test',
-      ExternalId: sim.world.externalId,
-    }),
-  );
-  const c = out.Credentials;
-  if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken)
-    throw new Error('AssumeRole returned no credentials');
-  const creds = {
-    accessKeyId: c.AccessKeyId,
-    secretAccessKey: c.SecretAccessKey,
-    sessionToken: c.SessionToken,
-  };
+  const creds = await assumeReadRole(sim, accountId);
   sessions.set(accountId, creds);
   return creds;
 }
 
 async function ec2(accountId: string, region = 'us-east-1'): Promise<EC2Client> {
-  return new EC2Client({
-    endpoint: sim.endpoint,
-    region,
-    credentials: await readSession(accountId),
-    maxAttempts: 1,
-  });
-}
-
-/** The SDK error a call fails with (name, HTTP status, message). */
-async function failure(
-  promise: Promise<unknown>,
-): Promise<{ name: string; status: number | undefined; message: string }> {
-  try {
-    await promise;
-  } catch (err) {
-    const e = err as { name: string; message: string; $metadata?: { httpStatusCode?: number } };
-    return { name: e.name, status: e.$metadata?.httpStatusCode, message: e.message };
-  }
-  throw new Error('expected the call to fail');
+  return ec2Client(sim, await readSession(accountId), region);
 }
 
 function expectSameInstance(got: Instance | undefined, want: SimInstance): void {
@@ -327,12 +289,12 @@ describe('EC2 through the AWS SDK', () => {
   it('errors surface with the AWS error name and HTTP status', async () => {
     const client = await ec2(memberA);
     const truth = sim.world.regionData(memberA, 'us-east-1').instances;
-    expect(await failure(client.send(new DescribeInstancesCommand({ MaxResults: 4 })))).toMatchObject({
+    expect(await awsError(client.send(new DescribeInstancesCommand({ MaxResults: 4 })))).toMatchObject({
       name: 'InvalidParameterValue',
       status: 400,
     });
     expect(
-      await failure(
+      await awsError(
         client.send(
           new DescribeInstancesCommand({ MaxResults: 5, InstanceIds: [truth[0]?.instanceId ?? ''] }),
         ),
@@ -341,22 +303,22 @@ describe('EC2 through the AWS SDK', () => {
       name: 'InvalidParameterCombination',
       status: 400,
     });
-    const unknown = await failure(
+    const unknown = await awsError(
       client.send(new DescribeInstancesCommand({ InstanceIds: ['i-0123456789abcdef0'] })),
     );
     expect(unknown).toMatchObject({ name: 'InvalidInstanceID.NotFound', status: 400 });
     expect(unknown.message).toContain('i-0123456789abcdef0');
     expect(
-      await failure(client.send(new DescribeInstancesCommand({ InstanceIds: ['i-bogus'] }))),
+      await awsError(client.send(new DescribeInstancesCommand({ InstanceIds: ['i-bogus'] }))),
     ).toMatchObject({ name: 'InvalidInstanceID.Malformed', status: 400 });
     expect(
-      await failure(client.send(new DescribeVpcsCommand({ VpcIds: ['vpc-0123456789abcdef0'] }))),
+      await awsError(client.send(new DescribeVpcsCommand({ VpcIds: ['vpc-0123456789abcdef0'] }))),
     ).toMatchObject({ name: 'InvalidVpcID.NotFound', status: 400 });
-    expect(await failure(client.send(new DescribeInstancesCommand({ NextToken: 'tampered' })))).toMatchObject(
-      { name: 'InvalidParameterValue', status: 400 },
-    );
     expect(
-      await failure(
+      await awsError(client.send(new DescribeInstancesCommand({ NextToken: 'tampered' }))),
+    ).toMatchObject({ name: 'InvalidParameterValue', status: 400 });
+    expect(
+      await awsError(
         client.send(new DescribeInstancesCommand({ Filters: [{ Name: 'nope', Values: ['x'] }] })),
       ),
     ).toMatchObject({
@@ -364,7 +326,7 @@ describe('EC2 through the AWS SDK', () => {
       status: 400,
       message: "The filter 'nope' is invalid",
     });
-    expect(await failure(client.send(new DescribeInstancesCommand({ DryRun: true })))).toMatchObject({
+    expect(await awsError(client.send(new DescribeInstancesCommand({ DryRun: true })))).toMatchObject({
       name: 'DryRunOperation',
       status: 412,
     });
@@ -384,7 +346,7 @@ describe('EC2 through the AWS SDK', () => {
   it('a Region the account has not enabled answers AuthFailure 401', async () => {
     sim.knobs.scenarios.set(memberA, { disabledRegions: ['eu-west-1'] });
     const client = await ec2(memberA, 'eu-west-1');
-    const err = await failure(client.send(new DescribeVpcsCommand({})));
+    const err = await awsError(client.send(new DescribeVpcsCommand({})));
     expect(err).toMatchObject({
       name: 'AuthFailure',
       status: 401,
@@ -395,7 +357,7 @@ describe('EC2 through the AWS SDK', () => {
     const account = sim.world.accountById.get(memberA);
     const notEnabled = sim.world.allRegions.find((r) => !account?.enabledRegions.has(r));
     expect(notEnabled).toBeDefined();
-    const opt = await failure((await ec2(memberA, notEnabled ?? '')).send(new DescribeRegionsCommand({})));
+    const opt = await awsError((await ec2(memberA, notEnabled ?? '')).send(new DescribeRegionsCommand({})));
     expect(opt).toMatchObject({ name: 'AuthFailure', status: 401 });
     expect(
       sim.log.entries({ errorCode: 'AuthFailure' }).every((e) => e.accountId === memberA && e.status === 401),
@@ -403,13 +365,8 @@ describe('EC2 through the AWS SDK', () => {
   });
 
   it('the central user, which has no EC2 permissions, gets UnauthorizedOperation 403', async () => {
-    const client = new EC2Client({
-      endpoint: sim.endpoint,
-      region: 'us-east-1',
-      credentials: sim.central,
-      maxAttempts: 1,
-    });
-    expect(await failure(client.send(new DescribeInstancesCommand({})))).toMatchObject({
+    const client = ec2Client(sim, centralCredentials(sim));
+    expect(await awsError(client.send(new DescribeInstancesCommand({})))).toMatchObject({
       name: 'UnauthorizedOperation',
       status: 403,
     });

@@ -1,0 +1,68 @@
+// What the configuration sections (credentials, aws, graph) share: turning zod issues into one line
+// per problem — "<option path>: <message> (got <value>)" — and the error that lists them. A value is
+// never echoed for a secret option (passwords, passphrases, keys, the cursor secret, the ExternalId),
+// and any other value is shortened and redacted.
+import type { z } from 'zod';
+import { isSecretKey, redactText } from '../log.js';
+
+/** A configuration section that failed validation; `problems` has one line per bad option. */
+export class ConfigProblemsError extends Error {
+  constructor(
+    readonly problems: string[],
+    name = 'ConfigProblemsError',
+  ) {
+    super(`invalid configuration:\n  ${problems.join('\n  ')}`);
+    this.name = name;
+  }
+}
+
+/**
+ * Validates `input` (undefined counts as `{}`) and fills in defaults; throws the error `fail` makes of
+ * every problem, each named by its option path below `rootPath`.
+ */
+export function parseSection<S extends z.ZodType>(
+  schema: S,
+  input: unknown,
+  rootPath: string,
+  fail: (problems: string[]) => Error,
+): z.output<S> {
+  const result = schema.safeParse(input ?? {}, { reportInput: true });
+  if (result.success) return result.data;
+  throw fail(result.error.issues.map((issue) => describeIssue(issue, rootPath)));
+}
+
+// Values of these options are not echoed either, although their names do not look secret.
+const UNECHOED = /externalId|passphrase/i;
+
+/** One problem as "<rootPath>.<option path>: <message>" and the offending value (or why it is not shown). */
+export function describeIssue(issue: z.core.$ZodIssue, rootPath: string): string {
+  const segments = issue.path.map(String);
+  const path = [rootPath, ...segments].filter((s) => s !== '').join('.');
+  if (issue.code === 'unrecognized_keys') {
+    return `${path}: unknown option${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `'${k}'`).join(', ')}`;
+  }
+  const key = segments[segments.length - 1] ?? '';
+  const secret = isSecretKey(key) || UNECHOED.test(key);
+  let input = 'input' in issue ? issue.input : undefined;
+  // A discriminator issue reports the whole object; show the offending field.
+  const discriminated = issue.code === 'invalid_union' && issue.discriminator === key;
+  if (discriminated && input !== null && typeof input === 'object' && !Array.isArray(input) && key in input)
+    input = (input as Record<string, unknown>)[key];
+  if (input === undefined && issue.code === 'invalid_type') return `${path}: is required`;
+  let shown = '';
+  if (input === undefined) shown = issue.message.startsWith('is required') ? '' : ' (missing)';
+  else if (secret) shown = ' (value not shown)';
+  else shown = ` (got ${showValue(input)})`;
+  return `${path}: ${issue.message}${shown}`;
+}
+
+function showValue(value: unknown): string {
+  let text: string;
+  try {
+    text = JSON.stringify(value) ?? String(value);
+  } catch {
+    text = String(value);
+  }
+  if (text.length > 80) text = text.slice(0, 77) + '...';
+  return redactText(text);
+}

@@ -1,0 +1,27 @@
+// `orgraph demo` (what `npm run demo` runs) on a fresh machine: it must answer, show the broken parts
+// as data, and show that the accounts-only question made no STS or EC2 call.
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/run-cli.js';
+import { generateWorld } from '../../src/sim/generator.js';
+
+describe('orgraph demo', () => {
+  it('runs the CMDB questions on the simulated organization', async () => {
+    const { code, stdout, stderr } = await runCli(['demo', '--accounts', '6', '--seed', '3']);
+    expect(stderr).not.toMatch(/Error|Warning/);
+    expect(code).toBe(0);
+    const world = generateWorld({ accounts: 6, seed: 3, regions: ['us-east-1', 'eu-west-1'], instancesPerRegion: 12 });
+    expect(stdout).toContain('  6 accounts');
+    for (const account of world.accounts) expect(stdout).toContain(account.id);
+    // question 1 is Organizations only
+    expect(stdout).toMatch(/1\. Every account[\s\S]*?AWS calls: organizations:ListAccounts ×1\n/);
+    // question 2 reports the account without the role and the disabled Region as failures
+    expect(stdout).toContain(`✗ ROLE_NOT_ASSUMABLE ${world.accounts[2]!.id} us-east-1`);
+    expect(stdout).toContain(`✗ REGION_NOT_ENABLED ${world.accounts[3]!.id} eu-west-1`);
+  });
+
+  it('rejects a bad flag with exit status 2', async () => {
+    const { code, stderr } = await runCli(['demo', '--accounts', 'lots']);
+    expect(code).toBe(2);
+    expect(stderr).toContain("--accounts must be a whole number from 3 to 500, got 'lots'");
+  });
+});
