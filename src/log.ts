@@ -89,13 +89,17 @@ const PEM_BLOCK = /-----BEGIN [A-Z0-9 ]+-----[\s\S]*?(-----END [A-Z0-9 ]+-----|$
 // Session tokens and other long opaque blobs (AWS session tokens are several hundred base64 chars).
 const LONG_BLOB = /[A-Za-z0-9+/]{100,}={0,2}/g;
 // AWS secret access keys: exactly 40 base64 characters standing alone.
-const FORTY_CHARS = /(?<![A-Za-z0-9+/=])[A-Za-z0-9+/]{40}(?![A-Za-z0-9+/=])/g;
+const FORTY_CHARS = /(?<![A-Za-z0-9+/])[A-Za-z0-9+/]{40}(?![A-Za-z0-9+/=])/g;
+// `name=value` / `name: value` pairs whose name says secret, whatever the value looks like.
+const SECRET_PAIR =
+  /(?<![A-Za-z])(secret[\w-]*|(?:session|security)[_-]?token|password|passphrase|signature|credentials?)(\s*[=:]\s*)("[^"]*"|'[^']*'|[^\s,;&"']+)/gi;
 const SIGV4_SIGNATURE = /(Signature=)[0-9a-f]{64}/g;
 
 /** Replaces secret-looking substrings of free text (PEM blocks, tokens, secret keys, signatures). */
 export function redactText(text: string): string {
   return text
     .replace(PEM_BLOCK, '[REDACTED PEM]')
+    .replace(SECRET_PAIR, `$1$2${REDACTED}`)
     .replace(LONG_BLOB, REDACTED)
     .replace(FORTY_CHARS, (m) => (looksRandom(m) ? REDACTED : m))
     .replace(SIGV4_SIGNATURE, `$1${REDACTED}`);

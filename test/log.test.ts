@@ -90,3 +90,14 @@ describe('logger', () => {
     expect(redact({ err })).toEqual({ err: { name: 'Error', message: 'boom', code: 'E1' } });
   });
 });
+
+describe('redactText on name=value pairs', () => {
+  it('hides the value of a secret-named pair whatever it looks like', () => {
+    const secret = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
+    expect(redactText(`aws_secret_access_key=${secret}`)).toBe(`aws_secret_access_key=${REDACTED}`);
+    expect(redactText('SecretAccessKey: "short"')).toBe(`SecretAccessKey: ${REDACTED}`);
+    expect(redactText('passphrase=hunter2 next=1')).toBe(`passphrase=${REDACTED} next=1`);
+    expect(redactText('aws_secret_access_key=short')).toBe(`aws_secret_access_key=${REDACTED}`);
+    expect(redactText('NextToken=abc')).toBe('NextToken=abc');
+  });
+});

@@ -130,7 +130,7 @@ export function classifyAwsError(err: unknown, ctx: CallContext): AwsCallError {
     return make('BAD_USER_INPUT', err.message, false);
 
   const facts = awsErrorFacts(err);
-  const aws = scrub(facts.message);
+  const aws = redactText(facts.message);
   const extra = {
     awsErrorCode: facts.code,
     ...(facts.requestId !== undefined ? { requestId: facts.requestId } : {}),
@@ -167,14 +167,6 @@ export function classifyAwsError(err: unknown, ctx: CallContext): AwsCallError {
     return make('BAD_USER_INPUT', `${where} refused the request: ${aws} ${tail}`, false, extra);
   }
   return make('UPSTREAM_ERROR', `${where} failed: ${aws} ${tail}`, isTransient(err), extra);
-}
-
-/** redactText, plus the value of any `secret...=` / `token: ...` pair (redactText leaves `=value` runs alone). */
-function scrub(message: string): string {
-  return redactText(message).replace(
-    /((?:secret|token|password|signature|credential)[\w-]*\s*[=:]\s*)[^\s,;'"]+/gi,
-    '$1[REDACTED]',
-  );
 }
 
 function describeCall(ctx: CallContext): string {

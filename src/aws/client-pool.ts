@@ -12,6 +12,7 @@ import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { LRUCache } from 'lru-cache';
 import type { Env, EndpointOverrides } from './endpoints.js';
 import { endpointConfig } from './endpoints.js';
+import { positiveInteger } from '../option-checks.js';
 
 export const DEFAULT_MAX_CLIENTS = 5_000;
 export const DEFAULT_MAX_SOCKETS = 50;
@@ -31,9 +32,7 @@ export interface SharedHttpHandlerOptions {
 
 /** One keep-alive handler for the whole process: the pool's clients and the broker's STS client. */
 export function createSharedHttpHandler(options: SharedHttpHandlerOptions = {}): NodeHttpHandler {
-  const maxSockets = options.maxSockets ?? DEFAULT_MAX_SOCKETS;
-  if (!Number.isInteger(maxSockets) || maxSockets < 1)
-    throw new TypeError(`maxSockets must be a positive integer (got ${maxSockets})`);
+  const maxSockets = positiveInteger('maxSockets', options.maxSockets ?? DEFAULT_MAX_SOCKETS);
   return new NodeHttpHandler({
     httpAgent: new HttpAgent({ keepAlive: true, maxSockets }),
     httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets }),
@@ -89,9 +88,7 @@ export class ClientPool {
   private closed = false;
 
   constructor(private readonly options: ClientPoolOptions) {
-    const max = options.maxClients ?? DEFAULT_MAX_CLIENTS;
-    if (!Number.isInteger(max) || max < 1)
-      throw new TypeError(`maxClients must be a positive integer (got ${max})`);
+    const max = positiveInteger('maxClients', options.maxClients ?? DEFAULT_MAX_CLIENTS);
     this.httpHandler = options.httpHandler ?? createSharedHttpHandler(options.http);
     this.clients = new LRUCache<string, PooledClient>({
       max,

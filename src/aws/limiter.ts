@@ -10,6 +10,7 @@
 //   that account and Region wait behind it, while it gives its global and lane slot to other work.
 // - A queued call whose signal aborts leaves the queue at once and never reaches AWS.
 import { cancelledBy } from './timeout.js';
+import { positiveInteger } from '../option-checks.js';
 
 export interface LimiterOptions {
   globalLimit: number;
@@ -73,15 +74,8 @@ export class FairLimiter {
   private waiting = 0;
 
   constructor(options: LimiterOptions) {
-    for (const [name, value] of [
-      ['globalLimit', options.globalLimit],
-      ['perLaneLimit', options.perLaneLimit],
-    ] as const) {
-      if (!Number.isInteger(value) || value < 1)
-        throw new TypeError(`${name} must be a positive integer (got ${value})`);
-    }
-    this.globalLimit = options.globalLimit;
-    this.perLaneLimit = options.perLaneLimit;
+    this.globalLimit = positiveInteger('globalLimit', options.globalLimit);
+    this.perLaneLimit = positiveInteger('perLaneLimit', options.perLaneLimit);
     this.recoverAfter = options.recoverAfter ?? 5;
   }
 

@@ -11,6 +11,7 @@
 //   gone away (each caller's signal rejects that caller at once).
 import { LRUCache } from 'lru-cache';
 import { CallCancelledError, cancelledBy } from './timeout.js';
+import { nonNegative, positiveInteger } from '../option-checks.js';
 
 export interface ResponseCacheOptions {
   /** 0 = do not store (concurrent identical calls still share one load). */
@@ -66,20 +67,13 @@ export class ResponseCache {
   private readonly counters = { hits: 0, misses: 0, joins: 0, refreshes: 0, failures: 0 };
 
   constructor(options: ResponseCacheOptions) {
-    if (!Number.isFinite(options.ttlMs) || options.ttlMs < 0)
-      throw new TypeError(`ttlMs must be a number ≥ 0 (got ${options.ttlMs})`);
-    for (const [name, value] of [
-      ['maxEntries', options.maxEntries],
-      ['maxItems', options.maxItems],
-    ] as const) {
-      if (!Number.isInteger(value) || value < 1)
-        throw new TypeError(`${name} must be a positive integer (got ${value})`);
-    }
-    this.ttlMs = options.ttlMs;
+    this.ttlMs = nonNegative('ttlMs', options.ttlMs);
+    const maxEntries = positiveInteger('maxEntries', options.maxEntries);
+    const maxItems = positiveInteger('maxItems', options.maxItems);
     this.clock = options.clock ?? Date.now;
     this.entries = new LRUCache<string, Entry>({
-      max: options.maxEntries,
-      maxSize: options.maxItems,
+      max: maxEntries,
+      maxSize: maxItems,
       sizeCalculation: (e) => e.size,
     });
   }

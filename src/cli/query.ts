@@ -39,16 +39,23 @@ export async function runQuery(argv: string[]): Promise<number> {
     console.log(HELP);
     return 0;
   }
-  if (positionals.length > 1) throw new CliUsageError(`query takes one operation, got ${positionals.length} arguments (quote the query)`);
+  if (positionals.length > 1)
+    throw new CliUsageError(
+      `query takes one operation, got ${positionals.length} arguments (quote the query)`,
+    );
   if ((positionals.length === 1) === (values.file !== undefined)) {
-    throw new CliUsageError('query needs the operation either as an argument or with --file, not both and not neither');
+    throw new CliUsageError(
+      'query needs the operation either as an argument or with --file, not both and not neither',
+    );
   }
   let query = positionals[0] ?? '';
   if (values.file !== undefined) {
     try {
       query = await readFile(values.file, 'utf8');
     } catch (err) {
-      throw new CliUsageError(`--file ${values.file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : String(err)}`);
+      throw new CliUsageError(
+        `--file ${values.file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : String(err)}`,
+      );
     }
   }
   let variables: Record<string, unknown> | undefined;

@@ -31,7 +31,7 @@ export function parseSection<S extends z.ZodType>(
   throw fail(result.error.issues.map((issue) => describeIssue(issue, rootPath)));
 }
 
-// Values of these options are not echoed either, although their names do not look secret.
+// Not echoed either: the ExternalId, and every passphrase option (passphraseEnv, passphraseFile).
 const UNECHOED = /externalId|passphrase/i;
 
 /** One problem as "<rootPath>.<option path>: <message>" and the offending value (or why it is not shown). */

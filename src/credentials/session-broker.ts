@@ -27,6 +27,7 @@ import type { SessionError } from './session-errors.js';
 import { classifyAssumeRoleError } from './session-errors.js';
 import type { AssumeRoleFn, AssumeRoleParams, StsClientOptions } from './sts.js';
 import { createStsClient, stsAssumeRole } from './sts.js';
+import { nonNegative, positiveInteger } from '../option-checks.js';
 
 export const DEFAULT_DURATION_SECONDS = 3600;
 export const ROLE_CHAINING_MAX_SECONDS = 3600;
@@ -134,9 +135,7 @@ export class SessionBroker {
         `refreshWindowSeconds (${this.refreshWindowMs / 1000}) must be shorter than the session duration (${this.durationSeconds})`,
       );
     }
-    const maxSessions = options.maxSessions ?? DEFAULT_MAX_SESSIONS;
-    if (!Number.isInteger(maxSessions) || maxSessions < 1)
-      throw new TypeError(`maxSessions must be a positive integer (got ${maxSessions})`);
+    const maxSessions = positiveInteger('maxSessions', options.maxSessions ?? DEFAULT_MAX_SESSIONS);
     this.entries = new LRUCache<string, AccountEntry>({ max: maxSessions });
     if (options.assumeRole) this.assumeRole = options.assumeRole;
     else if (options.sts) this.assumeRole = stsAssumeRole(createStsClient(options.sts));
@@ -299,10 +298,4 @@ export class SessionBroker {
     }
     return requested;
   }
-}
-
-function nonNegative(name: string, value: number): number {
-  if (!Number.isFinite(value) || value < 0)
-    throw new TypeError(`${name} must be a number ≥ 0 (got ${value})`);
-  return value;
 }

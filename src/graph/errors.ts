@@ -6,7 +6,7 @@ import type { GraphQLFormattedError, GraphQLResolveInfo } from 'graphql';
 import { GraphQLError } from './graphql-runtime.js';
 import { unwrapResolverError } from '@apollo/server/errors';
 import type { AwsCallErrorFacts } from '../aws/errors.js';
-import { AwsCallError } from '../aws/errors.js';
+import { AwsCallError, ERROR_CODES } from '../aws/errors.js';
 
 /** Extensions of the errors this gateway reports. */
 declare module 'graphql' {
@@ -26,13 +26,7 @@ const MASKED_MESSAGE = 'Internal server error';
 
 /** Codes whose errors are shown as they are: ours, and those Apollo gives to malformed requests. */
 const PUBLIC_CODES = new Set<string>([
-  'ACCESS_DENIED',
-  'ROLE_NOT_ASSUMABLE',
-  'REGION_NOT_ENABLED',
-  'THROTTLED',
-  'UPSTREAM_TIMEOUT',
-  'UPSTREAM_ERROR',
-  'BAD_USER_INPUT',
+  ...ERROR_CODES,
   'UNAUTHENTICATED',
   'QUERY_TOO_EXPENSIVE',
   'GRAPHQL_PARSE_FAILED',

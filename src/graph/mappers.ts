@@ -127,6 +127,19 @@ export const unitModel = (unitId: string, known: { name?: string; arn?: string }
   ...(known.arn !== undefined ? { arn: known.arn } : {}),
 });
 
+/** Units as Organizations lists them (roots, child OUs); one without an Id is skipped. */
+export const unitModelsOf = (units: readonly { Id?: string; Name?: string; Arn?: string }[]): UnitModel[] =>
+  units.flatMap((u) =>
+    u.Id
+      ? [
+          unitModel(u.Id, {
+            ...(u.Name !== undefined ? { name: u.Name } : {}),
+            ...(u.Arn !== undefined ? { arn: u.Arn } : {}),
+          }),
+        ]
+      : [],
+  );
+
 export const regionModel = (
   accountId: string,
   region: string,

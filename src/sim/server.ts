@@ -30,7 +30,8 @@ export interface SimCore {
 
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
 
-const ANONYMOUS: Caller = {
+/** The caller handed to a module that authenticates requests itself (Roles Anywhere's CreateSession). */
+export const ANONYMOUS: Caller = {
   accessKeyId: '',
   accountId: '',
   arn: '',

@@ -9,7 +9,12 @@ describe('orgraph demo', () => {
     const { code, stdout, stderr } = await runCli(['demo', '--accounts', '6', '--seed', '3']);
     expect(stderr).not.toMatch(/Error|Warning/);
     expect(code).toBe(0);
-    const world = generateWorld({ accounts: 6, seed: 3, regions: ['us-east-1', 'eu-west-1'], instancesPerRegion: 12 });
+    const world = generateWorld({
+      accounts: 6,
+      seed: 3,
+      regions: ['us-east-1', 'eu-west-1'],
+      instancesPerRegion: 12,
+    });
     expect(stdout).toContain('  6 accounts');
     for (const account of world.accounts) expect(stdout).toContain(account.id);
     // question 1 is Organizations only

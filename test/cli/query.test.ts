@@ -28,7 +28,13 @@ function env(): NodeJS.ProcessEnv {
 
 beforeAll(async () => {
   sim = await startSim({ seed: 21, accounts: 4, regions: ['us-east-1'], instancesPerRegion: 6 });
-  writeFileSync(configFile, JSON.stringify({ credentials: { broker: { externalId: sim.world.externalId } }, graph: { regions: ['us-east-1'] } }));
+  writeFileSync(
+    configFile,
+    JSON.stringify({
+      credentials: { broker: { externalId: sim.world.externalId } },
+      graph: { regions: ['us-east-1'] },
+    }),
+  );
 });
 afterAll(async () => {
   await sim.close();
@@ -36,11 +42,20 @@ afterAll(async () => {
 
 describe('orgraph query', () => {
   it('prints the answer as JSON and exits 0 when it is complete', async () => {
-    const { code, stdout } = await runCli(['query', '--config', configFile, '{ instances { nodes { instanceId account { accountId } } } }'], env());
+    const { code, stdout } = await runCli(
+      ['query', '--config', configFile, '{ instances { nodes { instanceId account { accountId } } } }'],
+      env(),
+    );
     expect(code).toBe(0);
-    const result = JSON.parse(stdout) as { data: { instances: { nodes: { instanceId: string; account: { accountId: string } }[] } } };
-    const truth = sim.world.accounts.flatMap((a) => sim.world.regionData(a.id, 'us-east-1').instances.map((i) => `${a.id}/${i.instanceId}`));
-    expect(result.data.instances.nodes.map((n) => `${n.account.accountId}/${n.instanceId}`).sort()).toEqual(truth.sort());
+    const result = JSON.parse(stdout) as {
+      data: { instances: { nodes: { instanceId: string; account: { accountId: string } }[] } };
+    };
+    const truth = sim.world.accounts.flatMap((a) =>
+      sim.world.regionData(a.id, 'us-east-1').instances.map((i) => `${a.id}/${i.instanceId}`),
+    );
+    expect(result.data.instances.nodes.map((n) => `${n.account.accountId}/${n.instanceId}`).sort()).toEqual(
+      truth.sort(),
+    );
     expect(sim.log.count({ operation: 'AssumeRole' })).toBe(4);
   });
 
@@ -49,13 +64,25 @@ describe('orgraph query', () => {
     sim.knobs.scenarios.set(broken, { roleMissing: true });
     try {
       const { code, stdout } = await runCli(
-        ['query', '--config', configFile, '--variables', JSON.stringify({ n: 100 }), 'query ($n: Int) { instances(first: $n) { nodes { instanceId } } }'],
+        [
+          'query',
+          '--config',
+          configFile,
+          '--variables',
+          JSON.stringify({ n: 100 }),
+          'query ($n: Int) { instances(first: $n) { nodes { instanceId } } }',
+        ],
         env(),
       );
       expect(code).toBe(3);
-      const result = JSON.parse(stdout) as { data: unknown; errors: { extensions: { code: string; accountId: string } }[] };
+      const result = JSON.parse(stdout) as {
+        data: unknown;
+        errors: { extensions: { code: string; accountId: string } }[];
+      };
       expect(result.data).not.toBeNull();
-      expect(result.errors.map((e) => [e.extensions.code, e.extensions.accountId])).toEqual([['ROLE_NOT_ASSUMABLE', broken]]);
+      expect(result.errors.map((e) => [e.extensions.code, e.extensions.accountId])).toEqual([
+        ['ROLE_NOT_ASSUMABLE', broken],
+      ]);
     } finally {
       sim.knobs.scenarios.delete(broken);
     }
@@ -63,7 +90,13 @@ describe('orgraph query', () => {
 
   it('exits 2 naming the bad option of a configuration file', async () => {
     const bad = join(dir, 'bad.json');
-    writeFileSync(bad, JSON.stringify({ graph: { regions: ['not-a-region'] }, credentials: { broker: { roleSessionName: 'x' } } }));
+    writeFileSync(
+      bad,
+      JSON.stringify({
+        graph: { regions: ['not-a-region'] },
+        credentials: { broker: { roleSessionName: 'x' } },
+      }),
+    );
     const { code, stderr } = await runCli(['query', '--config', bad, '{ organization { id } }'], env());
     expect(code).toBe(2);
     expect(stderr).toContain('graph.regions.0');

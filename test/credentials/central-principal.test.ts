@@ -16,6 +16,7 @@ import { SessionDurationTooLongError } from '../../src/credentials/session-error
 import { createLogger } from '../../src/log.js';
 import { manualClock } from '../helpers/clock.js';
 import { keyPem, makeCertificate, makeRootCa, tempPkiDir } from './roles-anywhere-fixtures.js';
+import { rejectionOf } from '../helpers/rejection.js';
 
 const clock = manualClock(Math.floor(Date.now() / 1000) * 1000);
 const files = tempPkiDir();
@@ -40,14 +41,9 @@ function validate(config: CentralPrincipalConfig, stsRegion = 'eu-west-1') {
 }
 
 async function refusal(promise: Promise<unknown>): Promise<CentralPrincipalError> {
-  try {
-    await promise;
-  } catch (err) {
-    expect(err).toBeInstanceOf(CentralPrincipalError);
-    messages.push((err as Error).message);
-    return err as CentralPrincipalError;
-  }
-  throw new Error('expected validation to fail');
+  const err = await rejectionOf(promise, messages);
+  expect(err).toBeInstanceOf(CentralPrincipalError);
+  return err as CentralPrincipalError;
 }
 
 beforeAll(async () => {

@@ -16,6 +16,7 @@ import { manualClock } from '../helpers/clock.js';
 import type { ManualClock } from '../helpers/clock.js';
 import { keyPem, makeCertificate, makeRootCa, tempPkiDir } from './roles-anywhere-fixtures.js';
 import type { KeyFormat, TestCertificate } from './roles-anywhere-fixtures.js';
+import { rejectionOf, thrownBy } from '../helpers/rejection.js';
 
 const REGION = 'eu-west-1';
 const PASSPHRASE = 'e2e passphrase: do-not-print-me';
@@ -89,25 +90,12 @@ function sts(sim: RunningSim, credentials: AwsCredentialIdentity | AwsCredential
   return new STSClient({ endpoint: sim.endpoint, region: REGION, credentials, maxAttempts: 1 });
 }
 
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (err) {
-    errorMessages.push((err as Error).message);
-    return err as Error;
-  }
-  throw new Error('expected a rejection');
-}
+const rejection = (promise: Promise<unknown>) => rejectionOf(promise, errorMessages);
 
 function configError(run: () => unknown): RolesAnywhereConfigError {
-  try {
-    run();
-  } catch (err) {
-    expect(err).toBeInstanceOf(RolesAnywhereConfigError);
-    errorMessages.push((err as Error).message);
-    return err as RolesAnywhereConfigError;
-  }
-  throw new Error('expected a RolesAnywhereConfigError');
+  const err = thrownBy(run, errorMessages);
+  expect(err).toBeInstanceOf(RolesAnywhereConfigError);
+  return err as RolesAnywhereConfigError;
 }
 
 beforeAll(async () => {

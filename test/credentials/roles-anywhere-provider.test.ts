@@ -12,6 +12,7 @@ import type {
 } from '../../src/credentials/roles-anywhere/create-session.js';
 import { manualClock } from '../helpers/clock.js';
 import { keyPem, makeCertificate, makeRootCa, tempPkiDir } from './roles-anywhere-fixtures.js';
+import { rejectionOf } from '../helpers/rejection.js';
 
 const ARNS = {
   trustAnchorArn:
@@ -100,15 +101,7 @@ function scripted(
   return Object.assign(transport, { exchanges });
 }
 
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (err) {
-    errorMessages.push((err as Error).message);
-    return err as Error;
-  }
-  throw new Error('expected a rejection');
-}
+const rejection = (promise: Promise<unknown>) => rejectionOf(promise, errorMessages);
 
 describe('fromRolesAnywhere: the CreateSession request', () => {
   it('sends the ARNs, duration and session name in a signed JSON body to /sessions on the endpoint host', async () => {

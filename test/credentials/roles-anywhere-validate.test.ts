@@ -8,6 +8,7 @@ import type { RolesAnywhereOptions } from '../../src/credentials/roles-anywhere/
 import { MAX_INTERMEDIATES, splitPem } from '../../src/credentials/roles-anywhere/pem.js';
 import { keyPem, makeCertificate, makeRootCa, tempPkiDir } from './roles-anywhere-fixtures.js';
 import type { TestCertificate } from './roles-anywhere-fixtures.js';
+import { thrownBy } from '../helpers/rejection.js';
 
 const ACCOUNT = '111122223333';
 const ARNS = {
@@ -89,14 +90,9 @@ function options(overrides: Partial<RolesAnywhereOptions> = {}): RolesAnywhereOp
 }
 
 function configError(run: () => unknown): RolesAnywhereConfigError {
-  try {
-    run();
-  } catch (err) {
-    expect(err).toBeInstanceOf(RolesAnywhereConfigError);
-    messages.push((err as Error).message);
-    return err as RolesAnywhereConfigError;
-  }
-  throw new Error('expected a RolesAnywhereConfigError, but validation passed');
+  const err = thrownBy(run, messages);
+  expect(err).toBeInstanceOf(RolesAnywhereConfigError);
+  return err as RolesAnywhereConfigError;
 }
 
 describe('validateRolesAnywhere: keys and certificates that work', () => {

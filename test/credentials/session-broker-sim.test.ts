@@ -17,6 +17,7 @@ import { createLogger } from '../../src/log.js';
 import { centralCredentials, stsClient } from '../helpers/sim-clients.js';
 import { simSessionBroker } from '../helpers/aws-stack.js';
 import { manualClock } from '../helpers/clock.js';
+import { rejectionOf } from '../helpers/rejection.js';
 
 // Whole seconds, so that the sim's ISO expirations land exactly where the arithmetic says.
 const clock = manualClock(Math.floor(Date.now() / 1000) * 1000);
@@ -37,15 +38,7 @@ async function credentials(b: SessionBroker, accountId: string): Promise<AwsCred
   return c;
 }
 
-async function failure(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (err) {
-    errorMessages.push((err as Error).message);
-    return err as Error;
-  }
-  throw new Error('expected a failure');
-}
+const failure = (promise: Promise<unknown>) => rejectionOf(promise, errorMessages);
 
 const assumeRoleCount = () => sim.log.count({ service: 'sts', operation: 'AssumeRole' });
 const member = (i: number) => sim.world.accounts[i]!.id;

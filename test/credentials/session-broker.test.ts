@@ -13,6 +13,7 @@ import {
 import { createLogger } from '../../src/log.js';
 import { manualClock } from '../helpers/clock.js';
 import type { ManualClock } from '../helpers/clock.js';
+import { rejectionOf } from '../helpers/rejection.js';
 
 const ACCOUNT = '111111111111';
 const OTHER = '222222222222';
@@ -73,15 +74,6 @@ function setup(options: Partial<SessionBrokerOptions> = {}, lifetimeSeconds = 36
   const logger = createLogger({ level: 'debug', sink: (line) => lines.push(line), clock });
   const broker = new SessionBroker({ assumeRole: sts.assumeRole, clock, logger, ...options });
   return { clock, sts, broker, lines };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (err) {
-    return err as Error;
-  }
-  throw new Error('expected a rejection');
 }
 
 describe('SessionBroker', () => {
@@ -212,7 +204,7 @@ describe('SessionBroker', () => {
         403,
       ),
     );
-    const first = await rejection(broker.credentialsFor(ACCOUNT));
+    const first = await rejectionOf(broker.credentialsFor(ACCOUNT));
     expect(first).toBeInstanceOf(RoleNotAuthorizedError);
     expect(first.message).toContain(
       `Not authorized to assume arn:aws:iam::${ACCOUNT}:role/CMDBReadRole in account ${ACCOUNT}`,
@@ -227,7 +219,7 @@ describe('SessionBroker', () => {
       retryable: false,
     });
     clock.advance(59_000);
-    const second = await rejection(broker.credentialsFor(ACCOUNT));
+    const second = await rejectionOf(broker.credentialsFor(ACCOUNT));
     expect(second).toBe(first);
     expect(sts.calls).toHaveLength(1);
     expect(broker.metrics()).toMatchObject({ failure: 1, negativeHit: 1 });
@@ -256,7 +248,7 @@ describe('SessionBroker', () => {
         400,
       ),
     );
-    const err = await rejection(broker.credentialsFor(ACCOUNT));
+    const err = await rejectionOf(broker.credentialsFor(ACCOUNT));
     expect(err).toBeInstanceOf(SessionDurationTooLongError);
     expect(err.message).toMatch(
       new RegExp(
@@ -277,7 +269,7 @@ describe('SessionBroker', () => {
     const kinds: Error[] = [];
     for (const make of errors) {
       sts.failures.set(ACCOUNT, make);
-      kinds.push(await rejection(broker.credentialsFor(ACCOUNT)));
+      kinds.push(await rejectionOf(broker.credentialsFor(ACCOUNT)));
     }
     expect(kinds[0]).toBeInstanceOf(StsThrottledError);
     expect(kinds[1]).toBeInstanceOf(AssumeRoleFailedError);
@@ -378,7 +370,7 @@ describe('SessionBroker', () => {
     sts.failures.set(OTHER, () =>
       awsError('InternalFailure', `oops ${leaked.secretAccessKey} ${leaked.sessionToken}`, 500),
     );
-    const err = await rejection(broker.credentialsFor(OTHER));
+    const err = await rejectionOf(broker.credentialsFor(OTHER));
     const texts = [...lines, err.message];
     expect(lines.length).toBeGreaterThan(5);
     for (const c of sts.issued) {

@@ -9,6 +9,7 @@ import { SimError } from '../../src/sim/types.js';
 import type { RawRequest, SimContext, SimResponse } from '../../src/sim/types.js';
 import type { SimRole, SimRolesAnywhereProfile, SimTrustAnchor, SimWorld } from '../../src/sim/model.js';
 import { startSim } from '../../src/sim/index.js';
+import { ANONYMOUS } from '../../src/sim/server.js';
 import { formatAmzDate, signCreateSessionRequest } from '../../src/credentials/roles-anywhere/signer.js';
 import {
   amzDateToMs,
@@ -102,16 +103,15 @@ function context(setup: Setup): SimContext {
 async function answer(raw: RawRequest, ctx: SimContext): Promise<SimResponse> {
   try {
     const parsed = rolesAnywhereService.parse(raw);
-    const caller = {
-      accessKeyId: '',
-      accountId: '',
-      arn: '',
-      userId: '',
-      isRoleSession: false,
-      permissions: [],
-    };
     return await rolesAnywhereService.handle(
-      { ...parsed, service: 'rolesanywhere', region: 'us-east-2', requestId: 'req-1', caller, raw },
+      {
+        ...parsed,
+        service: 'rolesanywhere',
+        region: 'us-east-2',
+        requestId: 'req-1',
+        caller: ANONYMOUS,
+        raw,
+      },
       ctx,
     );
   } catch (err) {

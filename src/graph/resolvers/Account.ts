@@ -1,15 +1,13 @@
 // An account: its id is all the parent carries; details come from the list that found it (or the
 // account list, read once per request), Regions from the configured list or DescribeRegions.
 import type { GraphContext } from '../context.js';
-import { bindingOf } from '../cursor.js';
-import { listConnection, validateFirst } from '../connection.js';
 import { badUserInput } from '../errors.js';
 import type { AccountResolvers, AccountState } from '../generated/resolvers-types.js';
 import { encodeGlobalId } from '../global-id.js';
 import type { AccountModel, AccountRecord } from '../mappers.js';
 import { regionModel, unitModel } from '../mappers.js';
 import { enumOrNull } from './fields.js';
-import { INSTANCE_LISTING, SUBNET_LISTING, VPC_LISTING, fanoutList } from './lists.js';
+import { fanoutListFields, pageRequest, wholeListPage } from './lists.js';
 
 const ACCOUNT_STATES: readonly AccountState[] = [
   'PENDING_ACTIVATION',
@@ -42,16 +40,12 @@ export const Account: AccountResolvers = {
   },
   access: (account) => ({ accountId: account.accountId }),
   regions: async (account, args, ctx, info) => {
-    const first = validateFirst(args.first, ctx.config.maxFirst);
+    const page = pageRequest(ctx, args, parentKey(account), info.fieldName);
     const regions = await ctx.ec2.regions(account.accountId);
-    return listConnection(
+    return wholeListPage(
+      ctx,
       regions.map((r) => regionModel(account.accountId, r.region, r)),
-      {
-        first,
-        after: args.after,
-        binding: bindingOf(parentKey(account), info.fieldName, {}),
-        cursors: ctx.cursors,
-      },
+      page,
     );
   },
   // No AWS call: a Region that is not enabled shows as errors on the fields that read it.
@@ -62,10 +56,5 @@ export const Account: AccountResolvers = {
     if (configured && !configured.includes(name)) return null;
     return regionModel(account.accountId, name);
   },
-  instances: (account, args, ctx, info) =>
-    fanoutList(INSTANCE_LISTING, { accountId: account.accountId }, parentKey(account), args, ctx, info),
-  vpcs: (account, args, ctx, info) =>
-    fanoutList(VPC_LISTING, { accountId: account.accountId }, parentKey(account), args, ctx, info),
-  subnets: (account, args, ctx, info) =>
-    fanoutList(SUBNET_LISTING, { accountId: account.accountId }, parentKey(account), args, ctx, info),
+  ...fanoutListFields((account: AccountModel) => ({ accountId: account.accountId }), parentKey),
 };

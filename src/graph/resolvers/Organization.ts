@@ -3,9 +3,9 @@ import type { Organization as AwsOrganization } from '@aws-sdk/client-organizati
 import type { GraphContext } from '../context.js';
 import type { OrganizationResolvers } from '../generated/resolvers-types.js';
 import { encodeGlobalId } from '../global-id.js';
-import { accountModel, unitModel } from '../mappers.js';
+import { accountModel, unitModelsOf } from '../mappers.js';
 import { required } from './fields.js';
-import { INSTANCE_LISTING, SUBNET_LISTING, VPC_LISTING, fanoutList } from './lists.js';
+import { fanoutListFields } from './lists.js';
 import { accountsConnection } from './Query.js';
 
 const ALL = { all: true } as const;
@@ -31,19 +31,10 @@ export const Organization: OrganizationResolvers = {
     const record = await ctx.scope.account(id);
     return record ? accountModel(id, record) : null;
   },
-  roots: async (_, __, ctx) =>
-    (await ctx.organizations.roots()).flatMap((r) =>
-      r.Id
-        ? [
-            unitModel(r.Id, {
-              ...(r.Name !== undefined ? { name: r.Name } : {}),
-              ...(r.Arn !== undefined ? { arn: r.Arn } : {}),
-            }),
-          ]
-        : [],
-    ),
+  roots: async (_, __, ctx) => unitModelsOf(await ctx.organizations.roots()),
   accounts: (_, args, ctx, info) => accountsConnection(ctx, 'Organization', info.fieldName, args),
-  instances: (_, args, ctx, info) => fanoutList(INSTANCE_LISTING, ALL, 'Organization', args, ctx, info),
-  vpcs: (_, args, ctx, info) => fanoutList(VPC_LISTING, ALL, 'Organization', args, ctx, info),
-  subnets: (_, args, ctx, info) => fanoutList(SUBNET_LISTING, ALL, 'Organization', args, ctx, info),
+  ...fanoutListFields(
+    () => ALL,
+    () => 'Organization',
+  ),
 };

@@ -1,13 +1,11 @@
 // A root or an organizational unit: its name and ARN from the list that found it, else read on demand.
 import type { GraphContext } from '../context.js';
-import { bindingOf } from '../cursor.js';
-import { listConnection, validateFirst } from '../connection.js';
 import type { OrganizationalUnitResolvers } from '../generated/resolvers-types.js';
 import { encodeGlobalId } from '../global-id.js';
 import type { UnitModel } from '../mappers.js';
-import { accountModel, unitModel } from '../mappers.js';
+import { accountModel, unitModel, unitModelsOf } from '../mappers.js';
 import { required } from './fields.js';
-import { INSTANCE_LISTING, SUBNET_LISTING, VPC_LISTING, fanoutList } from './lists.js';
+import { fanoutListFields, pageRequest, wholeListPage } from './lists.js';
 
 const parentKey = (unit: UnitModel) => `OrganizationalUnit:${unit.unitId}`;
 
@@ -26,27 +24,12 @@ export const OrganizationalUnit: OrganizationalUnitResolvers = {
     return parentId === null ? null : unitModel(parentId);
   },
   units: async (unit, args, ctx, info) => {
-    const children = await ctx.organizations.childUnits(unit.unitId);
-    const models = children.flatMap((c) =>
-      c.Id
-        ? [
-            unitModel(c.Id, {
-              ...(c.Name !== undefined ? { name: c.Name } : {}),
-              ...(c.Arn !== undefined ? { arn: c.Arn } : {}),
-            }),
-          ]
-        : [],
-    );
-    return listConnection(models, {
-      first: validateFirst(args.first, ctx.config.maxFirst),
-      after: args.after,
-      binding: bindingOf(parentKey(unit), info.fieldName, {}),
-      cursors: ctx.cursors,
-    });
+    const page = pageRequest(ctx, args, parentKey(unit), info.fieldName);
+    return wholeListPage(ctx, unitModelsOf(await ctx.organizations.childUnits(unit.unitId)), page);
   },
   accounts: async (unit, args, ctx, info) => {
-    const first = validateFirst(args.first, ctx.config.maxFirst);
     const recursive = args.recursive === true;
+    const page = pageRequest(ctx, args, parentKey(unit), info.fieldName, { recursive });
     let accounts;
     if (recursive) accounts = await ctx.scope.unitAccounts(unit.unitId);
     else {
@@ -56,20 +39,11 @@ export const OrganizationalUnit: OrganizationalUnitResolvers = {
       ]);
       accounts = direct.filter((a) => admits(a.accountId));
     }
-    return listConnection(
+    return wholeListPage(
+      ctx,
       accounts.map((a) => accountModel(a.accountId, a)),
-      {
-        first,
-        after: args.after,
-        binding: bindingOf(parentKey(unit), info.fieldName, { recursive }),
-        cursors: ctx.cursors,
-      },
+      page,
     );
   },
-  instances: (unit, args, ctx, info) =>
-    fanoutList(INSTANCE_LISTING, { unitId: unit.unitId }, parentKey(unit), args, ctx, info),
-  vpcs: (unit, args, ctx, info) =>
-    fanoutList(VPC_LISTING, { unitId: unit.unitId }, parentKey(unit), args, ctx, info),
-  subnets: (unit, args, ctx, info) =>
-    fanoutList(SUBNET_LISTING, { unitId: unit.unitId }, parentKey(unit), args, ctx, info),
+  ...fanoutListFields((unit: UnitModel) => ({ unitId: unit.unitId }), parentKey),
 };

@@ -1,13 +1,11 @@
 // The entry points: the organization, accounts, the organization-wide lists and node(id).
 import type { QueryResolvers } from '../generated/resolvers-types.js';
-import { bindingOf } from '../cursor.js';
-import { listConnection, validateFirst } from '../connection.js';
 import { badUserInput } from '../errors.js';
 import type { GraphContext } from '../context.js';
 import type { AccountWhere, InputMaybe } from '../generated/resolvers-types.js';
 import type { AccountRecord } from '../mappers.js';
 import { accountModel, organizationModel } from '../mappers.js';
-import { INSTANCE_LISTING, SUBNET_LISTING, VPC_LISTING, fanoutList } from './lists.js';
+import { fanoutListFields, pageRequest, wholeListPage } from './lists.js';
 import { resolveNode } from './Node.js';
 
 const ALL = { all: true } as const;
@@ -23,9 +21,10 @@ export const Query: QueryResolvers = {
     return record ? accountModel(id, record) : null;
   },
   accounts: (_, args, ctx, info) => accountsConnection(ctx, 'Query', info.fieldName, args),
-  instances: (_, args, ctx, info) => fanoutList(INSTANCE_LISTING, ALL, 'Query', args, ctx, info),
-  vpcs: (_, args, ctx, info) => fanoutList(VPC_LISTING, ALL, 'Query', args, ctx, info),
-  subnets: (_, args, ctx, info) => fanoutList(SUBNET_LISTING, ALL, 'Query', args, ctx, info),
+  ...fanoutListFields(
+    () => ALL,
+    () => 'Query',
+  ),
 };
 
 /** Every account in scope matching `where`, as a connection (Query.accounts and Organization.accounts). */
@@ -35,13 +34,13 @@ export async function accountsConnection(
   field: string,
   args: { first?: InputMaybe<number>; after?: InputMaybe<string>; where?: InputMaybe<AccountWhere> },
 ) {
-  const first = validateFirst(args.first, ctx.config.maxFirst);
-  const binding = bindingOf(parentKey, field, { where: args.where });
+  const page = pageRequest(ctx, args, parentKey, field, { where: args.where });
   let accounts = await ctx.scope.accounts();
   accounts = await filterAccounts(ctx, accounts, args.where);
-  return listConnection(
+  return wholeListPage(
+    ctx,
     accounts.map((a) => accountModel(a.accountId, a)),
-    { first, after: args.after, binding, cursors: ctx.cursors },
+    page,
   );
 }
 

@@ -2,13 +2,15 @@
 // account), one target's lists (Region), and nested lists (a VPC's subnets, a subnet's instances).
 // Each turns `where` into targets and EC2 Filters, reads through the loaders, and reports failures.
 import type { GraphQLResolveInfo } from 'graphql';
-import type { Subnet, Vpc } from '@aws-sdk/client-ec2';
+import type { Filter, Subnet, Vpc } from '@aws-sdk/client-ec2';
 import type { InstanceItem, Target } from '../../aws/data.js';
 import { bindingOf } from '../cursor.js';
 import type { GraphContext } from '../context.js';
 import { listConnection, validateFirst } from '../connection.js';
+import type { PageArgs } from '../connection.js';
 import { partialFailureError } from '../errors.js';
 import { emptyConnection, readFanout } from '../fanout.js';
+import type { FanoutPlan, FanoutResult } from '../fanout.js';
 import type { InputMaybe, InstanceWhere, SubnetWhere, VpcWhere } from '../generated/resolvers-types.js';
 import type { ListKind } from '../list-kinds.js';
 import { INSTANCES, SUBNETS, VPCS } from '../list-kinds.js';
@@ -48,6 +50,21 @@ export const SUBNET_LISTING: Listing<SubnetWhere, Subnet, SubnetModel> = {
 };
 
 /**
+ * The fan-out list fields (instances, vpcs, subnets) of a type whose parent decides what the fan-out
+ * covers (`baseOf`) and what its cursors are bound to (`keyOf`).
+ */
+export function fanoutListFields<P>(baseOf: (parent: P) => FanoutBase, keyOf: (parent: P) => string) {
+  return {
+    instances: (parent: P, args: ListArgs<InstanceWhere>, ctx: GraphContext, info: GraphQLResolveInfo) =>
+      fanoutList(INSTANCE_LISTING, baseOf(parent), keyOf(parent), args, ctx, info),
+    vpcs: (parent: P, args: ListArgs<VpcWhere>, ctx: GraphContext, info: GraphQLResolveInfo) =>
+      fanoutList(VPC_LISTING, baseOf(parent), keyOf(parent), args, ctx, info),
+    subnets: (parent: P, args: ListArgs<SubnetWhere>, ctx: GraphContext, info: GraphQLResolveInfo) =>
+      fanoutList(SUBNET_LISTING, baseOf(parent), keyOf(parent), args, ctx, info),
+  };
+}
+
+/**
  * A fan-out over the accounts of `base` and their Regions. Failed targets become `failures` and one
  * errors[] entry each (path = this field); every healthy target's items are returned.
  */
@@ -59,20 +76,12 @@ export async function fanoutList<W extends object, Item, Model>(
   ctx: GraphContext,
   info: GraphQLResolveInfo,
 ): Promise<ConnectionModel<Model>> {
-  const first = validateFirst(args.first, ctx.config.maxFirst);
-  const binding = bindingOf(parentKey, info.fieldName, { where: args.where });
+  const page = pageRequest(ctx, args, parentKey, info.fieldName, { where: args.where });
   const narrowing = narrowingOf(args.where);
   const filters = listing.filters(args.where);
-  if (narrowsToNothing(narrowing) || filters === null) return checkedEmpty(ctx, binding, args.after);
+  if (narrowsToNothing(narrowing) || filters === null) return checkedEmpty(ctx, page);
   const plan = await ctx.scope.plan(base, narrowing);
-  const { connection, failures } = await readFanout(ctx, {
-    kind: listing.kind,
-    plan,
-    filters,
-    ...(first !== undefined ? { first } : {}),
-    ...(args.after != null ? { after: args.after } : {}),
-    binding,
-  });
+  const { connection, failures } = await readPage(ctx, listing, plan, filters, page);
   for (const failure of failures) ctx.partialErrors.push(partialFailureError(failure.facts, info));
   connection.failures = failures.map((f) => f.facts);
   return connection;
@@ -87,19 +96,12 @@ export async function targetList<W extends object, Item, Model>(
   ctx: GraphContext,
   info: GraphQLResolveInfo,
 ): Promise<ConnectionModel<Model>> {
-  const first = validateFirst(args.first, ctx.config.maxFirst);
-  const binding = bindingOf(parentKey, info.fieldName, { where: args.where });
+  const page = pageRequest(ctx, args, parentKey, info.fieldName, { where: args.where });
   const filters = listing.filters(args.where);
   if (filters === null || !(await admitsTarget(ctx, target, narrowingOf(args.where))))
-    return checkedEmpty(ctx, binding, args.after);
-  const { connection, failures } = await readFanout(ctx, {
-    kind: listing.kind,
-    plan: { accountIds: [target.accountId], regionsOf: async () => [target.region] },
-    filters,
-    ...(first !== undefined ? { first } : {}),
-    ...(args.after != null ? { after: args.after } : {}),
-    binding,
-  });
+    return checkedEmpty(ctx, page);
+  const plan = { accountIds: [target.accountId], regionsOf: async () => [target.region] };
+  const { connection, failures } = await readPage(ctx, listing, plan, filters, page);
   if (failures[0]) throw failures[0].error;
   return connection;
 }
@@ -118,13 +120,65 @@ export async function nestedList<W extends object, Item, Model>(
   ctx: GraphContext,
   info: GraphQLResolveInfo,
 ): Promise<ConnectionModel<Model>> {
-  const first = validateFirst(args.first, ctx.config.maxFirst);
-  const binding = bindingOf(parentKey, info.fieldName, { where: args.where });
+  const page = pageRequest(ctx, args, parentKey, info.fieldName, { where: args.where });
   const filters = siblingFilters(listing.filters(args.where), attribute, parentId);
   if (filters === null || !(await admitsTarget(ctx, target, narrowingOf(args.where))))
-    return checkedEmpty(ctx, binding, args.after);
+    return checkedEmpty(ctx, page);
   const list = await ctx.ec2.nested(listing.kind, target, attribute, parentId, filters);
-  return listConnection(list.items, { first, after: args.after, binding, cursors: ctx.cursors });
+  return wholeListPage(ctx, list.items, page);
+}
+
+/** The page a list field is asked for, and what its cursors are bound to. */
+export interface PageRequest {
+  /** Validated against maxFirst; undefined for everything. */
+  first: number | undefined;
+  after: InputMaybe<string> | undefined;
+  binding: string;
+}
+
+/**
+ * Checks `first` (BAD_USER_INPUT when out of range) and binds the cursors to the field and to the
+ * arguments in `bound`. Called before any AWS call, so a bad argument costs none.
+ */
+export function pageRequest(
+  ctx: GraphContext,
+  args: PageArgs,
+  parentKey: string,
+  field: string,
+  bound: Record<string, unknown> = {},
+): PageRequest {
+  return {
+    first: validateFirst(args.first, ctx.config.maxFirst),
+    after: args.after,
+    binding: bindingOf(parentKey, field, bound),
+  };
+}
+
+/** The requested page of a list read whole (accounts, units, Regions, a VPC's subnets). */
+export function wholeListPage<T>(
+  ctx: GraphContext,
+  items: readonly T[],
+  page: PageRequest,
+): ConnectionModel<T> {
+  return listConnection(items, { ...page, cursors: ctx.cursors });
+}
+
+/** One page of `listing` over the targets of `plan`. */
+function readPage<W, Item, Model>(
+  ctx: GraphContext,
+  listing: Listing<W, Item, Model>,
+  plan: FanoutPlan,
+  filters: readonly Filter[],
+  page: PageRequest,
+): Promise<FanoutResult<Model>> {
+  return readFanout(ctx, {
+    kind: listing.kind,
+    plan,
+    filters,
+    ...(page.first !== undefined ? { first: page.first } : {}),
+    ...(page.after != null ? { after: page.after } : {}),
+    binding: page.binding,
+  });
 }
 
 /** Whether a where's accounts, units and Regions admit one target. */
@@ -137,11 +191,7 @@ async function admitsTarget(ctx: GraphContext, target: Target, narrowing: Target
 }
 
 /** An empty answer that still refuses a cursor this field did not issue. */
-function checkedEmpty<Model>(
-  ctx: GraphContext,
-  binding: string,
-  after: InputMaybe<string> | undefined,
-): ConnectionModel<Model> {
-  if (after != null) ctx.cursors.decode(binding, after);
+function checkedEmpty<Model>(ctx: GraphContext, page: PageRequest): ConnectionModel<Model> {
+  if (page.after != null) ctx.cursors.decode(page.binding, page.after);
   return emptyConnection();
 }
