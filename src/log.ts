@@ -78,7 +78,7 @@ export const REDACTED = '[REDACTED]';
 
 // Field names whose values are secrets whatever they look like. Pagination tokens are not secrets.
 const SECRET_KEY =
-  /secret|passw(or)?d|passphrase|private_?key|session_?token|security_?token|access_?token|refresh_?token|^token$|authorization|^signature$|^credentials?$|^cookie$/i;
+  /secret|passw(or)?d|passphrase|private[_-]?key|session[_-]?token|security[_-]?token|access[_-]?token|refresh[_-]?token|^token$|authorization|^signature$|^credentials?$|^cookie$/i;
 const HARMLESS_KEY = /^next_?token$|^accessKeyId$|^access_key_id$/i;
 
 export function isSecretKey(key: string): boolean {
@@ -87,7 +87,8 @@ export function isSecretKey(key: string): boolean {
 
 const PEM_BLOCK = /-----BEGIN [A-Z0-9 ]+-----[\s\S]*?(-----END [A-Z0-9 ]+-----|$)/g;
 // Session tokens and other long opaque blobs (AWS session tokens are several hundred base64 chars).
-const LONG_BLOB = /[A-Za-z0-9+/]{100,}={0,2}/g;
+// (also percent-encoded, as in a query string: %2B, %2F, %3D).
+const LONG_BLOB = /(?:[A-Za-z0-9+/]|%[0-9A-Fa-f]{2}){100,}(?:=|%3D){0,2}/g;
 // AWS secret access keys: exactly 40 base64 characters standing alone.
 const FORTY_CHARS = /(?<![A-Za-z0-9+/])[A-Za-z0-9+/]{40}(?![A-Za-z0-9+/=])/g;
 // `name=value` / `name: value` pairs whose name says secret, whatever the value looks like.

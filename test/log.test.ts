@@ -101,3 +101,15 @@ describe('redactText on name=value pairs', () => {
     expect(redactText('NextToken=abc')).toBe('NextToken=abc');
   });
 });
+
+describe('redaction of header names and encoded tokens', () => {
+  it('treats x-amz-security-token as secret and hides percent-encoded session tokens', () => {
+    expect(redact({ 'x-amz-security-token': 'short-token-value' })).toEqual({
+      'x-amz-security-token': REDACTED,
+    });
+    const token = 'IQoJb3JpZ2luX2VjE' + randomBytes(120).toString('base64');
+    const encoded = encodeURIComponent(token);
+    expect(encoded).toMatch(/%2B|%2F/);
+    expect(redactText(`leaked in a URL: ?t=${encoded}&Action=x`)).not.toContain(encoded.slice(0, 60));
+  });
+});

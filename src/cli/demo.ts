@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import { startSim } from '../sim/index.js';
 import type { RunningSim } from '../sim/index.js';
 import { createGateway } from '../gateway.js';
-import type { QueryResult } from '../gateway.js';
+import type { Gateway, QueryResult } from '../gateway.js';
 import { parseOrgraphConfig } from '../config/orgraph-config.js';
 import { CliUsageError } from './errors.js';
 
@@ -99,6 +99,14 @@ function callSummary(sim: RunningSim): string {
   return parts.length ? parts.join(', ') : 'none (answered from cache)';
 }
 
+/** The active member accounts the demo breaks: one without its role, one with a Region disabled. */
+export function demoVictims(sim: RunningSim): [string, string] {
+  const mgmt = sim.world.organization.managementAccountId;
+  const active = sim.world.accounts.filter((a) => a.state === 'ACTIVE' && a.id !== mgmt).map((a) => a.id);
+  if (active.length < 2) throw new Error('the demo organization needs two active member accounts');
+  return [active[0]!, active[1]!];
+}
+
 export async function runDemo(argv: string[]): Promise<number> {
   let values;
   try {
@@ -120,32 +128,34 @@ export async function runDemo(argv: string[]): Promise<number> {
   }
   const accounts = values.accounts === undefined ? 12 : Number(values.accounts);
   const seed = values.seed === undefined ? 1 : Number(values.seed);
-  if (!Number.isInteger(accounts) || accounts < 3 || accounts > 500)
-    throw new CliUsageError(`--accounts must be a whole number from 3 to 500, got '${values.accounts}'`);
+  if (!Number.isInteger(accounts) || accounts < 4 || accounts > 500)
+    throw new CliUsageError(`--accounts must be a whole number from 4 to 500, got '${values.accounts}'`);
   if (!Number.isInteger(seed) || seed < 0)
     throw new CliUsageError(`--seed must be a whole number >= 0, got '${values.seed}'`);
 
   const regions = ['us-east-1', 'eu-west-1'];
   const sim = await startSim({ seed, accounts, regions, instancesPerRegion: 12 });
-  const broken = sim.world.accounts[2]!.id;
-  const partlyDisabled = sim.world.accounts[3]!.id;
-  sim.knobs.scenarios.set(broken, { roleMissing: true });
-  sim.knobs.scenarios.set(partlyDisabled, { disabledRegions: ['eu-west-1'] });
-
-  // The demo process talks only to the sim: its credentials come from the default chain's environment.
-  for (const key of Object.keys(process.env)) if (key.startsWith('AWS_')) delete process.env[key];
-  Object.assign(process.env, {
-    AWS_ACCESS_KEY_ID: sim.central.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: sim.central.secretAccessKey,
-    AWS_REGION: sim.central.region,
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-  });
-  const config = parseOrgraphConfig({
-    credentials: { endpoints: { default: sim.endpoint }, broker: { externalId: sim.world.externalId } },
-    graph: { regions },
-  });
-  const gateway = await createGateway(config);
+  let gateway: Gateway | undefined;
   try {
+    // Two active member accounts to break (at least 4 accounts are required above, and the generator
+    // makes inactive ones only from 6 accounts on).
+    const [broken, partlyDisabled] = demoVictims(sim);
+    sim.knobs.scenarios.set(broken, { roleMissing: true });
+    sim.knobs.scenarios.set(partlyDisabled, { disabledRegions: ['eu-west-1'] });
+
+    // The demo process talks only to the sim: its credentials come from the default chain's environment.
+    for (const key of Object.keys(process.env)) if (key.startsWith('AWS_')) delete process.env[key];
+    Object.assign(process.env, {
+      AWS_ACCESS_KEY_ID: sim.central.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: sim.central.secretAccessKey,
+      AWS_REGION: sim.central.region,
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    });
+    const config = parseOrgraphConfig({
+      credentials: { endpoints: { default: sim.endpoint }, broker: { externalId: sim.world.externalId } },
+      graph: { regions },
+    });
+    gateway = await createGateway(config);
     console.log(`orgraph demo — a simulated organization of ${accounts} accounts at ${sim.endpoint}`);
     console.log(
       `(account ${broken} has no ${sim.world.readRoleName}; eu-west-1 is not enabled in account ${partlyDisabled})`,
@@ -168,7 +178,7 @@ export async function runDemo(argv: string[]): Promise<number> {
     console.log('\nRun `npm run sim` to keep a simulated AWS running for your own queries.');
     return 0;
   } finally {
-    await gateway.close();
+    await gateway?.close();
     await sim.close();
   }
 }

@@ -30,6 +30,8 @@ const positiveInt = (what: string) =>
     .number({ error: `must be a number (${what})` })
     .int(`must be a whole number (${what})`)
     .min(1, `must be at least 1 (${what})`);
+// Node's timers overflow above 2^31-1 ms (and then fire after 1 ms).
+const MAX_TIMER_MS = 2_147_483_647;
 const arn = (kind: string, pattern: RegExp) => z.string().regex(pattern, `must be ${kind}`);
 
 /** Native Roles Anywhere (see src/credentials/roles-anywhere/options.ts for each option). */
@@ -126,9 +128,13 @@ export const poolSchema = z.strictObject({
   maxClients: positiveInt('clients').default(5_000),
   /** Sockets per endpoint of the one shared keep-alive HTTP handler. */
   maxSockets: positiveInt('sockets').default(50),
-  connectionTimeoutMs: positiveInt('milliseconds').default(3_000),
+  connectionTimeoutMs: positiveInt('milliseconds')
+    .max(MAX_TIMER_MS, `must be at most ${MAX_TIMER_MS} (milliseconds)`)
+    .default(3_000),
   /** Per HTTP request; unset = no timeout at this layer. */
-  requestTimeoutMs: positiveInt('milliseconds').optional(),
+  requestTimeoutMs: positiveInt('milliseconds')
+    .max(MAX_TIMER_MS, `must be at most ${MAX_TIMER_MS} (milliseconds)`)
+    .optional(),
 });
 
 /** Overrides for every service, STS and Roles Anywhere included; see src/aws/endpoints.ts for precedence. */

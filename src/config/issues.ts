@@ -46,7 +46,7 @@ export function describeIssue(issue: z.core.$ZodIssue, rootPath: string): string
   let input = 'input' in issue ? issue.input : undefined;
   // A discriminator issue reports the whole object; show the offending field.
   const discriminated = issue.code === 'invalid_union' && issue.discriminator === key;
-  if (discriminated && input !== null && typeof input === 'object' && !Array.isArray(input) && key in input)
+  if (discriminated && input !== null && typeof input === 'object' && !Array.isArray(input))
     input = (input as Record<string, unknown>)[key];
   if (input === undefined && issue.code === 'invalid_type') return `${path}: is required`;
   let shown = '';
@@ -56,13 +56,21 @@ export function describeIssue(issue: z.core.$ZodIssue, rootPath: string): string
   return `${path}: ${issue.message}${shown}`;
 }
 
+/**
+ * A bad value as a message shows it: scalars redacted before they are shortened, lists and objects
+ * only by their shape (an object may hold a secret under any name, so its values are never echoed).
+ */
 function showValue(value: unknown): string {
+  if (Array.isArray(value)) return `a list of ${value.length} item${value.length === 1 ? '' : 's'}`;
+  if (value !== null && typeof value === 'object') {
+    const keys = Object.keys(value);
+    return keys.length ? `an object with ${keys.map((k) => `'${k}'`).join(', ')}` : 'an empty object';
+  }
   let text: string;
   try {
-    text = JSON.stringify(value) ?? String(value);
+    text = redactText(JSON.stringify(value) ?? String(value));
   } catch {
-    text = String(value);
+    text = redactText(String(value));
   }
-  if (text.length > 80) text = text.slice(0, 77) + '...';
-  return redactText(text);
+  return text.length > 80 ? text.slice(0, 77) + '...' : text;
 }

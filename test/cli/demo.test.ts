@@ -20,13 +20,22 @@ describe('orgraph demo', () => {
     // question 1 is Organizations only
     expect(stdout).toMatch(/1\. Every account[\s\S]*?AWS calls: organizations:ListAccounts ×1\n/);
     // question 2 reports the account without the role and the disabled Region as failures
-    expect(stdout).toContain(`✗ ROLE_NOT_ASSUMABLE ${world.accounts[2]!.id} us-east-1`);
-    expect(stdout).toContain(`✗ REGION_NOT_ENABLED ${world.accounts[3]!.id} eu-west-1`);
+    const [broken, partlyDisabled] = world.accounts.filter(
+      (a) => a.state === 'ACTIVE' && a.id !== world.organization.managementAccountId,
+    );
+    expect(stdout).toContain(`✗ ROLE_NOT_ASSUMABLE ${broken!.id}`);
+    expect(stdout).toContain(`✗ REGION_NOT_ENABLED ${partlyDisabled!.id} eu-west-1`);
+  });
+
+  it('rejects too small an organization before starting anything', async () => {
+    const { code, stderr } = await runCli(['demo', '--accounts', '3']);
+    expect(code).toBe(2);
+    expect(stderr).toContain("--accounts must be a whole number from 4 to 500, got '3'");
   });
 
   it('rejects a bad flag with exit status 2', async () => {
     const { code, stderr } = await runCli(['demo', '--accounts', 'lots']);
     expect(code).toBe(2);
-    expect(stderr).toContain("--accounts must be a whole number from 3 to 500, got 'lots'");
+    expect(stderr).toContain("--accounts must be a whole number from 4 to 500, got 'lots'");
   });
 });

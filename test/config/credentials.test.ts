@@ -118,3 +118,28 @@ describe('credentials configuration', () => {
     ]);
   });
 });
+
+describe('configuration errors never echo a secret', () => {
+  it('shows a bad object by its keys only and a missing discriminator as missing', () => {
+    const token = 'FwoGZXIvYXdzEJr//////////wEaDEXAMPLETOKENabc';
+    let message = '';
+    try {
+      parseCredentialsConfig({ centralPrincipal: { sessionToken: token, x: 1 } });
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message).toContain('credentials.centralPrincipal.source');
+    expect(message).toContain('(missing)');
+    expect(message).not.toContain(token);
+    try {
+      parseCredentialsConfig({
+        pool: { maxSockets: { secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' } },
+      });
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message).toContain(
+      "credentials.pool.maxSockets: must be a number (sockets) (got an object with 'secretAccessKey')",
+    );
+  });
+});

@@ -87,10 +87,12 @@ export function readPassphrase(
     }
     const value = env[passphraseEnv];
     if (value === undefined || value === '') {
-      throw new RolesAnywhereConfigError(
-        'passphraseEnv',
-        `environment variable ${passphraseEnv} is not set or empty`,
-      );
+      // Name the variable only when it looks like one by convention (upper case); a passphrase that
+      // happens to fit the name pattern must not reach the message.
+      const named = /^[A-Z][A-Z0-9_]*$/.test(passphraseEnv)
+        ? `environment variable ${passphraseEnv}`
+        : 'the environment variable named by passphraseEnv (name not shown: it is not an upper-case variable name — is it the passphrase itself?)';
+      throw new RolesAnywhereConfigError('passphraseEnv', `${named} is not set or empty`);
     }
     return value;
   }
