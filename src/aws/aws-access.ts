@@ -9,6 +9,7 @@ import type { SessionBrokerOptions } from '../credentials/session-broker.js';
 import { SessionBroker } from '../credentials/session-broker.js';
 import type { Logger } from '../log.js';
 import { silentLogger } from '../log.js';
+import { SDK_MAX_ATTEMPTS } from './aws-data.js';
 import { ClientPool, createSharedHttpHandler } from './client-pool.js';
 import type { Env } from './endpoints.js';
 import { resolveEndpoint } from './endpoints.js';
@@ -71,6 +72,10 @@ export async function createAwsAccess(
         region: stsRegion,
         credentials: principal.credentials,
         requestHandler: httpHandler,
+        // AssumeRole failures are retried in one place, the data layer's call runner (with backoff,
+        // under the fan-out limits); SDK retries inside each of those attempts would multiply them.
+        // The Organizations-role broker below is built from these options, so it gets the same.
+        maxAttempts: SDK_MAX_ATTEMPTS,
         ...(stsEndpoint !== undefined ? { endpoint: stsEndpoint } : {}),
       },
       role: { partition: b.partition ?? identity.partition, path: b.rolePath, roleName: b.roleName },
@@ -111,6 +116,7 @@ export async function createAwsAccess(
       httpHandler,
       endpoints: config.endpoints,
       env,
+      stsRegion,
       ...(deps.sdkMaxAttempts !== undefined ? { maxAttempts: deps.sdkMaxAttempts } : {}),
     });
     return { principal, identity, stsRegion, broker, pool, close: () => pool.close() };

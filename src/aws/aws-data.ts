@@ -3,11 +3,12 @@
 // gates, timeouts, session retry, throttling retries, classification) and, for list results, through
 // one process-wide ResponseCache (TTL, fetchedAt, `fresh`, single flight).
 //
-// Retries and the SDK: build the ClientPool with `maxAttempts: SDK_MAX_ATTEMPTS` (1). This layer
-// retries throttling and transient failures itself — releasing its fan-out slot while it backs off
-// and slowing the throttled (account, Region, API) down — so the SDK must not retry as well, or each
-// of our attempts would become up to three requests. `stats().sdkRetries` shows any SDK retries that
-// still happen (it stays 0 with a pool built as advised).
+// Retries and the SDK: build the ClientPool — and the session broker's STS client — with
+// `maxAttempts: SDK_MAX_ATTEMPTS` (1). This layer retries throttling and transient failures itself,
+// those of the AssumeRole behind a call included — releasing its fan-out slot while it backs off,
+// slowing the throttled (account, Region, API) down and pacing it — so the SDK must not retry as
+// well, or each of our attempts would become up to three requests. `stats().sdkRetries` shows any
+// SDK retries that still happen (it stays 0 with a pool built as advised).
 import type { Account, Organization, OrganizationalUnit, Parent, Root } from '@aws-sdk/client-organizations';
 import type { AvailabilityZone, Region, Subnet, Vpc } from '@aws-sdk/client-ec2';
 import type { ClientPool } from './client-pool.js';
@@ -32,6 +33,7 @@ import { FairLimiter } from './limiter.js';
 import { ResponseCache } from './response-cache.js';
 import type { ResponseCacheStats } from './response-cache.js';
 import { CallRunner } from './call-runner.js';
+import { callerIdentityCheck } from './session-check.js';
 import type { Sleep } from './throttle-retry.js';
 import { realSleep } from './throttle-retry.js';
 import { classifyAwsError } from './classify.js';
@@ -71,7 +73,10 @@ export interface AwsDataDeps {
 }
 
 export interface AwsDataStats {
-  /** Requests sent to AWS per 'service:Operation' (AssumeRole is the broker's, not counted here). */
+  /**
+   * Requests sent to AWS per 'service:Operation' (AssumeRole is the broker's, not counted here;
+   * 'sts:GetCallerIdentity' is the check of a session EC2 refused with AuthFailure).
+   */
   calls: Record<string, number>;
   totalCalls: number;
   cache: ResponseCacheStats;
@@ -109,17 +114,25 @@ export function createAwsData(deps: AwsDataDeps): AwsDataLayer {
   const limiter = new FairLimiter({
     globalLimit: options.concurrency.global,
     perLaneLimit: options.concurrency.perTarget,
+    clock,
   });
-  const runner = new CallRunner({
+  const { pool, broker } = deps;
+  // EC2 AuthFailure: GetCallerIdentity with the refused session tells "Region not enabled" (session
+  // valid: keep it) from "session no longer valid" (drop it, assume the role again).
+  const checkSession = callerIdentityCheck(
+    (credentials) => pool.stsWith(credentials),
+    () => runner.noteCall('sts:GetCallerIdentity'),
+  );
+  const runner: CallRunner = new CallRunner({
     limiter,
-    broker: deps.broker,
+    broker,
     policy: options.retry,
     timeoutMs: options.callTimeoutMs,
     sleep: deps.sleep ?? realSleep,
     random: deps.random ?? Math.random,
     clock,
+    checkSession,
   });
-  const { pool, broker } = deps;
   const now = () => new Date(clock());
 
   // ---- EC2 ----
@@ -380,7 +393,7 @@ export function createAwsData(deps: AwsDataDeps): AwsDataLayer {
   // ---- access ----
 
   const access: AccessData = {
-    checkAccess: (accountId) => runner.session(accountId),
+    checkAccess: (accountId, callOptions) => runner.session(accountId, callOptions?.signal),
     roleArnFor: (accountId) => broker.roleArnFor(accountId),
   };
 

@@ -1,23 +1,38 @@
 // Runs one AWS call the way every call of the data layer runs:
-//   fair slot (global + per account/Region + adaptive per API)  →  timeout and caller's signal  →
-//   broker session, retried once with a fresh one if AWS refuses it  →  the SDK request;
-// throttling and transient failures are retried here with jittered backoff (the slot is given back
-// while waiting, the API's gate is kept and cut); whatever is left is classified in one place.
-import type { SessionSource } from './session-retry.js';
+//   fair slot (global + per account/Region + adaptive per API)  →  paced start if AWS throttled that
+//   API there  →  timeout and caller's signal  →  broker session (AssumeRole when needed), retried
+//   once with a fresh one if AWS refuses it  →  the SDK request;
+// throttling and transient failures — of the request or of the AssumeRole behind it — are retried here,
+// and only here, with jittered backoff (the slot is given back while waiting, the API's gate is kept,
+// cut and paced); whatever is left is classified in one place.
+//
+// A slot is held until the work under it has really stopped: when a call times out or its caller
+// goes away while its AssumeRole (which cannot be aborted: it is shared) is still running, the slot
+// stays taken until STS answers, so the global in-flight limit holds for what AWS actually sees. (An
+// SDK request is cut by the abort itself, so its slot is given back at once.)
+import type { AwsCredentialIdentity } from '@aws-sdk/types';
+import type { SessionCheck, SessionSource } from './session-retry.js';
 import { withSessionRetry } from './session-retry.js';
 import type { AwsService } from './classify.js';
 import { classifyAwsError } from './classify.js';
+import type { CallContext } from './classify.js';
 import type { AwsCallError, GatewayErrorCode } from './errors.js';
-import type { FairLimiter } from './limiter.js';
+import type { FairLimiter, Permit } from './limiter.js';
 import type { RetryPolicy, Sleep } from './throttle-retry.js';
-import { backoffDelay, retryKind } from './throttle-retry.js';
+import { backoffDelay, mayRetry, retryKind } from './throttle-retry.js';
 import type { SourceAnswer } from './ec2-source.js';
-import { withTimeout } from './timeout.js';
-import { awsErrorFacts } from '../credentials/session-errors.js';
+import { startWithTimeout } from './timeout.js';
+import { SessionError } from '../credentials/session-errors.js';
 
-/** How long a Region stays "known not enabled" for an account after EC2 said so with a fresh session. */
-const DISABLED_REGION_MEMORY_MS = 10 * 60_000;
+/** Accounts × Regions remembered as "not enabled" (with the session that found it out). */
 const DISABLED_REGION_MEMORY_MAX = 10_000;
+/**
+ * The longest a slot stays taken after its caller has gone, waiting for the work under it to stop: a
+ * safety net for a request that never ends (no HTTP request timeout configured), not a normal wait.
+ */
+export const LINGER_MAX_MS = 120_000;
+/** One gate for every Organizations API: AWS throttles Organizations per account, not per API. */
+const ORGANIZATIONS_GATE = 'organizations|*';
 
 export interface AwsCallSpec<T> {
   service: Exclude<AwsService, 'sts'>;
@@ -38,6 +53,11 @@ export interface RunnerOptions {
   sleep: Sleep;
   random: () => number;
   clock?: () => number;
+  /**
+   * Asks STS whether a session EC2 refused with AuthFailure is valid (then the Region is not enabled
+   * and the session is kept). Absent: the session is dropped and the call retried with a new one.
+   */
+  checkSession?: SessionCheck;
 }
 
 export interface RunnerStats {
@@ -45,7 +65,7 @@ export interface RunnerStats {
   calls: Record<string, number>;
   /** Our retries (throttling and transient failures). */
   retries: number;
-  /** Throttling answers received. */
+  /** Throttling answers received (AssumeRole's included). */
   throttled: number;
   /** Calls that failed as THROTTLED after all attempts. */
   throttledOut: number;
@@ -53,6 +73,21 @@ export interface RunnerStats {
   sdkRetries: number;
   /** Failed calls by gateway error code. */
   errors: Partial<Record<GatewayErrorCode, number>>;
+}
+
+/**
+ * One attempt's work. `hold` is told about work that the abort signal cannot stop (an AssumeRole
+ * shared with other callers): if the attempt is abandoned while that is still running, the slot is
+ * kept until it has finished.
+ */
+type Work<T> = (abortSignal: AbortSignal, hold: (unabortable: Promise<unknown>) => void) => Promise<T>;
+
+/** Where a call queues: its lane, its gate, and how its failures are described. */
+interface Route {
+  lane: string;
+  gate: string;
+  context: CallContext;
+  signal: AbortSignal | undefined;
 }
 
 export class CallRunner {
@@ -65,121 +100,172 @@ export class CallRunner {
     errors: {},
   };
   /**
-   * (account|Region) → until when EC2's AuthFailure there is known to mean "Region not enabled". Not a
-   * cache of the failure (the call is still made), only a reason not to drop a good session again:
-   * without it, every call into a disabled Region would throw away the account's session.
+   * (account|Region) → the access key id of the session EC2 refused there although STS accepted it:
+   * the Region is not enabled. Not a cache of the failure (the call is still made), only a reason not
+   * to check or drop that session again there; a new session starts over (with a cheap check).
    */
-  private readonly disabledRegions = new Map<string, number>();
+  private readonly disabledRegions = new Map<string, string>();
 
   constructor(private readonly options: RunnerOptions) {}
 
-  async run<T>(spec: AwsCallSpec<T>): Promise<T> {
+  run<T>(spec: AwsCallSpec<T>): Promise<T> {
     const lane = spec.service === 'ec2' ? `ec2|${spec.accountId ?? ''}|${spec.region ?? ''}` : spec.service;
-    const gate = `${lane}|${spec.operation}`;
-    const { limiter, policy } = this.options;
-    let attempts = 0;
-    try {
-      const permit = await limiter.acquire(lane, gate, spec.signal);
-      try {
-        for (;;) {
-          attempts++;
-          try {
-            const value = await withTimeout(this.options.timeoutMs, spec.signal, (abortSignal) =>
-              this.attempt(spec, abortSignal),
-            );
-            limiter.succeeded(gate);
-            return value;
-          } catch (err) {
-            const kind = retryKind(err);
-            if (kind === 'throttled') {
-              this.counters.throttled++;
-              limiter.throttled(gate);
-            }
-            if (kind === undefined || attempts >= policy.maxAttempts) throw err;
-            this.counters.retries++;
-            permit.suspend();
-            await this.options.sleep(backoffDelay(policy, attempts, this.options.random), spec.signal);
-            await permit.resume(spec.signal);
-          }
-        }
-      } finally {
-        permit.release();
-      }
-    } catch (err) {
-      const error = classifyAwsError(err, {
+    const route: Route = {
+      lane,
+      gate: spec.service === 'organizations' ? ORGANIZATIONS_GATE : `${lane}|${spec.operation}`,
+      context: {
         service: spec.service,
         operation: spec.operation,
         ...(spec.accountId !== undefined ? { accountId: spec.accountId } : {}),
         ...(spec.region !== undefined ? { region: spec.region } : {}),
-        attempts,
-      });
-      this.count(error);
-      throw error;
-    }
+      },
+      signal: spec.signal,
+    };
+    return this.execute(route, (abortSignal, hold) => this.attempt(spec, abortSignal, hold));
   }
 
   /**
-   * Makes sure the broker holds a session for the account, under the same fan-out limits as every
-   * other call (an AssumeRole is an AWS call too). Not retried: the broker remembers refusals itself.
+   * Makes sure the broker holds a session for the account, under the same fan-out limits, timeout and
+   * retries as every other call (an AssumeRole is an AWS call too). The broker remembers refusals
+   * itself, so a role that cannot be assumed is not retried.
    */
   async session(accountId: string, signal?: AbortSignal): Promise<void> {
     const lane = `sts|${accountId}`;
-    try {
-      const permit = await this.options.limiter.acquire(lane, `${lane}|AssumeRole`, signal);
-      try {
-        await withTimeout(this.options.timeoutMs, signal, () =>
-          this.options.broker.credentialsFor(accountId),
-        );
-      } finally {
-        permit.release();
-      }
-    } catch (err) {
-      const error = classifyAwsError(err, { service: 'sts', operation: 'AssumeRole', accountId });
-      this.count(error);
-      throw error;
-    }
+    await this.execute(
+      {
+        lane,
+        gate: `${lane}|AssumeRole`,
+        context: { service: 'sts', operation: 'AssumeRole', accountId },
+        signal,
+      },
+      async (_abortSignal, hold) => {
+        const session = this.options.broker.credentialsFor(accountId);
+        hold(session);
+        await session;
+      },
+    );
   }
 
   stats(): RunnerStats {
     return { ...this.counters, calls: { ...this.counters.calls }, errors: { ...this.counters.errors } };
   }
 
+  /** Counts a request made on behalf of the runner outside `send` (the session check). */
+  noteCall(key: string): void {
+    this.counters.calls[key] = (this.counters.calls[key] ?? 0) + 1;
+  }
+
+  /** The retry loop: slot, pacing, timed attempt, retry decision; classifies what it gives up on. */
+  private async execute<T>(route: Route, work: Work<T>): Promise<T> {
+    const { limiter, policy } = this.options;
+    let attempts = 0;
+    try {
+      const permit = await limiter.acquire(route.lane, route.gate, route.signal);
+      // Set when the caller stopped waiting while the work was still running.
+      let lingering: Promise<void> | undefined;
+      let throttledOnce = false;
+      let throttleWaitedMs = 0;
+      try {
+        for (;;) {
+          const pace = limiter.reserve(route.gate);
+          if (pace > 0) {
+            if (throttledOnce) throttleWaitedMs += pace;
+            await this.pause(permit, pace, route.signal);
+          }
+          attempts++;
+          const sentAt = this.now();
+          let unabortable: Promise<void> | undefined;
+          const hold = (work: Promise<unknown>) => {
+            const stopped = work.then(
+              () => undefined,
+              () => undefined,
+            );
+            unabortable = stopped;
+            void stopped.then(() => {
+              if (unabortable === stopped) unabortable = undefined;
+            });
+          };
+          const attempt = startWithTimeout(this.options.timeoutMs, route.signal, (abortSignal) =>
+            work(abortSignal, hold),
+          );
+          try {
+            const value = await attempt.result;
+            limiter.succeeded(route.gate);
+            return value;
+          } catch (err) {
+            if (!attempt.isSettled()) {
+              lingering = unabortable;
+              throw err;
+            }
+            const kind = retryKind(err);
+            if (kind === 'throttled') {
+              this.counters.throttled++;
+              throttledOnce = true;
+              // STS throttles the central principal, not this API here: back off, leave the gate be.
+              if (!(err instanceof SessionError)) limiter.throttled(route.gate, sentAt);
+            }
+            if (!mayRetry(policy, kind, attempts, throttleWaitedMs)) throw err;
+            this.counters.retries++;
+            const delay = backoffDelay(policy, attempts, this.options.random);
+            if (throttledOnce) throttleWaitedMs += delay;
+            await this.pause(permit, delay, route.signal);
+          }
+        }
+      } finally {
+        if (lingering) releaseWhenSettled(permit, lingering);
+        else permit.release();
+      }
+    } catch (err) {
+      const error = classifyAwsError(err, { ...route.context, attempts });
+      this.count(error);
+      throw error;
+    }
+  }
+
+  /** Waits `ms` without holding a global or lane slot (the gate is kept). */
+  private async pause(permit: Permit, ms: number, signal: AbortSignal | undefined): Promise<void> {
+    permit.suspend();
+    await this.options.sleep(ms, signal);
+    await permit.resume(signal);
+  }
+
   /** One attempt: EC2 with the account's session (retried once if refused), Organizations as is. */
-  private async attempt<T>(spec: AwsCallSpec<T>, abortSignal: AbortSignal): Promise<T> {
+  private async attempt<T>(
+    spec: AwsCallSpec<T>,
+    abortSignal: AbortSignal,
+    hold: (unabortable: Promise<unknown>) => void,
+  ): Promise<T> {
     const send = async () => {
-      const key = `${spec.service}:${spec.operation}`;
-      this.counters.calls[key] = (this.counters.calls[key] ?? 0) + 1;
+      this.noteCall(`${spec.service}:${spec.operation}`);
       const answer = await spec.send(abortSignal);
       if (answer.sdkAttempts > 1) this.counters.sdkRetries += answer.sdkAttempts - 1;
       return answer.value;
     };
     if (spec.service !== 'ec2' || spec.accountId === undefined) return send();
-    const where = `${spec.accountId}|${spec.region ?? ''}`;
-    if (this.knownDisabled(where)) {
+    const accountId = spec.accountId;
+    // The session first (an AssumeRole when there is none): it cannot be aborted, being shared, so
+    // an attempt that timed out meanwhile stops here instead of sending a request nobody waits for.
+    const pending = this.options.broker.credentialsFor(accountId);
+    hold(pending);
+    const session = await pending;
+    if (abortSignal.aborted) throw abortSignal.reason;
+    const where = `${accountId}|${spec.region ?? ''}`;
+    if (this.disabledRegions.get(where) === session.accessKeyId) {
       const value = await send();
       this.disabledRegions.delete(where); // it answered: enabled after all
       return value;
     }
-    try {
-      return await withSessionRetry(this.options.broker, spec.accountId, send);
-    } catch (err) {
-      // Refused again with a fresh session: the Region is not enabled (classify.ts says so too).
-      if (awsErrorFacts(err).code === 'AuthFailure') this.rememberDisabled(where);
-      throw err;
-    }
+    return withSessionRetry(this.options.broker, accountId, send, {
+      ...(this.options.checkSession ? { checkSession: this.options.checkSession } : {}),
+      signal: abortSignal,
+      hold,
+      onRegionRefused: (refused) => this.rememberDisabled(where, refused),
+    });
   }
 
-  private knownDisabled(where: string): boolean {
-    const until = this.disabledRegions.get(where);
-    if (until === undefined) return false;
-    if (until > this.now()) return true;
+  private rememberDisabled(where: string, session: AwsCredentialIdentity): void {
     this.disabledRegions.delete(where);
-    return false;
-  }
-
-  private rememberDisabled(where: string): void {
-    this.disabledRegions.delete(where);
-    this.disabledRegions.set(where, this.now() + DISABLED_REGION_MEMORY_MS);
+    this.disabledRegions.set(where, session.accessKeyId);
     // Map keeps insertion order: the first key is the oldest.
     if (this.disabledRegions.size > DISABLED_REGION_MEMORY_MAX) {
       const oldest = this.disabledRegions.keys().next().value;
@@ -195,4 +281,15 @@ export class CallRunner {
     this.counters.errors[error.code] = (this.counters.errors[error.code] ?? 0) + 1;
     if (error.code === 'THROTTLED') this.counters.throttledOut++;
   }
+}
+
+/** Gives the permit back once `work` has stopped (or after LINGER_MAX_MS at the latest). */
+function releaseWhenSettled(permit: Permit, work: Promise<void>): void {
+  const release = () => {
+    clearTimeout(timer);
+    permit.release();
+  };
+  const timer = setTimeout(release, LINGER_MAX_MS);
+  timer.unref();
+  void work.then(release);
 }

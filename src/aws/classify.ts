@@ -4,7 +4,7 @@
 // after redaction; no credential ever reaches a message.
 import { AwsCallError } from './errors.js';
 import type { GatewayErrorCode } from './errors.js';
-import { SessionError, awsErrorFacts } from '../credentials/session-errors.js';
+import { SessionError, StsThrottledError, awsErrorFacts } from '../credentials/session-errors.js';
 import { redactText } from '../log.js';
 import { CallCancelledError, CallTimeoutError } from './timeout.js';
 
@@ -44,6 +44,8 @@ const BAD_INPUT_CODES: ReadonlySet<string> = new Set([
   'InvalidNextToken',
   'InvalidPaginationToken',
   'InvalidFilter',
+  // "The maximum number of filter values specified on a single call is 200": the query asks too much.
+  'FilterLimitExceeded',
   'ParentNotFoundException',
   'ChildNotFoundException',
   'OrganizationalUnitNotFoundException',
@@ -70,7 +72,10 @@ const NETWORK_CODES: ReadonlySet<string> = new Set([
   'RequestTimeoutException',
 ]);
 
+/** AWS said "slow down": to the call itself, or to the AssumeRole behind it (StsThrottledError). */
 export function isThrottling(err: unknown): boolean {
+  if (err instanceof StsThrottledError) return true;
+  if (err instanceof SessionError || err instanceof AwsCallError) return false;
   return THROTTLING_CODES.has(awsErrorFacts(err).code);
 }
 
@@ -78,7 +83,8 @@ export function isThrottling(err: unknown): boolean {
 export function isTransient(err: unknown): boolean {
   if (err instanceof CallTimeoutError || err instanceof CallCancelledError || err instanceof AwsCallError)
     return false;
-  if (err instanceof SessionError) return err.retryable && err.code !== 'UPSTREAM_TIMEOUT';
+  if (err instanceof SessionError)
+    return err.retryable && err.code !== 'UPSTREAM_TIMEOUT' && !(err instanceof StsThrottledError);
   const facts = awsErrorFacts(err);
   if (facts.code === 'AbortError') return false;
   if (NETWORK_CODES.has(facts.code)) return true;
@@ -108,7 +114,8 @@ export function classifyAwsError(err: unknown, ctx: CallContext): AwsCallError {
     return make('UPSTREAM_TIMEOUT', `${where} did not answer within ${err.timeoutMs} ms`, true);
   if (err instanceof CallCancelledError) return make('UPSTREAM_TIMEOUT', `${where} was ${err.message}`, true);
 
-  // The broker could not get a session: keep its message, which names the account and the role.
+  // The broker could not get a session: keep its message, which names the account and the role. No
+  // Region: a session is the whole account's, so its failure is not one Region's.
   if (err instanceof SessionError) {
     return new AwsCallError(
       {
@@ -116,7 +123,6 @@ export function classifyAwsError(err: unknown, ctx: CallContext): AwsCallError {
         message: err.message,
         retryable: err.retryable,
         accountId: err.accountId,
-        ...(ctx.region !== undefined ? { region: ctx.region } : {}),
         service: err.service,
         operation: err.operation,
         ...(err.awsErrorCode !== undefined ? { awsErrorCode: err.awsErrorCode } : {}),
@@ -138,11 +144,12 @@ export function classifyAwsError(err: unknown, ctx: CallContext): AwsCallError {
   const tail = `[${facts.code}${facts.requestId !== undefined ? `, request ${facts.requestId}` : ''}]`;
 
   // EC2 answers AuthFailure in a Region the account has not enabled. By the time an error gets here
-  // the call was already retried with a fresh session (withSessionRetry), so the session is not it.
+  // the session was found valid (STS accepted it) or the call was retried with a fresh one
+  // (withSessionRetry), so the session is not it.
   if (facts.code === 'AuthFailure' && ctx.service === 'ec2') {
     return make(
       'REGION_NOT_ENABLED',
-      `Region ${ctx.region ?? '(unknown)'} is not enabled for account ${ctx.accountId ?? '(unknown)'}: ${where} was refused with a fresh session ${tail}`,
+      `Region ${ctx.region ?? '(unknown)'} is not enabled for account ${ctx.accountId ?? '(unknown)'}: ${where} was refused with a valid session ${tail}`,
       false,
       extra,
     );

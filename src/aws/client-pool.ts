@@ -7,7 +7,8 @@ import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
-import type { AwsCredentialIdentityProvider } from '@aws-sdk/types';
+import { STSClient } from '@aws-sdk/client-sts';
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@aws-sdk/types';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { LRUCache } from 'lru-cache';
 import type { Env, EndpointOverrides } from './endpoints.js';
@@ -68,6 +69,11 @@ export interface ClientPoolOptions {
    * (src/aws/throttle-retry.ts), and two retry loops would multiply the attempts.
    */
   maxAttempts?: number;
+  /**
+   * The Region of the STS endpoint for session checks (GetCallerIdentity with a member session): the
+   * broker's STS Region. Default us-east-1.
+   */
+  stsRegion?: string;
   endpoints?: EndpointOverrides;
   env?: Env;
 }
@@ -125,6 +131,22 @@ export class ClientPool {
         credentials: via ? via.broker.providerFor(via.accountId) : this.options.centralCredentials,
         ...endpointConfig('organizations', this.options.endpoints, this.options.env),
       });
+    });
+  }
+
+  /**
+   * An STS client with exactly these credentials (at the broker's regional STS endpoint), for asking
+   * STS whether a member session is still valid. Not pooled: it is needed rarely (an EC2 AuthFailure),
+   * and it shares the handler, so it holds no sockets of its own.
+   */
+  stsWith(credentials: AwsCredentialIdentity): STSClient {
+    if (this.closed) throw new Error('the client pool is closed');
+    return new STSClient({
+      ...this.common(),
+      region: this.options.stsRegion ?? ORGANIZATIONS_REGION,
+      credentials,
+      useGlobalEndpoint: false,
+      ...endpointConfig('sts', this.options.endpoints, this.options.env),
     });
   }
 

@@ -95,8 +95,11 @@ export interface Ec2Data {
 }
 
 export interface AccessData {
-  /** Assumes the member role of the account (through the session broker); rejects with an AwsCallError. */
-  checkAccess(accountId: string): Promise<void>;
+  /**
+   * Assumes the member role of the account (through the session broker); rejects with an AwsCallError.
+   * `options.signal` (the query deadline, the client going away) ends the wait, queued or not.
+   */
+  checkAccess(accountId: string, options?: CallOptions): Promise<void>;
   /** The member role ARN orgraph assumes in the account. */
   roleArnFor(accountId: string): string;
 }

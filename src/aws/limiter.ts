@@ -8,6 +8,14 @@
 //   AWS throttles that API there and grows back by one after a run of successes (AIMD). A call that
 //   was throttled keeps its gate while it backs off (`suspend`), so the rest of that API's calls in
 //   that account and Region wait behind it, while it gives its global and lane slot to other work.
+// - Paced: cutting concurrency alone does not lower the rate (AWS throttles with token buckets, and
+//   one call at a time can still drain a bucket that refills 5 per second), so a throttled gate also
+//   spaces its calls out in time: `reserve` hands each call a start time at least `spacingMs` after
+//   the previous one. The spacing doubles on throttling (once per round of calls sent before the
+//   last cut) and shrinks by a quarter after a run of successes, down to none.
+// - Bounded: a gate exists while calls hold it or while it is slowed down; a slowed gate nobody has
+//   used for IDLE_RESET_MS is forgotten (AWS buckets refill within seconds), so throttled
+//   (account, Region, API) triples do not pile up for the life of the process.
 // - A queued call whose signal aborts leaves the queue at once and never reaches AWS.
 import { cancelledBy } from './timeout.js';
 import { positiveInteger } from '../option-checks.js';
@@ -15,9 +23,21 @@ import { positiveInteger } from '../option-checks.js';
 export interface LimiterOptions {
   globalLimit: number;
   perLaneLimit: number;
-  /** Successes in a row before a cut gate grows by one; default 5. */
+  /** Successes in a row before a cut gate grows by one (and its spacing shrinks); default 5. */
   recoverAfter?: number;
+  /** For pacing and idle expiry of slowed gates; default Date.now. */
+  clock?: () => number;
 }
+
+/** The spacing of a gate's calls after its first throttling, doubled on each further one. */
+export const INITIAL_SPACING_MS = 50;
+export const MAX_SPACING_MS = 5_000;
+/** Below this the spacing is dropped altogether. */
+const MIN_SPACING_MS = 10;
+/** A slowed gate nobody used for this long is forgotten (back to full speed). */
+export const IDLE_RESET_MS = 60_000;
+/** How often, at most, idle slowed gates are looked for. */
+const SWEEP_EVERY_MS = 5_000;
 
 /** The right to run one call; give it back with `release` whatever happens. */
 export interface Permit {
@@ -33,7 +53,7 @@ export interface LimiterStats {
   inFlight: number;
   peakInFlight: number;
   queued: number;
-  /** Gates currently below the lane limit because AWS throttled them. */
+  /** Gates currently below the lane limit or paced because AWS throttled them. */
   slowedGates: number;
 }
 
@@ -48,6 +68,14 @@ interface Gate {
   held: number;
   limit: number;
   streak: number;
+  /** Minimum time between the starts of two calls; 0 = not paced. */
+  spacingMs: number;
+  /** The earliest start time the next call may reserve (clock ms). */
+  nextAt: number;
+  /** When the gate was last cut: throttling of calls sent before then does not cut it again. */
+  cutAt: number;
+  /** When the last holder let go (clock ms). */
+  idleSince: number;
 }
 
 interface Waiter {
@@ -64,6 +92,8 @@ export class FairLimiter {
   private readonly globalLimit: number;
   private readonly perLaneLimit: number;
   private readonly recoverAfter: number;
+  private readonly clock: () => number;
+  private lastSweep = 0;
   private readonly lanes = new Map<string, Lane>();
   private readonly gates = new Map<string, Gate>();
   /** Lanes with waiting calls, served round-robin from `cursor`. */
@@ -77,6 +107,7 @@ export class FairLimiter {
     this.globalLimit = positiveInteger('globalLimit', options.globalLimit);
     this.perLaneLimit = positiveInteger('perLaneLimit', options.perLaneLimit);
     this.recoverAfter = options.recoverAfter ?? 5;
+    this.clock = options.clock ?? Date.now;
   }
 
   /** Waits for a global slot, a slot in `lane` and room in the gate `gateKey`; rejects if `signal` aborts first. */
@@ -87,22 +118,48 @@ export class FairLimiter {
     return permit;
   }
 
-  /** AWS throttled a call of this gate: halve its concurrency (not below 1). */
-  throttled(gateKey: string): void {
+  /**
+   * AWS throttled a call of this gate: halve its concurrency (not below 1) and double its spacing.
+   * `sentAt` is when that call was sent: answers to calls sent before the last cut are the same
+   * burst the gate already reacted to and do not cut it again.
+   */
+  throttled(gateKey: string, sentAt?: number): void {
     const gate = this.gateFor(gateKey);
+    if (sentAt !== undefined && sentAt < gate.cutAt) return;
+    gate.cutAt = this.clock();
     gate.limit = Math.max(1, Math.floor(gate.limit / 2));
+    gate.spacingMs = gate.spacingMs === 0 ? INITIAL_SPACING_MS : Math.min(MAX_SPACING_MS, gate.spacingMs * 2);
     gate.streak = 0;
+    this.sweep();
   }
 
-  /** A call of this gate succeeded: a cut gate grows by one after `recoverAfter` successes in a row. */
+  /**
+   * A call of this gate succeeded: after `recoverAfter` successes in a row a cut gate grows by one and
+   * its spacing shrinks by a quarter.
+   */
   succeeded(gateKey: string): void {
     const gate = this.gates.get(gateKey);
-    if (!gate || gate.limit >= this.perLaneLimit) return;
+    if (!gate || !this.slowed(gate)) return;
     if (++gate.streak >= this.recoverAfter) {
-      gate.limit++;
       gate.streak = 0;
+      if (gate.limit < this.perLaneLimit) gate.limit++;
+      const spacing = Math.floor((gate.spacingMs * 3) / 4);
+      gate.spacingMs = spacing < MIN_SPACING_MS ? 0 : spacing;
       this.pump();
     }
+  }
+
+  /**
+   * Reserves the next start time of a paced gate for a call that holds it; returns how long that call
+   * must wait before it sends (0 when the gate is not paced).
+   */
+  reserve(gateKey: string): number {
+    const gate = this.gates.get(gateKey);
+    if (!gate || gate.spacingMs === 0) return 0;
+    const now = this.clock();
+    const at = Math.max(now, gate.nextAt);
+    gate.nextAt = at + gate.spacingMs;
+    return at - now;
   }
 
   /** The current concurrency of a gate (the lane limit unless AWS throttled it). */
@@ -110,9 +167,20 @@ export class FairLimiter {
     return this.gates.get(gateKey)?.limit ?? this.perLaneLimit;
   }
 
+  /** The current spacing of a gate's calls in ms (0 unless AWS throttled it). */
+  gateSpacing(gateKey: string): number {
+    return this.gates.get(gateKey)?.spacingMs ?? 0;
+  }
+
+  /** Gates the limiter currently keeps (held, or slowed down); for tests and diagnostics. */
+  get gateCount(): number {
+    return this.gates.size;
+  }
+
   stats(): LimiterStats {
+    this.sweep(true);
     let slowedGates = 0;
-    for (const gate of this.gates.values()) if (gate.limit < this.perLaneLimit) slowedGates++;
+    for (const gate of this.gates.values()) if (this.slowed(gate)) slowedGates++;
     return { inFlight: this.inFlight, peakInFlight: this.peak, queued: this.waiting, slowedGates };
   }
 
@@ -148,7 +216,11 @@ export class FairLimiter {
     const gate = this.gates.get(gateKey);
     if (!gate) return;
     gate.held--;
-    if (gate.held <= 0 && gate.limit >= this.perLaneLimit) this.gates.delete(gateKey);
+    if (gate.held <= 0) {
+      gate.held = 0;
+      gate.idleSince = this.clock();
+      if (!this.slowed(gate)) this.gates.delete(gateKey);
+    }
     this.pump();
   }
 
@@ -164,11 +236,40 @@ export class FairLimiter {
 
   private gateFor(key: string): Gate {
     let gate = this.gates.get(key);
+    if (gate && this.expired(gate, this.clock())) {
+      this.gates.delete(key);
+      gate = undefined;
+    }
     if (!gate) {
-      gate = { held: 0, limit: this.perLaneLimit, streak: 0 };
+      gate = {
+        held: 0,
+        limit: this.perLaneLimit,
+        streak: 0,
+        spacingMs: 0,
+        nextAt: 0,
+        cutAt: Number.NEGATIVE_INFINITY,
+        idleSince: this.clock(),
+      };
       this.gates.set(key, gate);
     }
     return gate;
+  }
+
+  private slowed(gate: Gate): boolean {
+    return gate.limit < this.perLaneLimit || gate.spacingMs > 0;
+  }
+
+  /** A slowed gate nobody has held for IDLE_RESET_MS: AWS has long refilled its bucket. */
+  private expired(gate: Gate, now: number): boolean {
+    return gate.held === 0 && now - gate.idleSince >= IDLE_RESET_MS;
+  }
+
+  /** Forgets expired idle gates; at most every SWEEP_EVERY_MS unless `always`. */
+  private sweep(always = false): void {
+    const now = this.clock();
+    if (!always && now - this.lastSweep < SWEEP_EVERY_MS) return;
+    this.lastSweep = now;
+    for (const [key, gate] of this.gates) if (this.expired(gate, now)) this.gates.delete(key);
   }
 
   private admits(waiter: Waiter): boolean {

@@ -125,6 +125,14 @@ export class ResponseCache {
     options: CacheGetOptions<T> = {},
   ): Promise<Map<string, Cached<T | undefined>>> {
     if (options.signal?.aborted) throw cancelledBy(options.signal);
+    // This caller's part in every flight it joins or starts ends together: when its signal aborts, or
+    // when one of its waits fails (it is answered with that failure at once, and must not stay
+    // counted as waiting for the other flights — one it started included — or they could not be
+    // aborted when everybody else has gone).
+    const caller = new AbortController();
+    const outer = options.signal;
+    const onOuterAbort = () => caller.abort(outer?.reason);
+    outer?.addEventListener('abort', onOuterAbort, { once: true });
     const out = new Map<string, Cached<T | undefined>>();
     const waits: Promise<void>[] = [];
     const missing: string[] = [];
@@ -142,7 +150,7 @@ export class ResponseCache {
         this.counters.joins++;
         waits.push(
           pending.flight
-            .join(options.signal)
+            .join(caller.signal)
             .then((result) => void out.set(key, pending.pick(result) as Cached<T | undefined>)),
         );
         continue;
@@ -176,12 +184,19 @@ export class ResponseCache {
         (result, key) => (result as Map<string, Cached<unknown>>).get(key) as Cached<unknown>,
       );
       waits.push(
-        flight.join(options.signal).then((answers) => {
+        flight.join(caller.signal).then((answers) => {
           for (const [key, cached] of answers) out.set(key, cached);
         }),
       );
     }
-    await Promise.all(waits);
+    try {
+      await Promise.all(waits);
+    } catch (err) {
+      caller.abort(err);
+      throw err;
+    } finally {
+      outer?.removeEventListener('abort', onOuterAbort);
+    }
     return out;
   }
 

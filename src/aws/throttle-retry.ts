@@ -5,17 +5,47 @@
 // tells the adaptive per-(account, Region, API) gate that AWS throttled it, and sleeps through an
 // injectable, abortable sleep; the SDK's own retry loop would do none of that, and running both would
 // multiply the attempts (3 SDK attempts × our attempts).
+//
+// Throttling gets a longer budget than other failures: AWS's buckets refill at a few calls per second
+// (Organizations: 5/s), so a burst is outlasted only by waiting seconds, not the ~0.75 s that
+// `maxAttempts` backoffs add up to. A throttled call is retried for at least `maxAttempts` attempts
+// and beyond that while the time it has waited since its first throttling is below
+// `throttleBudgetMs` (default 20 s; bounded by THROTTLE_MAX_ATTEMPTS and the caller's deadline). The
+// adaptive gate (limiter.ts) spaces the calls meanwhile, so the retries do not hammer AWS.
 import { isThrottling, isTransient } from './classify.js';
 import { cancelledBy } from './timeout.js';
 
 export interface RetryPolicy {
-  /** Attempts in all, the first included. */
+  /** Attempts in all, the first included (1 = never retry, throttling included). */
   maxAttempts: number;
   baseDelayMs: number;
   maxDelayMs: number;
+  /** How long a throttled call may keep waiting for AWS beyond `maxAttempts`; default 20 s. */
+  throttleBudgetMs?: number;
 }
 
+export const DEFAULT_THROTTLE_BUDGET_MS = 20_000;
+/** Hard cap on the attempts of one throttled call, whatever the budget (also bounds zero delays). */
+export const THROTTLE_MAX_ATTEMPTS = 30;
+
 export type RetryKind = 'throttled' | 'transient';
+
+/**
+ * Whether a call that has made `attempts` attempts and failed with `kind` gets another one;
+ * `throttleWaitedMs` is what it has waited (backoff and pacing) since AWS first throttled it.
+ */
+export function mayRetry(
+  policy: RetryPolicy,
+  kind: RetryKind | undefined,
+  attempts: number,
+  throttleWaitedMs: number,
+): boolean {
+  if (kind === undefined || policy.maxAttempts <= 1) return false;
+  if (attempts < policy.maxAttempts) return true;
+  if (kind !== 'throttled') return false;
+  const budget = policy.throttleBudgetMs ?? DEFAULT_THROTTLE_BUDGET_MS;
+  return attempts < THROTTLE_MAX_ATTEMPTS && throttleWaitedMs < budget;
+}
 
 /** Why a failure is worth another attempt, or undefined when it is not. */
 export function retryKind(err: unknown): RetryKind | undefined {

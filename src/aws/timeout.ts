@@ -33,16 +33,30 @@ export function cancelledBy(signal: AbortSignal): CallCancelledError {
   return reason instanceof CallCancelledError ? reason : new CallCancelledError(reason);
 }
 
+/** One attempt started by `startWithTimeout`. */
+export interface TimedWork<T> {
+  /** Settles with the work, or rejects with CallTimeoutError / CallCancelledError as soon as either fires. */
+  result: Promise<T>;
+  /** Resolves when the work itself has settled (it may outlive `result`, e.g. a shared AssumeRole). */
+  settled: Promise<void>;
+  /** Whether the work itself has settled. */
+  isSettled(): boolean;
+}
+
 /**
- * Runs `work` with a signal that aborts after `timeoutMs` or when `parent` aborts; rejects with
- * CallTimeoutError or CallCancelledError as soon as that happens.
+ * Runs `work` with a signal that aborts after `timeoutMs` or when `parent` aborts; `result` rejects
+ * with CallTimeoutError or CallCancelledError as soon as that happens, while `settled` tells when the
+ * work underneath has really stopped (callers that count requests in flight wait for that).
  */
-export async function withTimeout<T>(
+export function startWithTimeout<T>(
   timeoutMs: number,
   parent: AbortSignal | undefined,
   work: (signal: AbortSignal) => Promise<T>,
-): Promise<T> {
-  if (parent?.aborted) throw cancelledBy(parent);
+): TimedWork<T> {
+  if (parent?.aborted) {
+    const result = Promise.reject(cancelledBy(parent));
+    return { result, settled: Promise.resolve(), isSettled: () => true };
+  }
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(new CallTimeoutError(timeoutMs)), timeoutMs);
   const onParentAbort = () => controller.abort(parent ? cancelledBy(parent) : new CallCancelledError());
@@ -52,18 +66,43 @@ export async function withTimeout<T>(
     onAbort = () => reject(controller.signal.reason);
     controller.signal.addEventListener('abort', onAbort, { once: true });
   });
-  try {
-    // new Promise turns a synchronous throw of `work` into a rejection like any other.
-    return await Promise.race([new Promise<T>((resolve) => resolve(work(controller.signal))), aborted]);
-  } catch (err) {
-    // The SDK rejects an aborted request with its own AbortError; report why it was aborted instead.
-    if (controller.signal.aborted) throw controller.signal.reason;
-    throw err;
-  } finally {
-    clearTimeout(timer);
-    parent?.removeEventListener('abort', onParentAbort);
-    if (onAbort) controller.signal.removeEventListener('abort', onAbort);
-  }
+  // new Promise turns a synchronous throw of `work` into a rejection like any other.
+  const running = new Promise<T>((resolve) => resolve(work(controller.signal)));
+  let done = false;
+  const settled = running.then(
+    () => {
+      done = true;
+    },
+    () => {
+      done = true;
+    },
+  );
+  const result = (async () => {
+    try {
+      return await Promise.race([running, aborted]);
+    } catch (err) {
+      // The SDK rejects an aborted request with its own AbortError; report why it was aborted instead.
+      if (controller.signal.aborted) throw controller.signal.reason;
+      throw err;
+    } finally {
+      clearTimeout(timer);
+      parent?.removeEventListener('abort', onParentAbort);
+      if (onAbort) controller.signal.removeEventListener('abort', onAbort);
+    }
+  })();
+  return { result, settled, isSettled: () => done };
+}
+
+/**
+ * Runs `work` with a signal that aborts after `timeoutMs` or when `parent` aborts; rejects with
+ * CallTimeoutError or CallCancelledError as soon as that happens.
+ */
+export function withTimeout<T>(
+  timeoutMs: number,
+  parent: AbortSignal | undefined,
+  work: (signal: AbortSignal) => Promise<T>,
+): Promise<T> {
+  return startWithTimeout(timeoutMs, parent, work).result;
 }
 
 function describeReason(reason: unknown): string {

@@ -33,7 +33,7 @@ knobs:
   --credential-lifetime S   lifetime of issued credentials in seconds
   --throttling              enable AWS-like throttling
   --page-cap N              cap every list page at N items
-  --short-pages             Organizations pages randomly short or empty
+  --short-pages             list pages randomly short or empty while NextToken is set (Organizations, EC2)
   --scenario ACCOUNT=KIND   roleMissing | externalIdMismatch | disabledRegions:r1+r2 | extraLatencyMs:N (repeatable)
   --knobs JSON              any knobs as JSON (same shape as the admin path /__sim/knobs)`;
 

@@ -30,8 +30,14 @@ export const concurrencyOptionsSchema = z.strictObject({
 });
 
 export const retryOptionsSchema = z.strictObject({
-  /** Attempts per AWS call, the first included, for throttling and transient (5xx, network) failures. */
+  /**
+   * Attempts per AWS call, the first included, for throttling and transient (5xx, network) failures.
+   * A throttled call may go on beyond this while it has waited less than `throttleBudgetMs`; 1 turns
+   * every retry off.
+   */
   maxAttempts: int('attempts', 1, 20).default(5),
+  /** How long a throttled call may keep waiting for AWS (backoff and pacing) beyond `maxAttempts`. */
+  throttleBudgetMs: int('milliseconds', 0, 600_000).default(20_000),
   /** Backoff before the n-th retry: between half and all of min(maxDelayMs, baseDelayMs × 2^(n-1)). */
   baseDelayMs: int('milliseconds', 0, 60_000).default(50),
   maxDelayMs: int('milliseconds', 0, 300_000).default(2_000),

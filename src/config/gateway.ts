@@ -12,11 +12,26 @@ const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 const accountId = z.string().regex(ACCOUNT_ID, 'must be a 12-digit account id');
 const unitId = z.string().regex(UNIT_ID, 'must be a root id (r-...) or an organizational unit id (ou-...)');
 const region = z.string().regex(REGION, 'must be an AWS Region name such as us-east-1');
-const positiveInt = (what: string) =>
+const positiveInt = (what: string, max: number, why: string) =>
   z
     .number({ error: `must be a number (${what})` })
     .int(`must be a whole number (${what})`)
-    .min(1, `must be at least 1 (${what})`);
+    .min(1, `must be at least 1 (${what})`)
+    .max(max, `must be at most ${max} (${what}; ${why})`);
+
+/** The longest deadline a Node timer can hold (2^31 - 1 ms, about 24.8 days); longer ones fire at once. */
+export const MAX_QUERY_DEADLINE_MS = 2_147_483_647;
+/** The largest `maxFirst`: a page is built, held and sent whole. */
+export const MAX_MAX_FIRST = 10_000;
+
+/** Organizations' account states (State). */
+export const ACCOUNT_STATES = [
+  'PENDING_ACTIVATION',
+  'ACTIVE',
+  'SUSPENDED',
+  'PENDING_CLOSURE',
+  'CLOSED',
+] as const;
 
 /** One account of a static account list (for those without Organizations access). */
 export const staticAccountSchema = z.strictObject({
@@ -70,10 +85,29 @@ export const gatewayGraphConfigSchema = z
     exclude: scopeListSchema.prefault({}),
     /** Regions read in every account. Absent: DescribeRegions per account (enabled Regions only). */
     regions: z.array(region).min(1, 'must list at least one Region (or be left out)').optional(),
-    /** A query's deadline; work still in flight then is stopped and reported as UPSTREAM_TIMEOUT. */
-    queryDeadlineMs: positiveInt('milliseconds').default(60_000),
-    /** The largest `first` a connection accepts; a larger one is a BAD_USER_INPUT error. */
-    maxFirst: positiveInt('items').default(1_000),
+    /**
+     * Accounts whose Organizations state is one of these are read by fan-outs (instances, vpcs,
+     * subnets of the organization, a unit or an account). Default ['ACTIVE']: AWS refuses AssumeRole
+     * into suspended and closing accounts, so reading them would only add failures. Other accounts are
+     * still listed by `accounts` (Account.access says ACCOUNT_NOT_ACTIVE). Accounts of a static list
+     * have no state and are always read.
+     */
+    fanOutAccountStates: z
+      .array(z.enum(ACCOUNT_STATES, { error: `must be one of ${ACCOUNT_STATES.join(', ')}` }))
+      .min(1, 'must list at least one account state')
+      .default(['ACTIVE']),
+    /**
+     * A query's deadline (default 60,000 ms, at most 2,147,483,647 ms — a Node timer's limit); work
+     * still in flight then is stopped and reported as UPSTREAM_TIMEOUT.
+     */
+    queryDeadlineMs: positiveInt('milliseconds', MAX_QUERY_DEADLINE_MS, "a Node timer's limit").default(
+      60_000,
+    ),
+    /**
+     * The largest `first` a connection accepts (default 1,000, at most 10,000); a larger one is a
+     * BAD_USER_INPUT error.
+     */
+    maxFirst: positiveInt('items', MAX_MAX_FIRST, 'a page is built and sent whole').default(1_000),
     /**
      * Key that signs pagination cursors (at least 32 characters). Absent: a random key per process, so
      * cursors do not survive a restart or move between replicas.

@@ -5,6 +5,7 @@ import { setMaxListeners } from 'node:events';
 import type { GraphQLError } from 'graphql';
 import type { AwsData, CallOptions } from '../aws/data.js';
 import type { GatewayGraphConfig } from '../config/gateway.js';
+import { MAX_QUERY_DEADLINE_MS } from '../config/gateway.js';
 import type { CursorCodec } from './cursor.js';
 import { AccessLoaders } from './loaders/access.js';
 import { Ec2Loaders } from './loaders/ec2.js';
@@ -64,7 +65,8 @@ export function createGraphContext(options: ContextOptions): GraphContext {
   const controller = new AbortController();
   // Every AWS call of the request listens to this one signal; dozens at once are expected, not a leak.
   setMaxListeners(0, controller.signal);
-  const deadlineMs = config.queryDeadlineMs;
+  // The configuration caps the deadline; a hand-built one beyond a timer's range would fire at once.
+  const deadlineMs = Math.min(config.queryDeadlineMs, MAX_QUERY_DEADLINE_MS);
   const timer = setTimeout(() => controller.abort(new QueryDeadlineError(deadlineMs)), deadlineMs);
   timer.unref();
   const clientSignal = options.signal;
@@ -82,7 +84,7 @@ export function createGraphContext(options: ContextOptions): GraphContext {
     cursors,
     organizations,
     ec2,
-    access: new AccessLoaders(data),
+    access: new AccessLoaders(data, callOptions),
     scope: new Scope(config, organizations, ec2),
     signal: controller.signal,
     deadlineAt: options.clock() + deadlineMs,

@@ -1,21 +1,30 @@
 // The organization-wide fan-out: one EC2 list over many (account, Region) targets, merged in a stable
 // order (the accounts' order, then Region name) and paged with cursors that survive the fan-out.
 //
-// A cursor carries the position of the next item: the target (account id + Region), the AWS token of
-// the page the item is on, and the offset within that page. Resuming asks AWS for that page again and
-// skips the offset. A failed target contributes one failure and its place is skipped.
+// A cursor carries the position of the next item: the target (account id + Region), the part of a
+// `where` split over several calls (see filter-split.ts), the AWS token of the page the item is on, and
+// the offset within that page. A failed target contributes one failure and its place is skipped.
 //
-// With `first`, only what is needed is read: targets in order, a window of them at a time (1, 2, 4, …
-// up to MAX_WINDOW concurrently, so a long run of empty targets costs few round trips) with MaxResults
-// sized to what is still missing; one extra item proves hasNextPage. Without `first`, every target is
-// read whole, concurrently (the data layer bounds the concurrency).
+// With `first`, a client page asks AWS for exactly the items it still needs (MaxResults = what is
+// missing, within EC2's 5..1000), so it ends where an AWS page ends and its cursor carries that page's
+// NextToken with offset 0: the next client page goes on from there and no item is read twice. Only
+// when fewer than 5 items are missing (or a sibling field's larger read of the same page is shared,
+// see Ec2Loaders.page) does a page hold more than the client page takes; the cursor then names that
+// page and the offset in it. Targets are read in order, a window of them at a time (1, 2, 4, … up to
+// MAX_WINDOW concurrently, so a long run of empty targets costs few round trips): the window's first
+// target is asked for everything missing, the others only probe with EC2's smallest page and go on
+// from the probe's NextToken when they are reached. Probes past the end of the page are read again by
+// the next page (PROBE items each at most).
+// hasNextPage is true when the page is full and a NextToken or another target remains, so a last,
+// empty page is possible when only empty targets (or an empty AWS page) remain. Without `first`, every
+// target is read whole with the largest pages, concurrently (the data layer bounds the concurrency).
 import type { Filter } from '@aws-sdk/client-ec2';
 import type { AwsData, CallOptions, Target } from '../aws/data.js';
 import type { AwsCallErrorFacts } from '../aws/errors.js';
 import type { CursorCodec } from './cursor.js';
 import { badUserInput, failureFacts } from './errors.js';
 import type { ListKind } from './list-kinds.js';
-import { clampMaxResults } from './list-kinds.js';
+import { MAX_MAX_RESULTS, clampMaxResults } from './list-kinds.js';
 import type { Ec2Loaders, ReadPage } from './loaders/ec2.js';
 import type { ConnectionModel, EdgeModel } from './mappers.js';
 
@@ -42,8 +51,11 @@ export interface FanoutDeps {
 export interface FanoutSpec<Item, Model> {
   kind: ListKind<Item, Model>;
   plan: FanoutPlan;
-  /** EC2 Filters; null matches nothing (answered without any call). */
-  filters: readonly Filter[] | null;
+  /**
+   * The EC2 Filters of each call a target's list takes (one part unless a `where` had to be split, see
+   * filter-split.ts); null matches nothing (answered without any call).
+   */
+  parts: readonly (readonly Filter[])[] | null;
   /** Validated: 0..maxFirst, or undefined for everything. */
   first?: number;
   after?: string;
@@ -59,16 +71,24 @@ export interface FanoutResult<Model> {
 /** At most this many targets are read concurrently while filling a page. */
 export const MAX_WINDOW = 16;
 
-/** Where the next item is: in target (a, r), on the page read with token k, at offset o; x = target done. */
+/** Items a target read ahead in a window asks for (EC2's smallest page), so little is read in vain. */
+export const PROBE = 5;
+
+/**
+ * Where the next item is: in target (a, r), in part s of the split filters (absent: 0), on the page
+ * read with token k (absent: the first page), at offset o; x = the target is done.
+ */
 interface Position {
   a: string;
   r: string;
+  s?: number;
   k?: string;
   o: number;
   x?: 1;
 }
 
-type Entry = { target: Target; token?: string; skip: number } | { failure: TargetFailure };
+/** A target to read from a position, or an account whose Regions could not be read. */
+type Entry = { target: Target; part: number; token?: string; skip: number } | { failure: TargetFailure };
 
 interface Positioned<Model> {
   node: Model;
@@ -84,14 +104,17 @@ export async function readFanout<Item, Model>(
   deps: FanoutDeps,
   spec: FanoutSpec<Item, Model>,
 ): Promise<FanoutResult<Model>> {
-  const start = spec.after === undefined ? undefined : decodePosition(deps.cursors, spec.binding, spec.after);
-  if (spec.filters === null) return { connection: emptyConnection(), failures: [] };
-  const filters = spec.filters;
+  const start =
+    spec.after === undefined
+      ? undefined
+      : decodePosition(deps.cursors, spec.binding, spec.after, spec.parts?.length ?? 1);
+  if (spec.parts === null) return { connection: emptyConnection(), failures: [] };
+  const parts = spec.parts;
   const stream = await TargetStream.open(spec.plan, start);
   const read = (entry: Entry, limit: number): Promise<TargetRead<Model>> =>
     'failure' in entry
       ? Promise.resolve({ items: [], failure: entry.failure })
-      : readTarget(deps, spec.kind, filters, entry, limit);
+      : readTarget(deps, spec.kind, parts, entry, limit);
 
   if (spec.first === undefined) {
     const results = await Promise.all((await stream.take(Infinity)).map((entry) => read(entry, Infinity)));
@@ -109,30 +132,45 @@ export async function readFanout<Item, Model>(
   }
 
   const first = spec.first;
-  const need = first + 1;
-  const items: Positioned<Model>[] = [];
+  const page: Positioned<Model>[] = [];
   const failures: TargetFailure[] = [];
-  // Failures met after the page was full; reported only if no further item exists (no next page).
-  const deferred: TargetFailure[] = [];
+  // Targets being read, in order. The first target of a window is asked for everything missing; the
+  // others only probe (PROBE items) while it is read, and go on from their probe when they are reached.
+  const queue: { limit: number; result: Promise<TargetRead<Model>> }[] = [];
   let window = 1;
-  while (items.length < need) {
-    const entries = await stream.take(window);
-    if (entries.length === 0) break;
-    const missing = need - items.length;
-    const results = await Promise.all(entries.map((entry) => read(entry, missing)));
-    for (const result of results) {
-      if (items.length >= need) break;
-      if (result.failure) (items.length >= first ? deferred : failures).push(result.failure);
-      for (const item of result.items) {
-        if (items.length >= need) break;
-        items.push(item);
-      }
+  while (page.length < first) {
+    if (queue.length === 0) {
+      const entries = await stream.take(window);
+      if (entries.length === 0) break;
+      const missing = first - page.length;
+      entries.forEach((entry, i) => {
+        const limit = i === 0 ? missing : Math.min(missing, PROBE);
+        queue.push({ limit, result: read(entry, limit) });
+      });
+      window = Math.min(window * 2, MAX_WINDOW);
     }
-    window = Math.min(window * 2, MAX_WINDOW);
+    const head = queue.shift() as (typeof queue)[number];
+    const result = await head.result;
+    if (result.failure) failures.push(result.failure);
+    for (const item of result.items) {
+      if (page.length >= first) break;
+      page.push(item);
+    }
+    const lastRead = result.items[result.items.length - 1];
+    // A probe that reached its limit in a target with more to read: go on with that target first.
+    if (page.length < first && result.items.length === head.limit && lastRead && !lastRead.after.x) {
+      const limit = first - page.length;
+      queue.unshift({ limit, result: read(entryAt(lastRead.after), limit) });
+    }
   }
-  const hasNextPage = items.length > first;
-  if (!hasNextPage) failures.push(...deferred);
-  const page = items.slice(0, first);
+  // Probes past the end of the page are left to the next page (which reads them again).
+  const beyond = (await Promise.all(queue.map((q) => q.result))).some(
+    (r) => r.failure !== undefined || r.items.length > 0,
+  );
+  const last = page[page.length - 1];
+  const hasNextPage =
+    page.length >= first &&
+    ((last !== undefined && last.after.x === undefined) || beyond || stream.hasMore());
   const totalCount = start === undefined && !hasNextPage ? page.length : null;
   return {
     connection: toConnection(deps.cursors, spec.binding, page, hasNextPage, start !== undefined, totalCount),
@@ -140,39 +178,37 @@ export async function readFanout<Item, Model>(
   };
 }
 
-/** Reads up to `limit` items of one target from its start position; a failure is returned, not thrown. */
+/**
+ * Reads up to `limit` items of one target from its start position, asking each AWS page for what is
+ * still missing (the largest page when reading everything); a failure is returned, not thrown.
+ */
 async function readTarget<Item, Model>(
   deps: FanoutDeps,
   kind: ListKind<Item, Model>,
-  filters: readonly Filter[],
-  entry: { target: Target; token?: string; skip: number },
+  parts: readonly (readonly Filter[])[],
+  entry: { target: Target; part: number; token?: string; skip: number },
   limit: number,
 ): Promise<TargetRead<Model>> {
   const { target } = entry;
   const items: Positioned<Model>[] = [];
+  let { part, token, skip } = entry;
   try {
-    if (entry.token === undefined && entry.skip === 0 && limit === Infinity) {
-      // The whole list: shared with every other field of this request that reads the same list.
-      for (const page of await deps.ec2.readAll(kind, target, filters)) collect(page, 0);
-      return { items };
-    }
-    let skip = entry.skip;
-    let token = entry.token;
-    const request = {
-      filters: [...filters],
-      ...(token !== undefined ? { nextToken: token } : {}),
-      ...(limit !== Infinity ? { maxResults: clampMaxResults(skip + limit) } : {}),
-    };
-    for await (const page of kind.pages(deps.data, target, request, deps.callOptions())) {
-      const models = page.items.map((item) => kind.toModel(target, item, page.fetchedAt));
-      const read: ReadPage<Model> = {
-        ...(token !== undefined ? { token } : {}),
-        ...(page.nextToken !== undefined ? { nextToken: page.nextToken } : {}),
-        items: models,
-      };
-      skip = collect(read, skip);
-      if (items.length >= limit) break;
-      token = page.nextToken;
+    while (part < parts.length && items.length < limit) {
+      const size = limit === Infinity ? MAX_MAX_RESULTS : clampMaxResults(skip + limit - items.length);
+      const page = await deps.ec2.page(kind, target, parts[part] as readonly Filter[], token, size);
+      for (let i = skip; i < page.items.length && items.length < limit; i++)
+        items.push({
+          node: page.items[i] as Model,
+          after: positionAfter(target, part, parts.length, page, i),
+        });
+      // A page shorter than the offset (the list changed) carries the rest of the offset over.
+      skip = Math.max(0, skip - page.items.length);
+      if (page.nextToken !== undefined) token = page.nextToken;
+      else {
+        part++;
+        token = undefined;
+        skip = 0;
+      }
     }
     return { items };
   } catch (error) {
@@ -180,28 +216,32 @@ async function readTarget<Item, Model>(
     if (!facts) throw error;
     return { items: [], failure: { facts, error } };
   }
-
-  // Adds a page's items after skipping `skip` of them (a shorter page carries the rest of the skip over).
-  function collect(page: ReadPage<Model>, skip: number): number {
-    const length = page.items.length;
-    for (let i = 0; i < length; i++) {
-      if (skip > 0) {
-        skip--;
-        continue;
-      }
-      if (items.length >= limit) break;
-      items.push({ node: page.items[i] as Model, after: positionAfter(target, page, i) });
-    }
-    return skip;
-  }
 }
 
-/** The position of the item following item `index` of `page`. */
-function positionAfter(target: Target, page: ReadPage<unknown>, index: number): Position {
+/** The entry that reads a target from `position` (not a done one). */
+function entryAt(position: Position): Entry {
+  return {
+    target: { accountId: position.a, region: position.r },
+    part: position.s ?? 0,
+    ...(position.k !== undefined ? { token: position.k } : {}),
+    skip: position.o,
+  };
+}
+
+/** The position of the item following item `index` of `page` (read in part `part` of `partCount`). */
+function positionAfter(
+  target: Target,
+  part: number,
+  partCount: number,
+  page: ReadPage<unknown>,
+  index: number,
+): Position {
   const at = { a: target.accountId, r: target.region };
+  const inPart = part > 0 ? { ...at, s: part } : at;
   if (index + 1 < page.items.length)
-    return { ...at, ...(page.token !== undefined ? { k: page.token } : {}), o: index + 1 };
-  if (page.nextToken !== undefined) return { ...at, k: page.nextToken, o: 0 };
+    return { ...inPart, ...(page.token !== undefined ? { k: page.token } : {}), o: index + 1 };
+  if (page.nextToken !== undefined) return { ...inPart, k: page.nextToken, o: 0 };
+  if (part + 1 < partCount) return { ...at, s: part + 1, o: 0 };
   return { ...at, o: 0, x: 1 };
 }
 
@@ -234,8 +274,13 @@ class TargetStream {
     for (const region of regions.list) {
       const target = { accountId: start.a, region };
       if (region === start.r && start.x === undefined)
-        stream.#buffer.push({ target, ...(start.k !== undefined ? { token: start.k } : {}), skip: start.o });
-      else if (region > start.r) stream.#buffer.push({ target, skip: 0 });
+        stream.#buffer.push({
+          target,
+          part: start.s ?? 0,
+          ...(start.k !== undefined ? { token: start.k } : {}),
+          skip: start.o,
+        });
+      else if (region > start.r) stream.#buffer.push({ target, part: 0, skip: 0 });
     }
     return stream;
   }
@@ -253,10 +298,17 @@ class TargetStream {
       accounts.forEach((accountId, i) => {
         const regions = resolved[i] as RegionsOrFailure;
         if ('failure' in regions) this.#buffer.push(regions);
-        else for (const region of regions.list) this.#buffer.push({ target: { accountId, region }, skip: 0 });
+        else
+          for (const region of regions.list)
+            this.#buffer.push({ target: { accountId, region }, part: 0, skip: 0 });
       });
     }
     return this.#buffer.splice(0, count === Infinity ? this.#buffer.length : count);
+  }
+
+  /** Whether any target may remain (an account whose Regions are not read yet counts). */
+  hasMore(): boolean {
+    return this.#buffer.length > 0 || this.#accountIndex < this.#plan.accountIds.length;
   }
 
   async #regions(accountId: string): Promise<RegionsOrFailure> {
@@ -270,11 +322,14 @@ class TargetStream {
   }
 }
 
-function decodePosition(cursors: CursorCodec, binding: string, cursor: string): Position {
+function decodePosition(cursors: CursorCodec, binding: string, cursor: string, partCount: number): Position {
   const p = cursors.decode(binding, cursor);
+  const part = p['s'];
   const valid =
     typeof p['a'] === 'string' &&
     typeof p['r'] === 'string' &&
+    (part === undefined ||
+      (typeof part === 'number' && Number.isInteger(part) && part >= 0 && part < partCount)) &&
     (p['k'] === undefined || typeof p['k'] === 'string') &&
     typeof p['o'] === 'number' &&
     Number.isInteger(p['o']) &&

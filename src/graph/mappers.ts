@@ -51,6 +51,8 @@ export interface RegionModel {
 
 export interface AccountAccessModel {
   accountId: string;
+  /** The account's record when the parent had it (its state decides whether STS is asked at all). */
+  record?: AccountRecord;
 }
 
 export interface VpcModel {

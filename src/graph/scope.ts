@@ -10,8 +10,11 @@ import type { OrganizationsLoaders } from './loaders/organizations.js';
 import type { AccountRecord } from './mappers.js';
 import type { TargetNarrowing } from './where.js';
 
-/** The accounts a fan-out starts from: every account in scope, a unit's subtree, or one account. */
-export type FanoutBase = { all: true } | { unitId: string } | { accountId: string };
+/**
+ * The accounts a fan-out starts from: every account in scope, a unit's subtree, or one account (with
+ * its record when the caller has it, so its state needs no lookup).
+ */
+export type FanoutBase = { all: true } | { unitId: string } | { accountId: string; record?: AccountRecord };
 
 export class Scope {
   readonly #config: GatewayGraphConfig;
@@ -77,12 +80,28 @@ export class Scope {
     return all.filter((r) => wanted.has(r));
   }
 
-  /** The targets of a fan-out field: its base accounts narrowed by the where, each with its Regions. */
+  /**
+   * Whether fan-outs read an account: its state is one of `fanOutAccountStates`, or it has none (an
+   * account of a static list, or one Organizations did not report).
+   */
+  fansOut(record: AccountRecord | undefined): boolean {
+    const state = record?.state;
+    return state === undefined || (this.#config.fanOutAccountStates as readonly string[]).includes(state);
+  }
+
+  /**
+   * The targets of a fan-out field: its base accounts in a fan-out state (see fansOut), narrowed by
+   * the where, each with its Regions.
+   */
   async plan(base: FanoutBase, narrowing: TargetNarrowing): Promise<FanoutPlan> {
     let accountIds: string[];
-    if ('all' in base) accountIds = (await this.accounts()).map((a) => a.accountId);
-    else if ('unitId' in base) accountIds = (await this.unitAccounts(base.unitId)).map((a) => a.accountId);
-    else accountIds = (await this.admits())(base.accountId) ? [base.accountId] : [];
+    if ('all' in base) accountIds = this.#fanningOut(await this.accounts());
+    else if ('unitId' in base) accountIds = this.#fanningOut(await this.unitAccounts(base.unitId));
+    else if (!(await this.admits())(base.accountId)) accountIds = [];
+    else {
+      const record = base.record ?? (await this.#organizations.accountById()).get(base.accountId);
+      accountIds = this.fansOut(record) ? [base.accountId] : [];
+    }
     if (narrowing.accountIds) {
       const wanted = new Set(narrowing.accountIds);
       accountIds = accountIds.filter((a) => wanted.has(a));
@@ -93,6 +112,10 @@ export class Scope {
     }
     const regions = narrowing.regions;
     return { accountIds, regionsOf: (accountId) => this.regionsOf(accountId, regions) };
+  }
+
+  #fanningOut(records: readonly AccountRecord[]): string[] {
+    return records.filter((a) => this.fansOut(a)).map((a) => a.accountId);
   }
 
   async #unitsAccounts(unitIds: readonly string[]): Promise<string[]> {

@@ -141,6 +141,23 @@ export function wildcardMatches(pattern: string, value: string): boolean {
 
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
 
+/** The `where` argument an EC2 filter comes from (for messages about it). */
+export function whereArgumentOf(filterName: string): string {
+  if (filterName.startsWith('tag:') || filterName === 'tag-key') return 'tags';
+  return WHERE_ARGUMENTS[filterName] ?? filterName;
+}
+
+const WHERE_ARGUMENTS: Partial<Record<string, string>> = {
+  'instance-id': 'instanceIds',
+  'instance-state-name': 'states',
+  'instance-type': 'types',
+  'vpc-id': 'vpcIds',
+  'subnet-id': 'subnetIds',
+  'availability-zone': 'availabilityZones',
+  'cidr-block-association.cidr-block': 'cidrBlocks',
+  'is-default': 'isDefault',
+};
+
 /** A stable text for a filter list (order of filters and values ignored), for cache and batch keys. */
 export function filtersKey(filters: readonly Filter[]): string {
   return JSON.stringify(

@@ -29,7 +29,10 @@ export function handleAdmin(core: SimCore, method: string, url: URL, body: Buffe
       counters: core.log.counters(),
       inFlight: core.log.inFlight,
       peakInFlight: core.log.peakInFlight,
-      total: core.log.count(),
+      total: core.log.total,
+      // The log keeps the most recent `logCapacity` entries; counts above stay exact.
+      logCapacity: core.log.capacity,
+      dropped: core.log.dropped,
     });
   }
   if (method === 'POST' && route === 'reset') {

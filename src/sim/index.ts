@@ -29,6 +29,8 @@ export interface SimOptions extends Partial<GeneratorOptions> {
   world?: SimWorld;
   /** The Region printed for clients (AWS_REGION); default us-east-1. */
   region?: string;
+  /** How many request-log entries to keep (the most recent); default 100,000. Counts stay exact. */
+  logCapacity?: number;
 }
 
 export interface RunningSim {
@@ -59,15 +61,16 @@ export async function startSim(options: SimOptions = {}): Promise<RunningSim> {
     knobs: knobOverrides,
     world: given,
     region = 'us-east-1',
+    logCapacity,
     ...generatorOptions
   } = options;
   const world = given ?? generateWorld(generatorOptions);
-  const credentials = new CredentialStore();
+  const credentials = new CredentialStore(clock);
   credentials.addUser(world.centralUser);
   const knobs: SimKnobs = { ...defaultKnobs(), ...knobOverrides };
   const rolesAnywhere: SimRolesAnywhere = { trustAnchors: new Map(), profiles: new Map() };
   const ctx: SimContext = { world, credentials, knobs, clock, random, rolesAnywhere };
-  const log = new RequestLog();
+  const log = new RequestLog(logCapacity !== undefined ? { capacity: logCapacity } : {});
   const throttle = new Throttle(clock);
   const server = createServer(createSimHandler({ ctx, log, throttle, services: SIM_SERVICES }));
   server.keepAliveTimeout = 30_000;

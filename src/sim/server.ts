@@ -1,6 +1,8 @@
-// The sim's HTTP core: one node:http handler for every service. It authenticates each request by its
-// SigV4 signature, routes it by the credential scope's service, applies the knobs (faults, latency,
-// throttling), checks the caller's permissions, lets the service module answer, and logs the outcome.
+// The sim's HTTP core: one node:http handler for every service. It routes each request by its shape
+// (routing.ts), checks that the SigV4 credential scope fits that service, authenticates the signature,
+// applies the knobs (faults, latency, throttling), checks the caller's permissions, lets the service
+// module answer, and logs the outcome. Every answer carries a Date header from the sim's clock, which
+// is what the SDKs correct their clock skew from.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type {
@@ -20,6 +22,8 @@ import type { RequestLog } from './request-log.js';
 import type { Throttle } from './throttle.js';
 import { scenarioFor } from './knobs.js';
 import { handleAdmin, ADMIN_PREFIX } from './admin.js';
+import { scopeProblem, serviceForRequest } from './routing.js';
+import { isRegionEnabled } from './account-regions.js';
 
 export interface SimCore {
   ctx: SimContext;
@@ -75,19 +79,14 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
   });
 }
 
-/** For a request without a usable signature: which service it was meant for, from its shape. */
-function guessService(raw: RawRequest): ServiceName {
-  if (raw.path === '/sessions') return 'rolesanywhere';
-  if (raw.headers['x-amz-target']) return 'organizations';
-  const action = new URLSearchParams(raw.body.toString('utf8') || raw.rawQuery).get('Action') ?? '';
-  return /^(AssumeRole|GetCallerIdentity|GetSessionToken|AssumeRoleWithWebIdentity)$/.test(action)
-    ? 'sts'
-    : 'ec2';
-}
-
-function send(res: ServerResponse, response: SimResponse): void {
+function send(res: ServerResponse, response: SimResponse, nowMs: number): void {
   const body = typeof response.body === 'string' ? Buffer.from(response.body, 'utf8') : response.body;
-  res.writeHead(response.status, { ...response.headers, 'content-length': String(body.length) });
+  res.writeHead(response.status, {
+    ...response.headers,
+    // The sim's time, not the wall clock's: an SDK whose clock is off corrects its skew from this.
+    date: new Date(nowMs).toUTCString(),
+    'content-length': String(body.length),
+  });
   res.end(body);
 }
 
@@ -112,13 +111,16 @@ export function createSimHandler(core: SimCore): (req: IncomingMessage, res: Ser
     throw new CoreRejection(coreError(service, failure, message));
   }
 
-  /** Signature, session token and expiry; returns the caller. */
-  function authenticate(service: ServiceName, raw: RawRequest): Caller {
+  /** Credential scope, signature, session token and expiry; returns the caller. */
+  function authenticate(service: ServiceName, raw: RawRequest, region: string): Caller {
     const header = String(raw.headers['authorization'] ?? '');
     const auth = parseAuthorization(header);
     if (!auth) fail(service, 'missing-auth');
     if (auth.algorithm !== 'AWS4-HMAC-SHA256')
       fail(service, 'bad-signature', `Unsupported signing algorithm ${auth.algorithm}`);
+    // AWS checks the scope before it looks the key up.
+    const problem = scopeProblem(service, auth);
+    if (problem !== undefined) fail(service, 'bad-scope', problem);
     const stored = ctx.credentials.lookup(auth.accessKeyId);
     if (!stored) fail(service, 'unknown-key');
     const check = verifySignature(raw, auth, stored.secretAccessKey, ctx.clock());
@@ -128,15 +130,19 @@ export function createSimHandler(core: SimCore): (req: IncomingMessage, res: Ser
         check.reason === 'expired' ? 'signature-expired' : 'bad-signature',
         check.reason === 'signature-mismatch' ? undefined : check.detail,
       );
-    if (stored.sessionToken !== undefined) {
-      const token = raw.headers['x-amz-security-token'];
+    const token = raw.headers['x-amz-security-token'];
+    if (stored.sessionToken === undefined) {
+      // A long-term (AKIA) key has no session: AWS refuses any token sent with it as invalid.
+      if (token !== undefined) fail(service, 'bad-token');
+    } else {
+      // AWS accepts an unsigned token header for these services; only its value is checked.
       if (token !== stored.sessionToken) fail(service, 'bad-token');
-      if (!auth.signedHeaders.includes('x-amz-security-token') && service !== 'sts') {
-        // AWS accepts an unsigned token header for most services; nothing to enforce here.
-      }
       if (stored.caller.expiresAt !== undefined && stored.caller.expiresAt <= ctx.clock())
         fail(service, 'expired-token');
     }
+    // STS refuses every token in a Region the caller's account has not enabled.
+    if (service === 'sts' && !isRegionEnabled(ctx.world, ctx.knobs, stored.caller.accountId, region))
+      fail(service, 'bad-token');
     return stored.caller;
   }
 
@@ -166,8 +172,7 @@ export function createSimHandler(core: SimCore): (req: IncomingMessage, res: Ser
   ): Promise<Outcome> {
     const header = String(raw.headers['authorization'] ?? '');
     const auth = parseAuthorization(header);
-    const service: ServiceName =
-      auth && auth.service in core.services ? (auth.service as ServiceName) : guessService(raw);
+    const service = serviceForRequest(raw);
     entry.service = service;
     entry.region = auth?.region ?? '';
     entry.accessKeyId = auth?.accessKeyId ?? '';
@@ -182,7 +187,7 @@ export function createSimHandler(core: SimCore): (req: IncomingMessage, res: Ser
       }
       entry.operation = parsed.operation;
       entry.params = parsed.params;
-      const caller = module.authenticatesItself ? ANONYMOUS : authenticate(service, raw);
+      const caller = module.authenticatesItself ? ANONYMOUS : authenticate(service, raw, entry.region);
       entry.accountId = caller.accountId;
 
       const { faults, latency } = ctx.knobs;
@@ -241,7 +246,7 @@ export function createSimHandler(core: SimCore): (req: IncomingMessage, res: Ser
       }
       const url = new URL(req.url ?? '/', 'http://sim.invalid');
       if (url.pathname.startsWith(ADMIN_PREFIX)) {
-        send(res, handleAdmin(core, req.method ?? 'GET', url, body));
+        send(res, handleAdmin(core, req.method ?? 'GET', url, body), ctx.clock());
         return;
       }
       const raw: RawRequest = {
@@ -274,7 +279,7 @@ export function createSimHandler(core: SimCore): (req: IncomingMessage, res: Ser
         req.socket.destroy();
         return;
       }
-      send(res, outcome.response);
+      send(res, outcome.response, ctx.clock());
     })();
   };
 }

@@ -8,6 +8,8 @@ export type CoreFailure =
   | 'missing-auth'
   | 'unknown-key'
   | 'bad-signature'
+  /** The credential scope names another service or a Region the service does not serve. */
+  | 'bad-scope'
   | 'bad-token'
   | 'expired-token'
   | 'signature-expired'
@@ -23,8 +25,10 @@ const TABLES: Record<ServiceName, Table> = {
     'missing-auth': ['MissingAuthenticationToken', 403],
     'unknown-key': ['InvalidClientTokenId', 403],
     'bad-signature': ['SignatureDoesNotMatch', 403],
+    'bad-scope': ['SignatureDoesNotMatch', 403],
     'bad-token': ['InvalidClientTokenId', 403],
-    'expired-token': ['ExpiredToken', 400],
+    // 403 as in the STS API reference's common errors (ExpiredToken / ExpiredTokenException: 403).
+    'expired-token': ['ExpiredToken', 403],
     'signature-expired': ['SignatureDoesNotMatch', 403],
     'access-denied': ['AccessDenied', 403],
     throttled: ['Throttling', 400],
@@ -35,6 +39,7 @@ const TABLES: Record<ServiceName, Table> = {
     'missing-auth': ['MissingAuthenticationToken', 401],
     'unknown-key': ['AuthFailure', 401],
     'bad-signature': ['AuthFailure', 401],
+    'bad-scope': ['AuthFailure', 401],
     'bad-token': ['AuthFailure', 401],
     'expired-token': ['RequestExpired', 400],
     'signature-expired': ['RequestExpired', 400],
@@ -47,6 +52,7 @@ const TABLES: Record<ServiceName, Table> = {
     'missing-auth': ['MissingAuthenticationTokenException', 400],
     'unknown-key': ['UnrecognizedClientException', 400],
     'bad-signature': ['InvalidSignatureException', 400],
+    'bad-scope': ['InvalidSignatureException', 400],
     'bad-token': ['UnrecognizedClientException', 400],
     'expired-token': ['ExpiredTokenException', 400],
     'signature-expired': ['InvalidSignatureException', 400],
@@ -59,6 +65,7 @@ const TABLES: Record<ServiceName, Table> = {
     'missing-auth': ['AccessDeniedException', 403],
     'unknown-key': ['AccessDeniedException', 403],
     'bad-signature': ['AccessDeniedException', 403],
+    'bad-scope': ['AccessDeniedException', 403],
     'bad-token': ['AccessDeniedException', 403],
     'expired-token': ['AccessDeniedException', 403],
     'signature-expired': ['AccessDeniedException', 403],
@@ -73,6 +80,7 @@ const DEFAULT_MESSAGES: Record<CoreFailure, string> = {
   'missing-auth': 'Request is missing Authentication Token',
   'unknown-key': 'The security token included in the request is invalid.',
   'bad-signature': 'The request signature we calculated does not match the signature you provided.',
+  'bad-scope': 'Credential should be scoped to a valid region. ',
   'bad-token': 'The security token included in the request is invalid.',
   'expired-token': 'The security token included in the request is expired',
   'signature-expired': 'Signature expired.',

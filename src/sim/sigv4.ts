@@ -101,8 +101,10 @@ export function sha256Hex(data: string | Buffer): string {
 
 export function canonicalRequest(raw: RawRequest, signedHeaders: string[]): string {
   const headers = signedHeaders.map((name) => `${name}:${headerValue(raw, name) ?? ''}\n`).join('');
-  // A declared payload hash is what was signed; it must also be the body's (checked in verifySignature).
-  const payloadHash = headerValue(raw, 'x-amz-content-sha256') ?? sha256Hex(raw.body);
+  // STS, EC2 and Organizations sign the payload: the canonical request always carries the hash of the
+  // body as received. A declared x-amz-content-sha256 (even UNSIGNED-PAYLOAD, which only S3 honours)
+  // must equal it (checked in verifySignature), so it cannot stand in for the body.
+  const payloadHash = sha256Hex(raw.body);
   return [
     raw.method,
     canonicalUri(raw.path),
@@ -134,11 +136,25 @@ export type SignatureCheck =
   | { ok: true }
   | {
       ok: false;
-      reason: 'missing-date' | 'scope-date-mismatch' | 'host-not-signed' | 'signature-mismatch' | 'expired';
+      reason:
+        | 'missing-date'
+        | 'scope-date-mismatch'
+        | 'host-not-signed'
+        | 'date-not-signed'
+        | 'signature-mismatch'
+        | 'expired';
       detail: string;
     };
 
 const MAX_SKEW_MS = 15 * 60 * 1000;
+
+/** Epoch ms as basic ISO 8601 (20261123T010203Z), the X-Amz-Date form. */
+function amzStamp(ms: number): string {
+  return new Date(ms)
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
+}
 
 /** Checks the signature of a request whose Authorization was parsed, with the access key's secret. */
 export function verifySignature(
@@ -160,12 +176,12 @@ export function verifySignature(
   }
   if (!auth.signedHeaders.includes('host'))
     return { ok: false, reason: 'host-not-signed', detail: "'Host' must be a signed header" };
+  // The signing time is only proven when it is signed; an unsigned X-Amz-Date could be replayed with
+  // any value, defeating the 15-minute window.
+  if (!auth.signedHeaders.includes('x-amz-date'))
+    return { ok: false, reason: 'date-not-signed', detail: "'X-Amz-Date' must be a signed header" };
   const declaredHash = headerValue(raw, 'x-amz-content-sha256');
-  if (
-    declaredHash !== undefined &&
-    declaredHash !== 'UNSIGNED-PAYLOAD' &&
-    declaredHash !== sha256Hex(raw.body)
-  ) {
+  if (declaredHash !== undefined && declaredHash !== sha256Hex(raw.body)) {
     return {
       ok: false,
       reason: 'signature-mismatch',
@@ -190,11 +206,19 @@ export function verifySignature(
       detail: 'The request signature we calculated does not match the signature you provided.',
     };
   }
-  if (Math.abs(nowMs - signedAt) > MAX_SKEW_MS) {
+  if (nowMs - signedAt > MAX_SKEW_MS) {
+    // AWS's wording: "Signature expired: <signed> is now earlier than <now - 15 min> (<now> - 15 min.)"
     return {
       ok: false,
       reason: 'expired',
-      detail: `Signature expired: ${amzDate} is outside 15 minutes of the server time`,
+      detail: `Signature expired: ${amzDate} is now earlier than ${amzStamp(nowMs - MAX_SKEW_MS)} (${amzStamp(nowMs)} - 15 min.)`,
+    };
+  }
+  if (signedAt - nowMs > MAX_SKEW_MS) {
+    return {
+      ok: false,
+      reason: 'expired',
+      detail: `Signature not yet current: ${amzDate} is still later than ${amzStamp(nowMs + MAX_SKEW_MS)} (${amzStamp(nowMs)} + 15 min.)`,
     };
   }
   return { ok: true };

@@ -7,6 +7,7 @@ import { ListAccountsCommand } from '@aws-sdk/client-organizations';
 import { startSim } from '../../src/sim/index.js';
 import type { RunningSim } from '../../src/sim/index.js';
 import { createAwsAccess } from '../../src/aws/aws-access.js';
+import { SDK_MAX_ATTEMPTS, createAwsData } from '../../src/aws/aws-data.js';
 import { parseCredentialsConfig } from '../../src/config/credentials.js';
 import { CentralPrincipalError } from '../../src/credentials/central-principal.js';
 import { manualClock } from '../helpers/clock.js';
@@ -70,6 +71,85 @@ describe('createAwsAccess', () => {
         accountId: management,
       });
       expect(access.pool.httpHandler).toBe(access.pool.ec2(member, 'us-east-1').config.requestHandler);
+    } finally {
+      access.close();
+    }
+  });
+
+  it('makes one AssumeRole per attempt of the data layer: the broker STS clients do not retry on their own', async () => {
+    const config = parseCredentialsConfig({
+      endpoints: { default: sim.endpoint },
+      broker: { externalId: sim.world.externalId, roleName: sim.world.readRoleName },
+    });
+    const management = sim.world.organization.managementAccountId;
+    const access = await createAwsAccess(config, {
+      clock,
+      sdkMaxAttempts: SDK_MAX_ATTEMPTS,
+      // Another role name than the member role: the Organizations role gets a broker of its own.
+      organizationsRole: { accountId: management, roleName: 'OrganizationsReader' },
+    });
+    const data = createAwsData({
+      pool: access.pool,
+      broker: access.broker,
+      options: { retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 2 } },
+      clock,
+    });
+    try {
+      sim.log.reset();
+      sim.knobs.faults = { errorRate: 1, dropRate: 0 }; // every STS answer is a 5xx
+      const member = sim.world.accounts.filter((a) => a.state === 'ACTIVE')[1]!.id;
+      const failure = await data.ec2
+        .describeAvailabilityZones({ accountId: member, region: 'us-east-1' })
+        .catch((err: unknown) => err);
+      expect(failure).toMatchObject({ code: 'UPSTREAM_ERROR', service: 'sts', operation: 'AssumeRole' });
+      // The data layer's 3 attempts, one request each (the SDK's default would make it 3 × 3).
+      expect(sim.log.count({ service: 'sts', operation: 'AssumeRole' })).toBe(3);
+      expect(data.stats()).toMatchObject({ retries: 2, calls: {} });
+
+      sim.log.reset();
+      // Organizations through the management account's role: its AssumeRole fails, 3 attempts again.
+      await expect(data.organizations.listRoots()).rejects.toMatchObject({
+        code: 'UPSTREAM_ERROR',
+        accountId: management,
+        service: 'sts',
+        operation: 'AssumeRole',
+      });
+      const orgRoleArn = `arn:aws:iam::${management}:role/OrganizationsReader`;
+      const orgAssumes = sim.log
+        .entries({ service: 'sts', operation: 'AssumeRole' })
+        .filter((e) => e.params['RoleArn'] === orgRoleArn);
+      expect(orgAssumes).toHaveLength(3);
+    } finally {
+      sim.knobs.faults = { errorRate: 0, dropRate: 0 };
+      access.close();
+    }
+  });
+
+  it("checks a session EC2 refused at the broker's STS Region, and keeps it when STS accepts it", async () => {
+    const config = parseCredentialsConfig({
+      endpoints: { default: sim.endpoint },
+      broker: { externalId: sim.world.externalId, roleName: sim.world.readRoleName, stsRegion: 'eu-west-1' },
+    });
+    const access = await createAwsAccess(config, { clock, sdkMaxAttempts: SDK_MAX_ATTEMPTS });
+    const data = createAwsData({ pool: access.pool, broker: access.broker, clock });
+    try {
+      const member = sim.world.accounts.filter((a) => a.state === 'ACTIVE')[2]!.id;
+      const notEnabled = sim.world.allRegions.find(
+        (r) => !sim.world.accountById.get(member)!.enabledRegions.has(r),
+      )!;
+      sim.log.reset();
+      await expect(
+        data.ec2.describeAvailabilityZones({ accountId: member, region: notEnabled }),
+      ).rejects.toMatchObject({ code: 'REGION_NOT_ENABLED', accountId: member, region: notEnabled });
+      const session = sim.log.entries({ service: 'ec2' })[0]?.accessKeyId;
+      expect(sim.log.entries({ service: 'sts' }).map((e) => [e.operation, e.region, e.status])).toEqual([
+        ['AssumeRole', 'eu-west-1', 200],
+        ['GetCallerIdentity', 'eu-west-1', 200],
+      ]);
+      expect(sim.log.entries({ service: 'sts', operation: 'GetCallerIdentity' })[0]).toMatchObject({
+        accountId: member,
+        accessKeyId: session,
+      });
     } finally {
       access.close();
     }

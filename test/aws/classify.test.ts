@@ -1,9 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { classifyAwsError } from '../../src/aws/classify.js';
 import { AwsCallError } from '../../src/aws/errors.js';
-import { AssumeRoleFailedError, RoleNotAuthorizedError } from '../../src/credentials/session-errors.js';
+import {
+  AssumeRoleFailedError,
+  RoleNotAuthorizedError,
+  StsThrottledError,
+} from '../../src/credentials/session-errors.js';
+import { isThrottling, isTransient } from '../../src/aws/classify.js';
 import { CallCancelledError, CallTimeoutError } from '../../src/aws/timeout.js';
-import { backoffDelay } from '../../src/aws/throttle-retry.js';
+import { backoffDelay, retryKind } from '../../src/aws/throttle-retry.js';
 import { withTimeout } from '../../src/aws/timeout.js';
 
 const ctx = {
@@ -40,6 +45,7 @@ describe('classifyAwsError', () => {
     ['InternalError', 500, 'UPSTREAM_ERROR', true],
     ['Unavailable', 503, 'UPSTREAM_ERROR', true],
     ['InvalidParameterValue', 400, 'BAD_USER_INPUT', false],
+    ['FilterLimitExceeded', 400, 'BAD_USER_INPUT', false],
     ['SomethingNew', 400, 'UPSTREAM_ERROR', false],
   ] as const)('%s (HTTP %i) → %s', (name, status, code, retryable) => {
     const err = classifyAwsError(sdkError(name, 'msg', status), ctx);
@@ -79,7 +85,7 @@ describe('classifyAwsError', () => {
       code: 'ROLE_NOT_ASSUMABLE',
       message: sessionError.message,
       accountId: '111122223333',
-      region: 'eu-west-1',
+      // No Region: the session is the whole account's (the call's Region is not where it failed).
       service: 'sts',
       operation: 'AssumeRole',
       awsErrorCode: 'AccessDenied',
@@ -93,6 +99,40 @@ describe('classifyAwsError', () => {
       retryable: true,
     });
     expect(classifyAwsError(failed, ctx)).toMatchObject({ code: 'UPSTREAM_TIMEOUT', retryable: true });
+  });
+
+  it('treats EC2 FilterLimitExceeded (over 200 filter values) as a bad request, never retried', () => {
+    const err = sdkError(
+      'FilterLimitExceeded',
+      'The maximum number of filter values specified on a single call is 200',
+      400,
+    );
+    expect(retryKind(err)).toBeUndefined();
+    expect(classifyAwsError(err, ctx)).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      retryable: false,
+      message: expect.stringContaining('maximum number of filter values'),
+    });
+  });
+
+  it('treats a throttled AssumeRole as throttling, for the account and not the Region', () => {
+    const throttled = new StsThrottledError('STS throttled AssumeRole of x', {
+      accountId: '111122223333',
+      roleArn: 'arn:aws:iam::111122223333:role/CMDBReadRole',
+      awsErrorCode: 'Throttling',
+    });
+    expect(isThrottling(throttled)).toBe(true);
+    expect(isTransient(throttled)).toBe(false);
+    expect(retryKind(throttled)).toBe('throttled');
+    const err = classifyAwsError(throttled, ctx);
+    expect(err.facts()).toMatchObject({
+      code: 'THROTTLED',
+      retryable: true,
+      accountId: '111122223333',
+      service: 'sts',
+      operation: 'AssumeRole',
+    });
+    expect(err.region).toBeUndefined();
   });
 
   it('classifies our timeout and a cancellation as UPSTREAM_TIMEOUT', () => {

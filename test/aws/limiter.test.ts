@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { FairLimiter } from '../../src/aws/limiter.js';
+import { FairLimiter, IDLE_RESET_MS, INITIAL_SPACING_MS } from '../../src/aws/limiter.js';
 import type { Permit } from '../../src/aws/limiter.js';
 import { CallCancelledError } from '../../src/aws/timeout.js';
+import { manualClock } from '../helpers/clock.js';
 
 /** Lets queued promise callbacks run. */
 const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -133,6 +134,80 @@ describe('FairLimiter', () => {
     expect(granted).toEqual(['a', 'vpcs', 'b']);
     for (const s of [a, b, other]) s.permit?.release();
     expect(limiter.stats()).toMatchObject({ inFlight: 0, queued: 0, slowedGates: 1 });
+  });
+
+  it('paces a throttled gate in time: each call reserves a start at least the spacing after the last', () => {
+    const clock = manualClock(1_000_000);
+    const limiter = new FairLimiter({ globalLimit: 10, perLaneLimit: 4, clock });
+    expect(limiter.reserve('o|*')).toBe(0); // never throttled: no pacing
+    limiter.throttled('o|*');
+    const s = INITIAL_SPACING_MS;
+    expect([limiter.reserve('o|*'), limiter.reserve('o|*'), limiter.reserve('o|*')]).toEqual([0, s, 2 * s]);
+    clock.advance(10 * s);
+    expect(limiter.reserve('o|*')).toBe(0);
+    limiter.throttled('o|*');
+    expect(limiter.gateSpacing('o|*')).toBe(2 * s);
+    expect(limiter.stats().slowedGates).toBe(1);
+  });
+
+  it('reacts once to the answers of calls sent before its last cut', () => {
+    const clock = manualClock(1_000_000);
+    const limiter = new FairLimiter({ globalLimit: 10, perLaneLimit: 8, clock });
+    const sentBefore = clock();
+    clock.advance(10);
+    limiter.throttled('g', sentBefore);
+    clock.advance(10);
+    // Three more answers of the same burst, sent before the cut: no further cut.
+    for (let i = 0; i < 3; i++) limiter.throttled('g', sentBefore);
+    expect([limiter.gateLimit('g'), limiter.gateSpacing('g')]).toEqual([4, INITIAL_SPACING_MS]);
+    // A call sent after the cut and still throttled: the gate slows down again.
+    limiter.throttled('g', clock());
+    expect([limiter.gateLimit('g'), limiter.gateSpacing('g')]).toEqual([2, 2 * INITIAL_SPACING_MS]);
+  });
+
+  it('recovers a throttled gate after successes and then forgets it', async () => {
+    const clock = manualClock(1_000_000);
+    const limiter = new FairLimiter({ globalLimit: 10, perLaneLimit: 2, recoverAfter: 1, clock });
+    limiter.throttled('t|op');
+    expect([limiter.gateLimit('t|op'), limiter.gateSpacing('t|op')]).toEqual([1, INITIAL_SPACING_MS]);
+    const permit = await limiter.acquire('t', 't|op');
+    const spacings: number[] = [];
+    for (let i = 0; i < 10 && limiter.gateSpacing('t|op') > 0; i++) {
+      limiter.succeeded('t|op');
+      spacings.push(limiter.gateSpacing('t|op'));
+    }
+    expect(spacings.at(-1)).toBe(0);
+    expect(spacings.every((ms, i) => i === 0 || ms < spacings[i - 1]!)).toBe(true);
+    expect(limiter.gateLimit('t|op')).toBe(2);
+    permit.release();
+    expect(limiter.gateCount).toBe(0);
+    expect(limiter.stats().slowedGates).toBe(0);
+  });
+
+  it('forgets slowed gates nobody has used for a while, so they do not pile up', async () => {
+    const clock = manualClock(1_000_000);
+    const limiter = new FairLimiter({ globalLimit: 10, perLaneLimit: 4, clock });
+    for (let i = 0; i < 50; i++) {
+      const gate = `ec2|${i}|eu-west-1|DescribeInstances`;
+      const permit = await limiter.acquire(`ec2|${i}|eu-west-1`, gate);
+      limiter.throttled(gate);
+      permit.release();
+    }
+    expect(limiter.gateCount).toBe(50);
+    expect(limiter.stats().slowedGates).toBe(50);
+    clock.advance(IDLE_RESET_MS - 1);
+    expect(limiter.stats().slowedGates).toBe(50);
+    // One gate still in use is kept, slowed; the idle ones are dropped.
+    const busy = await limiter.acquire('ec2|0|eu-west-1', 'ec2|0|eu-west-1|DescribeInstances');
+    clock.advance(1);
+    expect(limiter.stats().slowedGates).toBe(1);
+    expect(limiter.gateCount).toBe(1);
+    busy.release();
+    clock.advance(IDLE_RESET_MS);
+    expect(limiter.stats().slowedGates).toBe(0);
+    expect(limiter.gateCount).toBe(0);
+    // A forgotten gate starts at full speed.
+    expect(limiter.gateLimit('ec2|7|eu-west-1|DescribeInstances')).toBe(4);
   });
 
   it('release is idempotent', async () => {

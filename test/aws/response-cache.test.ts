@@ -156,6 +156,46 @@ describe('ResponseCache', () => {
     expect(cache.stats()).toMatchObject({ hits: 3, joins: 1, misses: 4 });
   });
 
+  it('getMany leaves the load it started when another of its waits fails, so that load can be aborted', async () => {
+    const { cache } = cacheWith();
+    const other = deferred<string>();
+    // Someone else is loading 'a'.
+    const first = cache.get('a', () => other.promise);
+    // This caller joins 'a' and starts its own load of 'b'.
+    let loadSignal: AbortSignal | undefined;
+    const many = cache.getMany(['a', 'b'], (missing, signal) => {
+      loadSignal = signal;
+      return new Promise<Map<string, string>>((_resolve, reject) =>
+        signal.addEventListener('abort', () => reject(signal.reason)),
+      );
+    });
+    other.reject(new Error('a failed'));
+    await expect(first).rejects.toThrow('a failed');
+    await expect(many).rejects.toThrow('a failed');
+    // Nobody waits for 'b' any more: its load is aborted and forgotten, the next caller loads anew.
+    expect(loadSignal?.aborted).toBe(true);
+    expect(await cache.get('b', async () => 'B')).toMatchObject({ value: 'B', status: 'miss' });
+  });
+
+  it('getMany keeps a load it started going while another caller still waits for it', async () => {
+    const { cache } = cacheWith();
+    const other = deferred<string>();
+    const gate = deferred<void>();
+    void cache.get('a', () => other.promise).catch(() => undefined);
+    let loadSignal: AbortSignal | undefined;
+    const many = cache.getMany(['a', 'b'], async (missing, signal) => {
+      loadSignal = signal;
+      await gate.promise;
+      return new Map(missing.map((k) => [k, k.toUpperCase()]));
+    });
+    const joined = cache.get('b', async () => 'never');
+    other.reject(new Error('a failed'));
+    await expect(many).rejects.toThrow('a failed');
+    expect(loadSignal?.aborted).toBe(false);
+    gate.resolve();
+    expect(await joined).toMatchObject({ value: 'B', status: 'join' });
+  });
+
   it('is bounded by entries and by items (LRU)', async () => {
     const { cache } = cacheWith(60_000, { maxEntries: 3, maxItems: 10 });
     for (const key of ['a', 'b', 'c', 'd']) await cache.get(key, async () => key);

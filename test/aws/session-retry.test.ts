@@ -74,6 +74,78 @@ describe('withSessionRetry (unit)', () => {
     expect(invalidated).toHaveLength(1);
   });
 
+  it('keeps a session STS accepts when EC2 answers AuthFailure: the Region refuses the account', async () => {
+    const { broker, invalidated } = fakeBroker();
+    const checked: string[] = [];
+    const refusedWith: string[] = [];
+    let calls = 0;
+    const refusal = awsError('AuthFailure');
+    const err = await withSessionRetry(
+      broker,
+      ACCOUNT,
+      async () => {
+        calls++;
+        throw refusal;
+      },
+      {
+        checkSession: async (credentials) => {
+          checked.push(credentials.accessKeyId);
+          return true;
+        },
+        onRegionRefused: (session) => refusedWith.push(session.accessKeyId),
+      },
+    ).catch((e: unknown) => e);
+    expect(err).toBe(refusal);
+    expect(calls).toBe(1);
+    expect(checked).toEqual(['ASIA0']);
+    expect(refusedWith).toEqual(['ASIA0']);
+    expect(invalidated).toEqual([]);
+  });
+
+  it.each([
+    ['refuses the session too', async () => false],
+    ['cannot tell', async () => Promise.reject(new Error('network down'))],
+  ])('drops the session and retries once when STS %s', async (_what, check) => {
+    const { broker, invalidated } = fakeBroker();
+    const refusedWith: string[] = [];
+    let calls = 0;
+    const result = await withSessionRetry(
+      broker,
+      ACCOUNT,
+      async () => {
+        if (++calls === 1) throw awsError('AuthFailure');
+        return 'ok';
+      },
+      { checkSession: check, onRegionRefused: (s) => refusedWith.push(s.accessKeyId) },
+    );
+    expect(result).toBe('ok');
+    expect(calls).toBe(2);
+    expect(invalidated).toEqual(['ASIA0']);
+    expect(refusedWith).toEqual([]);
+  });
+
+  it('asks STS only about AuthFailure: an expired session is simply renewed', async () => {
+    const { broker, invalidated } = fakeBroker();
+    let checks = 0;
+    let calls = 0;
+    await withSessionRetry(
+      broker,
+      ACCOUNT,
+      async () => {
+        if (++calls === 1) throw awsError('RequestExpired');
+        return 'ok';
+      },
+      {
+        checkSession: async () => {
+          checks++;
+          return true;
+        },
+      },
+    );
+    expect(checks).toBe(0);
+    expect(invalidated).toEqual(['ASIA0']);
+  });
+
   it('does not retry other errors', async () => {
     const { broker, invalidated } = fakeBroker();
     let calls = 0;

@@ -16,7 +16,7 @@ describe('parseAwsDataOptions', () => {
     expect(parseAwsDataOptions(undefined)).toEqual({
       cache: { ttlSeconds: 60, maxEntries: 20_000, maxItems: 500_000 },
       concurrency: { global: 64, perTarget: 4 },
-      retry: { maxAttempts: 5, baseDelayMs: 50, maxDelayMs: 2_000 },
+      retry: { maxAttempts: 5, baseDelayMs: 50, maxDelayMs: 2_000, throttleBudgetMs: 20_000 },
       callTimeoutMs: 10_000,
       regionsFrom: 'us-east-1',
     });

@@ -2,6 +2,7 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { generateKeyPairSync } from 'node:crypto';
 import {
   RolesAnywhereConfigError,
+  fromRolesAnywhere,
   validateRolesAnywhere,
 } from '../../src/credentials/roles-anywhere/provider.js';
 import type { RolesAnywhereOptions } from '../../src/credentials/roles-anywhere/provider.js';
@@ -9,6 +10,8 @@ import { MAX_INTERMEDIATES, splitPem } from '../../src/credentials/roles-anywher
 import { keyPem, makeCertificate, makeRootCa, tempPkiDir } from './roles-anywhere-fixtures.js';
 import type { TestCertificate } from './roles-anywhere-fixtures.js';
 import { thrownBy } from '../helpers/rejection.js';
+import { makeOddLeaf } from '../sim/odd-certificates.js';
+import { startSim } from '../../src/sim/index.js';
 
 const ACCOUNT = '111122223333';
 const ARNS = {
@@ -310,6 +313,65 @@ describe('validateRolesAnywhere: clear errors before any network call', () => {
       'roleSessionName',
     );
     expect(validateRolesAnywhere(options({ roleSessionName: 'orgraph@host-1' })).region).toBe('eu-west-1');
+  });
+});
+
+describe('validateRolesAnywhere: the signing certificate Roles Anywhere accepts', () => {
+  const signing: Record<string, { certificate: string; privateKey: string }> = {};
+
+  beforeAll(async () => {
+    const write = (name: string, cert: TestCertificate) => {
+      signing[name] = {
+        certificate: pki.write(`${name}.pem`, cert.certPem),
+        privateKey: pki.write(`${name}.key`, keyPem(cert.key, 'pkcs8')),
+      };
+    };
+    write('intermediate', intermediate);
+    write('root', root);
+    for (const kind of ['no-digital-signature', 'no-key-usage', 'sha1-signed'] as const)
+      write(kind, await makeOddLeaf(root, kind));
+  });
+
+  const REQUIREMENT =
+    'Roles Anywhere only accepts an end-entity certificate whose key usage includes digitalSignature, signed with SHA-256 or stronger';
+
+  it('refuses a CA certificate (an intermediate, or the root itself) as the signing certificate', () => {
+    for (const name of ['intermediate', 'root']) {
+      const err = configError(() => validateRolesAnywhere(options(signing[name])));
+      expect(err.option).toBe('certificate');
+      expect(err.path).toBe(signing[name]!.certificate);
+      expect(err.message).toContain('is a CA certificate (basicConstraints CA:TRUE)');
+      expect(err.message).toContain(REQUIREMENT);
+    }
+  });
+
+  it('refuses a key usage without digitalSignature, and a certificate without key usage', () => {
+    expect(
+      configError(() => validateRolesAnywhere(options(signing['no-digital-signature']))).message,
+    ).toContain('has a key usage without digitalSignature');
+    expect(configError(() => validateRolesAnywhere(options(signing['no-key-usage']))).message).toContain(
+      'has no key usage extension',
+    );
+  });
+
+  it('refuses a certificate signed with SHA-1', () => {
+    const err = configError(() => validateRolesAnywhere(options(signing['sha1-signed'])));
+    expect(err.message).toContain('is signed with sha1WithRSAEncryption');
+  });
+
+  it('refuses them when the provider is built, so CreateSession is never called', async () => {
+    const sim = await startSim({ accounts: 2, regions: ['eu-west-1'], instancesPerRegion: 0 });
+    try {
+      const err = thrownBy(() =>
+        fromRolesAnywhere({ ...options(signing['intermediate']), endpoint: sim.endpoint }),
+      );
+      expect(err).toBeInstanceOf(RolesAnywhereConfigError);
+      expect(sim.log.count()).toBe(0);
+      // The ordinary end-entity leaf passes the same check.
+      expect(() => fromRolesAnywhere({ ...options(), endpoint: sim.endpoint })).not.toThrow();
+    } finally {
+      await sim.close();
+    }
   });
 });
 

@@ -17,6 +17,7 @@ describe('gateway graph configuration', () => {
       accounts: { source: 'organizations' },
       include: { accountIds: [], unitIds: [] },
       exclude: { accountIds: [], unitIds: [] },
+      fanOutAccountStates: ['ACTIVE'],
       queryDeadlineMs: 60_000,
       maxFirst: 1_000,
     });
@@ -65,7 +66,7 @@ describe('gateway graph configuration', () => {
       'graph.regions.0: must be an AWS Region name such as us-east-1 (got "mars-1")',
       'graph.maxFirst: must be at least 1 (items) (got 0)',
       "graph: unknown option 'surprise'",
-      `graph.include.unitIds: needs the 'organizations' account source (a static list has no units) (got ["ou-ab12-aaaaaaaa"])`,
+      `graph.include.unitIds: needs the 'organizations' account source (a static list has no units) (got a list of 1 item)`,
       'graph.accounts.accounts.2.id: is listed twice (got "111111111111")',
     ]);
     expect(
@@ -74,11 +75,32 @@ describe('gateway graph configuration', () => {
         include: { unitIds: ['ou-ab12-aaaaaaaa'] },
       }),
     ).toEqual([
-      `graph.include.unitIds: needs the 'organizations' account source (a static list has no units) (got ["ou-ab12-aaaaaaaa"])`,
+      `graph.include.unitIds: needs the 'organizations' account source (a static list has no units) (got a list of 1 item)`,
       'graph.accounts.accounts.1.id: is listed twice (got "111111111111")',
     ]);
     expect(problems({ accounts: { source: 'ldap' } })).toEqual([
       "graph.accounts.source: must be 'organizations' or 'static' (got \"ldap\")",
+    ]);
+  });
+
+  it('caps queryDeadlineMs at what a timer can hold and maxFirst at 10,000', () => {
+    expect(problems({ queryDeadlineMs: 3e9, maxFirst: 1e6 })).toEqual([
+      "graph.queryDeadlineMs: must be at most 2147483647 (milliseconds; a Node timer's limit) (got 3000000000)",
+      'graph.maxFirst: must be at most 10000 (items; a page is built and sent whole) (got 1000000)',
+    ]);
+    const largest = parseGatewayGraphConfig({ queryDeadlineMs: 2_147_483_647, maxFirst: 10_000 });
+    expect([largest.queryDeadlineMs, largest.maxFirst]).toEqual([2_147_483_647, 10_000]);
+  });
+
+  it('takes the account states fan-outs read, refusing unknown ones and an empty list', () => {
+    expect(
+      parseGatewayGraphConfig({ fanOutAccountStates: ['ACTIVE', 'SUSPENDED'] }).fanOutAccountStates,
+    ).toEqual(['ACTIVE', 'SUSPENDED']);
+    expect(problems({ fanOutAccountStates: ['ACTIVE', 'GONE'] })).toEqual([
+      'graph.fanOutAccountStates.1: must be one of PENDING_ACTIVATION, ACTIVE, SUSPENDED, PENDING_CLOSURE, CLOSED (got "GONE")',
+    ]);
+    expect(problems({ fanOutAccountStates: [] })).toEqual([
+      'graph.fanOutAccountStates: must list at least one account state (got a list of 0 items)',
     ]);
   });
 

@@ -136,6 +136,18 @@ describe('deadline and abort', () => {
     });
   });
 
+  it('never lets a deadline beyond what a timer holds fire at once', () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    // A configuration built by hand, past the schema's cap (which refuses 3e9, see config.test.ts).
+    const config = { ...parseGatewayGraphConfig({}), queryDeadlineMs: 3e9 };
+    const context = createGraph({ config, data: new FakeAwsData() }).createContext();
+    vi.advanceTimersByTime(60_000);
+    expect(context.signal.aborted).toBe(false);
+    vi.advanceTimersByTime(2_147_483_647);
+    expect(context.signal.aborted).toBe(true);
+    context.dispose();
+  });
+
   it('stops the work when the client goes away', async () => {
     const fake = new FakeAwsData({ accounts: 1, regions: ['us-east-1'] });
     const { started } = hangingEc2(fake);

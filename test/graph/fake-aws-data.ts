@@ -26,6 +26,8 @@ export interface FakeCall {
   ids?: string[];
   parentId?: string;
   options?: CallOptions;
+  /** Items a list page answered. */
+  returned?: number;
 }
 
 export interface FakeAccount {
@@ -421,14 +423,15 @@ export class FakeAwsData implements AwsData {
     const selection = JSON.stringify(filters);
     let token = request.nextToken;
     for (;;) {
-      this.#record({
+      const call: FakeCall = {
         op,
         ...target,
         filters: [...filters],
         ...(request.maxResults !== undefined ? { maxResults: request.maxResults } : {}),
         ...(token !== undefined ? { nextToken: token } : {}),
         ...opt(options),
-      });
+      };
+      this.#record(call);
       if (request.maxResults !== undefined && (request.maxResults < 5 || request.maxResults > 1000))
         throw new Error(`MaxResults ${request.maxResults} out of 5..1000`);
       this.#failFor(target.accountId, target.region, op);
@@ -445,6 +448,7 @@ export class FakeAwsData implements AwsData {
       }
       const size = Math.min(request.maxResults ?? 1000, this.pageCap ?? Infinity);
       const items = matching.slice(start, start + size);
+      call.returned = items.length;
       const next =
         start + size < matching.length
           ? Buffer.from(

@@ -139,12 +139,20 @@ describe('partial results', () => {
   it('reports failures of the last targets even when the page ends just before them', async () => {
     const fake = new FakeAwsData({ accounts: 2, regions: ['us-east-1'], instances: 3 });
     fake.roleNotAssumable.add(accountIdOf(1));
-    const result = await harness(fake).run(
-      '{ instances(first: 3) { nodes { instanceId } pageInfo { hasNextPage } failures { accountId } } }',
-    );
-    expect(at(dataOf(result), 'instances', 'pageInfo', 'hasNextPage')).toBe(false);
-    expect(at(dataOf(result), 'instances', 'failures')).toEqual([{ accountId: accountIdOf(1) }]);
-    expect(result.errors).toHaveLength(1);
+    const h = harness(fake);
+    const query =
+      'query ($after: String) { instances(first: 3, after: $after) { nodes { instanceId } pageInfo { hasNextPage endCursor } failures { accountId } } }';
+    const full = await h.run(query);
+    // The page ends with account 0's last instance; account 1 is not read for it, so a next page is
+    // announced, and that (empty) page reports account 1's failure.
+    expect(at(dataOf(full), 'instances', 'pageInfo', 'hasNextPage')).toBe(true);
+    expect(at(dataOf(full), 'instances', 'failures')).toEqual([]);
+    expect(full.errors).toBeUndefined();
+    const last = await h.run(query, { after: at(dataOf(full), 'instances', 'pageInfo', 'endCursor') });
+    expect(at(dataOf(last), 'instances', 'nodes')).toEqual([]);
+    expect(at(dataOf(last), 'instances', 'pageInfo', 'hasNextPage')).toBe(false);
+    expect(at(dataOf(last), 'instances', 'failures')).toEqual([{ accountId: accountIdOf(1) }]);
+    expect(last.errors).toHaveLength(1);
   });
 
   it('nulls a single-account subtree whose role cannot be assumed, with its error', async () => {

@@ -115,6 +115,30 @@ describe('selection economy', () => {
     expect(fake.count('DescribeInstances')).toBe(1);
   });
 
+  it('serves sibling fields reading the same list, paged or not, from one read', async () => {
+    const fake = new FakeAwsData({ accounts: 1, regions: ['us-east-1'], instances: 40 });
+    const h = harness(fake);
+    const result = await h.run(
+      '{ a: instances(first: 5) { nodes { instanceId } pageInfo { endCursor } } b: instances { totalCount } c: instances(first: 10) { nodes { instanceId } } }',
+    );
+    const all = fake.dataOf(A0, 'us-east-1').instances.map((i) => i.instance.InstanceId);
+    const ids = (path: string) =>
+      at<{ instanceId: string }[]>(dataOf(result), path, 'nodes').map((n) => n.instanceId);
+    expect(ids('a')).toEqual(all.slice(0, 5));
+    expect(at(dataOf(result), 'b', 'totalCount')).toBe(40);
+    expect(ids('c')).toEqual(all.slice(0, 10));
+    // One call, with the largest page any of them asked for.
+    expect(fake.calls.filter((c) => c.op === 'DescribeInstances').map((c) => c.maxResults)).toEqual([1000]);
+    // a's cursor points into that page: the next page starts right after a's 5 instances.
+    const next = await h.run(
+      'query ($after: String) { a: instances(first: 5, after: $after) { nodes { instanceId } } }',
+      { after: at<string>(dataOf(result), 'a', 'pageInfo', 'endCursor') },
+    );
+    expect(at<{ instanceId: string }[]>(dataOf(next), 'a', 'nodes').map((n) => n.instanceId)).toEqual(
+      all.slice(5, 10),
+    );
+  });
+
   it('passes the abort signal to every data call, and fresh: true only with @fresh', async () => {
     const fake = new FakeAwsData({ accounts: 2 });
     const h = harness(fake);

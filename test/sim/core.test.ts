@@ -102,9 +102,10 @@ describe('signatures', () => {
     expect(creds.expiration!.getTime()).toBe(clock() + 5000);
     await ec2Client(sim, creds).send(new DescribeRegionsCommand({}));
     clock.advance(5001);
+    // 403, as the STS API reference lists ExpiredToken (the sim answered 400 before).
     expect(await awsError(stsClient(sim, creds).send(new GetCallerIdentityCommand({})))).toMatchObject({
       name: 'ExpiredToken',
-      status: 400,
+      status: 403,
     });
     expect(await awsError(ec2Client(sim, creds).send(new DescribeRegionsCommand({})))).toMatchObject({
       name: 'RequestExpired',

@@ -19,6 +19,8 @@ import {
   vectorQuery,
 } from '../credentials/roles-anywhere-fixtures.js';
 import type { TestCertificate, VectorCase } from '../credentials/roles-anywhere-fixtures.js';
+import { makeOddLeaf } from './odd-certificates.js';
+import { allowsDigitalSignature, weakSignatureAlgorithm } from '../../src/sim/services/rolesanywhere-der.js';
 
 const vectors = loadVectors();
 const rsa = vectors.case('rsa-known-answer');
@@ -410,6 +412,85 @@ describe('Roles Anywhere sim: chains up to the trust anchor', () => {
       status: 403,
       message: expect.stringContaining('Intermediate certificate expired at'),
     });
+  });
+});
+
+describe('Roles Anywhere sim: what the signing certificate must be', () => {
+  let root: TestCertificate;
+  let intermediate: TestCertificate;
+  let goodLeaf: TestCertificate;
+  const odd: Partial<Record<'no-digital-signature' | 'no-key-usage' | 'sha1-signed', TestCertificate>> = {};
+  const now = Date.now();
+
+  beforeAll(async () => {
+    root = await makeRootCa({ name: 'Constraint Root', spec: 'rsa' });
+    intermediate = await makeCertificate(root, { name: 'Constraint Intermediate', spec: 'rsa', ca: true });
+    goodLeaf = await makeCertificate(root, { name: 'good-leaf', spec: 'rsa' });
+    for (const kind of ['no-digital-signature', 'no-key-usage', 'sha1-signed'] as const)
+      odd[kind] = await makeOddLeaf(root, kind);
+  });
+
+  const body = { trustAnchorArn: ANCHOR_ARN, profileArn: rsa.profileArn, roleArn: rsa.roleArn };
+  const ctx = () =>
+    context({
+      now,
+      anchors: [anchor(ANCHOR_ARN, [root.certPem])],
+      profiles: [profile(rsa.profileArn, [rsa.roleArn])],
+      roles: [role(rsa.roleArn)],
+    });
+  const signedBy = (cert: TestCertificate) =>
+    signedRequest({ certificate: new X509Certificate(cert.certPem), key: cert.key }, now, body);
+
+  it('accepts an end-entity certificate with digitalSignature, signed with SHA-256', async () => {
+    expect((await answer(signedBy(goodLeaf), ctx())).status).toBe(201);
+  });
+
+  it('refuses a CA certificate as the signing certificate: an intermediate, or the trust anchor’s root itself', async () => {
+    for (const ca of [intermediate, root]) {
+      expect(errorOf(await answer(signedBy(ca), ctx()))).toEqual({
+        status: 403,
+        code: 'AccessDeniedException',
+        message:
+          'Untrusted signing certificate: it is a CA certificate (basicConstraints CA:TRUE); sign with an end-entity certificate',
+      });
+    }
+  });
+
+  it('refuses a key usage without digitalSignature, and a certificate with no key usage at all', async () => {
+    expect(errorOf(await answer(signedBy(odd['no-digital-signature']!), ctx()))).toEqual({
+      status: 403,
+      code: 'AccessDeniedException',
+      message: 'Untrusted signing certificate: its key usage does not include digitalSignature',
+    });
+    expect(errorOf(await answer(signedBy(odd['no-key-usage']!), ctx()))).toEqual({
+      status: 403,
+      code: 'AccessDeniedException',
+      message: 'Untrusted signing certificate: it has no key usage extension; digitalSignature is required',
+    });
+  });
+
+  it('refuses a certificate its CA signed with SHA-1', async () => {
+    expect(errorOf(await answer(signedBy(odd['sha1-signed']!), ctx()))).toEqual({
+      status: 403,
+      code: 'AccessDeniedException',
+      message:
+        'Untrusted signing certificate: it is signed with sha1WithRSAEncryption; SHA-256 or stronger is required',
+    });
+  });
+
+  it('reads key usage and signature algorithm from the DER as openssl shows them for the vectors', () => {
+    const der = (file: string) => new X509Certificate(vectors.file(file)).raw;
+    // alice-cert*.crt: "Key Usage: critical Digital Signature", sha256WithRSA / ecdsa-with-SHA256.
+    expect(allowsDigitalSignature(der(rsa.certificate))).toBe(true);
+    expect(allowsDigitalSignature(der(ecdsa.certificate))).toBe(true);
+    expect(weakSignatureAlgorithm(der(rsa.certificate))).toBeUndefined();
+    // root-ca*.crt: "Key Usage: critical Certificate Sign, CRL Sign".
+    expect(allowsDigitalSignature(der(vectors.trustAnchors.rsa))).toBe(false);
+    expect(allowsDigitalSignature(new X509Certificate(odd['no-key-usage']!.certPem).raw)).toBeUndefined();
+    expect(weakSignatureAlgorithm(new X509Certificate(odd['sha1-signed']!.certPem).raw)).toBe(
+      'sha1WithRSAEncryption',
+    );
+    expect(() => allowsDigitalSignature(Buffer.from('3082ffff', 'hex'))).toThrow();
   });
 });
 

@@ -3,7 +3,14 @@ import { describe, expect, it } from 'vitest';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { HttpRequest } from '@smithy/protocol-http';
 import { Sha256 } from './sha256.js';
-import { parseAuthorization, verifySignature } from '../../src/sim/sigv4.js';
+import {
+  canonicalRequest,
+  parseAuthorization,
+  sha256Hex,
+  signingKey,
+  verifySignature,
+} from '../../src/sim/sigv4.js';
+import { createHmac } from 'node:crypto';
 import type { RawRequest } from '../../src/sim/types.js';
 
 const credentials = {
@@ -16,6 +23,7 @@ async function signed(
   query: Record<string, string>,
   body: string,
   now: Date,
+  extraHeaders: Record<string, string> = {},
 ): Promise<RawRequest> {
   const signer = new SignatureV4({ credentials, region: 'eu-west-1', service: 'ec2', sha256: Sha256 });
   const request = new HttpRequest({
@@ -25,7 +33,11 @@ async function signed(
     port: 4599,
     path,
     query,
-    headers: { host: '127.0.0.1:4599', 'content-type': 'application/x-www-form-urlencoded' },
+    headers: {
+      host: '127.0.0.1:4599',
+      'content-type': 'application/x-www-form-urlencoded',
+      ...extraHeaders,
+    },
     body,
   });
   const out = await signer.sign(request, { signingDate: now });
@@ -81,5 +93,76 @@ describe('SigV4 verification', () => {
         'AWS4-HMAC-SHA256 Credential=AKIA/20261123/us-east-1/sts, SignedHeaders=host, Signature=00',
       ),
     ).toBeUndefined();
+  });
+
+  it('always hashes the body: a declared UNSIGNED-PAYLOAD (S3 only) or a wrong hash does not verify', async () => {
+    const body = 'Action=DescribeRegions&Version=2016-11-15';
+    const unsigned = await signed('/', {}, body, now, { 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' });
+    const auth = parseAuthorization(unsigned.headers['authorization'] as string)!;
+    expect(auth.signedHeaders).toContain('x-amz-content-sha256');
+    expect(verifySignature(unsigned, auth, credentials.secretAccessKey, now.getTime())).toMatchObject({
+      ok: false,
+      reason: 'signature-mismatch',
+    });
+    const declared = await signed('/', {}, body, now, { 'x-amz-content-sha256': sha256Hex(body) });
+    const declaredAuth = parseAuthorization(declared.headers['authorization'] as string)!;
+    expect(verifySignature(declared, declaredAuth, credentials.secretAccessKey, now.getTime())).toEqual({
+      ok: true,
+    });
+    const swapped = { ...declared, body: Buffer.from(body + '&AllRegions=true') };
+    expect(verifySignature(swapped, declaredAuth, credentials.secretAccessKey, now.getTime())).toMatchObject({
+      ok: false,
+      reason: 'signature-mismatch',
+    });
+  });
+
+  it('requires X-Amz-Date to be signed, even under an otherwise valid signature', () => {
+    const amzDate = '20261123T010203Z';
+    const raw: RawRequest = {
+      method: 'POST',
+      path: '/',
+      rawQuery: '',
+      headers: { host: '127.0.0.1:4599', 'x-amz-date': amzDate },
+      body: Buffer.from('Action=DescribeRegions&Version=2016-11-15'),
+    };
+    // Signed correctly over 'host' only, by hand with the sim's own canonicalization.
+    const scope = '20261123/eu-west-1/ec2/aws4_request';
+    const stringToSign = [
+      'AWS4-HMAC-SHA256',
+      amzDate,
+      scope,
+      sha256Hex(canonicalRequest(raw, ['host'])),
+    ].join('\n');
+    const signature = createHmac(
+      'sha256',
+      signingKey(credentials.secretAccessKey, '20261123', 'eu-west-1', 'ec2'),
+    )
+      .update(stringToSign)
+      .digest('hex');
+    const auth = parseAuthorization(
+      `AWS4-HMAC-SHA256 Credential=${credentials.accessKeyId}/${scope}, SignedHeaders=host, Signature=${signature}`,
+    )!;
+    expect(verifySignature(raw, auth, credentials.secretAccessKey, now.getTime())).toEqual({
+      ok: false,
+      reason: 'date-not-signed',
+      detail: "'X-Amz-Date' must be a signed header",
+    });
+  });
+
+  it('words a stale and a future signature as AWS does', async () => {
+    const raw = await signed('/', {}, 'Action=DescribeRegions&Version=2016-11-15', now);
+    const auth = parseAuthorization(raw.headers['authorization'] as string)!;
+    expect(verifySignature(raw, auth, credentials.secretAccessKey, now.getTime() + 20 * 60_000)).toEqual({
+      ok: false,
+      reason: 'expired',
+      detail:
+        'Signature expired: 20261123T010203Z is now earlier than 20261123T010703Z (20261123T012203Z - 15 min.)',
+    });
+    expect(verifySignature(raw, auth, credentials.secretAccessKey, now.getTime() - 20 * 60_000)).toEqual({
+      ok: false,
+      reason: 'expired',
+      detail:
+        'Signature not yet current: 20261123T010203Z is still later than 20261123T005703Z (20261123T004203Z + 15 min.)',
+    });
   });
 });

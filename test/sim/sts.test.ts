@@ -152,3 +152,23 @@ describe('AssumeRole', () => {
     ]);
   });
 });
+
+describe('AssumeRole into accounts that are not active', () => {
+  it('is refused with AccessDenied for SUSPENDED and PENDING_CLOSURE accounts', async () => {
+    const sim2 = await startSim({ seed: 3, accounts: 30, regions: ['us-east-1'], instancesPerRegion: 1 });
+    try {
+      const inactive = sim2.world.accounts.filter((a) => a.state !== 'ACTIVE');
+      expect(inactive.map((a) => a.state)).toEqual(expect.arrayContaining(['SUSPENDED']));
+      for (const account of inactive) {
+        const err = await awsError(assumeReadRole(sim2, account.id));
+        expect(err).toMatchObject({ name: 'AccessDenied', status: 403 });
+      }
+      const active = sim2.world.accounts.find(
+        (a) => a.state === 'ACTIVE' && a.id !== sim2.world.centralAccountId,
+      )!;
+      await expect(assumeReadRole(sim2, active.id)).resolves.toHaveProperty('sessionToken');
+    } finally {
+      await sim2.close();
+    }
+  });
+});

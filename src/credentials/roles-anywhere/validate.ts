@@ -1,5 +1,6 @@
 // Every check that can be made without the network, in the order a person would fix them: the ARNs and
-// numbers, then the certificate chain and its dates, then the key (type, passphrase, match).
+// numbers, then the certificate chain (what Roles Anywhere requires of the signing certificate, and the
+// dates), then the key (type, passphrase, match).
 import type { KeyObject, X509Certificate } from 'node:crypto';
 import { defaultRolesAnywhereEndpoint, parseProfileArn, parseRoleArn, parseTrustAnchorArn } from './arn.js';
 import { RolesAnywhereConfigError } from './errors.js';
@@ -96,6 +97,7 @@ export function loadRolesAnywhere(
     options.certificate,
     options.intermediates,
   );
+  checkSigningCertificate(leaf, options.certificate);
   checkValidity(leaf, now, 'certificate', options.certificate, 'certificate');
   intermediates.forEach((cert, i) => {
     const source = intermediateSources[i] ?? { option: 'certificate', path: options.certificate };
@@ -252,6 +254,118 @@ function checkValidity(
       path,
     );
   }
+}
+
+/**
+ * What IAM Roles Anywhere requires of the signing (end-entity) certificate; it refuses the others with
+ * AccessDeniedException "Untrusted signing certificate". Caught here, before any network call.
+ */
+function checkSigningCertificate(cert: X509Certificate, path: string): void {
+  const refuse = (why: string) =>
+    new RolesAnywhereConfigError(
+      'certificate',
+      `${why}; Roles Anywhere only accepts an end-entity certificate whose key usage includes digitalSignature, signed with SHA-256 or stronger (subject "${oneLine(cert.subject)}")`,
+      path,
+    );
+  if (cert.ca) throw refuse('is a CA certificate (basicConstraints CA:TRUE)');
+  let facts: SigningCertificateFacts;
+  try {
+    facts = signingCertificateFacts(cert.raw);
+  } catch {
+    throw refuse('has extensions or a signature algorithm that cannot be read');
+  }
+  if (facts.digitalSignature === undefined) throw refuse('has no key usage extension');
+  if (!facts.digitalSignature) throw refuse('has a key usage without digitalSignature');
+  if (facts.weakSignature !== undefined) throw refuse(`is signed with ${facts.weakSignature}`);
+}
+
+// ---- the two certificate facts Node's X509Certificate does not expose, read from the DER -----------
+
+interface SigningCertificateFacts {
+  /** Undefined when the certificate has no key usage extension. */
+  digitalSignature?: boolean;
+  /** The signature algorithm's name when it hashes with MD2/MD4/MD5 or SHA-1. */
+  weakSignature?: string;
+}
+
+interface Der {
+  tag: number;
+  start: number;
+  end: number;
+}
+
+function derAt(der: Uint8Array, pos: number, limit: number): Der {
+  if (pos + 2 > limit) throw new Error('truncated DER');
+  const tag = der[pos] as number;
+  let length = der[pos + 1] as number;
+  let start = pos + 2;
+  if (length & 0x80) {
+    const count = length & 0x7f;
+    if (count < 1 || count > 4 || start + count > limit) throw new Error('bad DER length');
+    length = 0;
+    for (let i = 0; i < count; i++) length = length * 256 + (der[start + i] as number);
+    start += count;
+  }
+  if (start + length > limit) throw new Error('truncated DER');
+  return { tag, start, end: start + length };
+}
+
+function derChildren(der: Uint8Array, parent: Der): Der[] {
+  const out: Der[] = [];
+  for (let pos = parent.start; pos < parent.end; pos = (out[out.length - 1] as Der).end)
+    out.push(derAt(der, pos, parent.end));
+  return out;
+}
+
+/** An OBJECT IDENTIFIER's content bytes as hex, compared with the DER encodings below. */
+function oidHex(der: Uint8Array, node: Der | undefined): string {
+  if (node?.tag !== 0x06) throw new Error('expected an OID');
+  return Buffer.from(der.subarray(node.start, node.end)).toString('hex');
+}
+
+/** DER content bytes of signature algorithms over MD2/MD4/MD5/SHA-1 (RSA, OIW RSA, DSA, ECDSA). */
+const WEAK_SIGNATURE_OIDS: Readonly<Record<string, string>> = {
+  '2a864886f70d010102': 'md2WithRSAEncryption',
+  '2a864886f70d010103': 'md4WithRSAEncryption',
+  '2a864886f70d010104': 'md5WithRSAEncryption',
+  '2a864886f70d010105': 'sha1WithRSAEncryption',
+  '2b0e03021d': 'sha1WithRSASignature',
+  '2a8648ce380403': 'dsa-with-sha1',
+  '2a8648ce3d0401': 'ecdsa-with-SHA1',
+};
+const RSASSA_PSS_OID = '2a864886f70d01010a';
+const SHA1_OID = '2b0e03021a';
+const KEY_USAGE_OID = '551d0f';
+
+function signingCertificateFacts(der: Uint8Array): SigningCertificateFacts {
+  const [tbs, algorithm] = derChildren(der, derAt(der, 0, der.length));
+  if (tbs?.tag !== 0x30 || algorithm?.tag !== 0x30) throw new Error('not a certificate');
+  const facts: SigningCertificateFacts = {};
+
+  const [algorithmOid, params] = derChildren(der, algorithm);
+  const oid = oidHex(der, algorithmOid);
+  facts.weakSignature = WEAK_SIGNATURE_OIDS[oid];
+  if (oid === RSASSA_PSS_OID) {
+    // RSASSA-PSS-params: hashAlgorithm [0] defaults to SHA-1.
+    const hash = params?.tag === 0x30 ? derChildren(der, params).find((n) => n.tag === 0xa0) : undefined;
+    const hashAlgorithm = hash ? derChildren(der, hash)[0] : undefined;
+    const hashOid = hashAlgorithm ? oidHex(der, derChildren(der, hashAlgorithm)[0]) : SHA1_OID;
+    if (hashOid === SHA1_OID) facts.weakSignature = 'RSASSA-PSS with SHA-1';
+  }
+
+  const extensions = derChildren(der, tbs).find((n) => n.tag === 0xa3);
+  const list = extensions ? derChildren(der, extensions)[0] : undefined;
+  for (const extension of list ? derChildren(der, list) : []) {
+    const [id, ...rest] = derChildren(der, extension);
+    if (oidHex(der, id) !== KEY_USAGE_OID) continue;
+    const value = rest.find((n) => n.tag === 0x04);
+    if (!value) throw new Error('malformed key usage');
+    const bits = derAt(der, value.start, value.end);
+    if (bits.tag !== 0x03) throw new Error('malformed key usage');
+    // After the unused-bits byte, digitalSignature is the first byte's most significant bit.
+    facts.digitalSignature = bits.end - bits.start >= 2 && ((der[bits.start + 1] as number) & 0x80) !== 0;
+  }
+  return facts;
 }
 
 function describeKey(key: KeyObject): string {

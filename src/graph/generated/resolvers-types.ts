@@ -32,6 +32,8 @@ export type AccessFailure = {
 
 export type AccessStatus =
   | 'ACCESS_DENIED'
+  /** Organizations reports the account as not ACTIVE (suspended, closing or closed); AWS refuses AssumeRole into it, so orgraph does not try, and fan-outs skip it unless the graph option fanOutAccountStates names its state. */
+  | 'ACCOUNT_NOT_ACTIVE'
   /** The member role was assumed. */
   | 'OK'
   | 'ROLE_NOT_ASSUMABLE'
@@ -47,11 +49,12 @@ export type Account = Node & {
   arn?: Maybe<Scalars['String']['output']>;
   email?: Maybe<Scalars['String']['output']>;
   id: Scalars['ID']['output'];
+  /** Empty for an account whose state is not in the graph option fanOutAccountStates (default ACTIVE); see access.status. */
   instances?: Maybe<InstanceConnection>;
   joinedMethod?: Maybe<Scalars['String']['output']>;
   joinedTimestamp?: Maybe<Scalars['DateTime']['output']>;
   name?: Maybe<Scalars['String']['output']>;
-  /** The unit or root directly above the account (Organizations source only). */
+  /** The unit or root directly above the account (Organizations source only). Read from one walk of the organization tree per request when several parents are asked for. */
   parent?: Maybe<OrganizationalUnit>;
   /** One Region by name (no AWS call by itself); null when a Region list is configured and does not name it. */
   region?: Maybe<Region>;
@@ -59,7 +62,9 @@ export type Account = Node & {
   regions?: Maybe<RegionConnection>;
   /** From Organizations' State, falling back to the retired Status. */
   state?: Maybe<AccountState>;
+  /** Empty for an account whose state is not in fanOutAccountStates, as instances. */
   subnets?: Maybe<SubnetConnection>;
+  /** Empty for an account whose state is not in fanOutAccountStates, as instances. */
   vpcs?: Maybe<VpcConnection>;
 };
 
@@ -95,10 +100,10 @@ export type AccountVpcsArgs = {
   where?: InputMaybe<VpcWhere>;
 };
 
-/** Whether orgraph can read an account (selecting it assumes the member role; cached like any session). */
+/** Whether orgraph can read an account (selecting status or failure assumes the member role, cached like any session, unless the account is not ACTIVE). */
 export type AccountAccess = {
   __typename?: 'AccountAccess';
-  /** Set when status is not OK. */
+  /** Why the member role could not be assumed; null when status is OK or ACCOUNT_NOT_ACTIVE (no call is made then). */
   failure?: Maybe<AccessFailure>;
   /** The member role orgraph assumes in this account. */
   roleArn: Scalars['String']['output'];
@@ -252,6 +257,7 @@ export type InstanceState =
   | 'STOPPING'
   | 'TERMINATED';
 
+/** Criteria for instances. EC2 accepts at most 200 filter values per call: longer lists of exact values (no * or ?) are split over several calls; a longer list that cannot be split is refused as BAD_USER_INPUT. */
 export type InstanceWhere = {
   accountIds?: InputMaybe<Array<Scalars['String']['input']>>;
   availabilityZones?: InputMaybe<Array<Scalars['String']['input']>>;
@@ -333,10 +339,10 @@ export type OrganizationalUnit = Node & {
   accounts?: Maybe<AccountConnection>;
   arn: Scalars['String']['output'];
   id: Scalars['ID']['output'];
-  /** Fan-out over every account in this unit's subtree. */
+  /** Fan-out over every account in this unit's subtree (accounts in a fanOutAccountStates state, by default ACTIVE). */
   instances?: Maybe<InstanceConnection>;
   name: Scalars['String']['output'];
-  /** The parent unit; null for a root. */
+  /** The parent unit; null for a root. Read from one walk of the organization tree per request when several parents are asked for. */
   parent?: Maybe<OrganizationalUnit>;
   subnets?: Maybe<SubnetConnection>;
   type: OrganizationalUnitType;
@@ -408,6 +414,11 @@ export type OrganizationalUnitType =
 export type PageInfo = {
   __typename?: 'PageInfo';
   endCursor?: Maybe<Scalars['String']['output']>;
+  /**
+   * True when more items may follow. A fan-out list (instances, vpcs, subnets over accounts and Regions)
+   * with `first` ends each page where an AWS page ends and does not read ahead, so it can say true when
+   * only empty accounts, Regions or AWS pages remain: the next page is then empty and says false.
+   */
   hasNextPage: Scalars['Boolean']['output'];
   hasPreviousPage: Scalars['Boolean']['output'];
   startCursor?: Maybe<Scalars['String']['output']>;
@@ -419,15 +430,15 @@ export type Query = {
   account?: Maybe<Account>;
   /** Every account in scope (Organizations or the static list), after include/exclude lists. */
   accounts?: Maybe<AccountConnection>;
-  /** Every instance in every account and Region in scope. */
+  /** Every instance in every account and Region in scope (accounts in a state named by the graph option fanOutAccountStates, by default ACTIVE ones only). */
   instances?: Maybe<InstanceConnection>;
   /** Fetches any object by its global id. */
   node?: Maybe<Node>;
   /** The AWS Organization (null with a static account list, or when it cannot be read; see errors). */
   organization?: Maybe<Organization>;
-  /** Every subnet in every account and Region in scope. */
+  /** Every subnet in every account and Region in scope (accounts as for instances). */
   subnets?: Maybe<SubnetConnection>;
-  /** Every VPC in every account and Region in scope. */
+  /** Every VPC in every account and Region in scope (accounts as for instances). */
   vpcs?: Maybe<VpcConnection>;
 };
 
@@ -603,6 +614,7 @@ export type SubnetEdge = {
   node: Subnet;
 };
 
+/** Criteria for subnets. EC2 accepts at most 200 filter values per call: longer lists of exact values (no * or ?) are split over several calls; a longer list that cannot be split is refused as BAD_USER_INPUT. */
 export type SubnetWhere = {
   accountIds?: InputMaybe<Array<Scalars['String']['input']>>;
   availabilityZones?: InputMaybe<Array<Scalars['String']['input']>>;
@@ -688,6 +700,7 @@ export type VpcEdge = {
   node: Vpc;
 };
 
+/** Criteria for VPCs. EC2 accepts at most 200 filter values per call: longer lists of exact values (no * or ?) are split over several calls; a longer list that cannot be split is refused as BAD_USER_INPUT. */
 export type VpcWhere = {
   accountIds?: InputMaybe<Array<Scalars['String']['input']>>;
   /** Any associated IPv4 CIDR block, exactly. */

@@ -4,12 +4,15 @@
 import type { Filter, Region } from '@aws-sdk/client-ec2';
 import DataLoader from 'dataloader';
 import type { AwsData, CallOptions, Fetched, Target } from '../../aws/data.js';
+import { AwsCallError } from '../../aws/errors.js';
 import type { GatewayGraphConfig } from '../../config/gateway.js';
 import type { InstanceModel, SubnetModel, VpcModel } from '../mappers.js';
 import { instanceModel, subnetModel, vpcModel } from '../mappers.js';
 import type { ListKind } from '../list-kinds.js';
+import { splitFilters } from '../filter-split.js';
 import { filtersKey } from '../where.js';
 import { Memo } from './memo.js';
+import { SharedReads } from './shared-reads.js';
 
 /** One Region of an account as the graph knows it. */
 export interface RegionInfo {
@@ -31,9 +34,6 @@ export interface ReadList<Model> {
   fetchedAt: Date;
 }
 
-/** EC2 accepts at most this many values in one filter; longer id lists are split into several calls. */
-export const MAX_FILTER_VALUES = 200;
-
 const targetKey = (t: Target) => `${t.accountId}|${t.region}`;
 
 export class Ec2Loaders {
@@ -41,6 +41,7 @@ export class Ec2Loaders {
   readonly #config: GatewayGraphConfig;
   readonly #call: () => CallOptions;
   readonly #memo = new Memo<unknown>();
+  readonly #pages = new SharedReads<ReadPage<unknown>>();
 
   readonly instanceById: DataLoader<string, InstanceModel | null>;
   readonly vpcById: DataLoader<string, VpcModel | null>;
@@ -90,25 +91,38 @@ export class Ec2Loaders {
     );
   }
 
-  /** A whole list (every page, with its tokens), read once per request for the same target and filters. */
-  readAll<Item, Model>(
+  /**
+   * One AWS page of a list: the page read with `token` (undefined: the first one) for these filters.
+   * Every field of the request that asks for the same page shares one read: asks made in the same tick
+   * are served by one call with the largest MaxResults asked for, and a page already read is served
+   * again as it is, whatever size is asked (readers take what they need of a longer page and follow
+   * NextToken past a shorter one, so no item is read twice).
+   */
+  page<Item, Model>(
     kind: ListKind<Item, Model>,
     target: Target,
     filters: readonly Filter[],
-  ): Promise<ReadPage<Model>[]> {
-    return this.#once(`list:${kind.name}:${targetKey(target)}:${filtersKey(filters)}`, async () => {
-      const pages: ReadPage<Model>[] = [];
-      let token: string | undefined;
-      for await (const page of kind.pages(this.#data, target, { filters: [...filters] }, this.#call())) {
-        pages.push({
+    token: string | undefined,
+    maxResults: number,
+  ): Promise<ReadPage<Model>> {
+    const key = `page:${kind.name}:${targetKey(target)}:${filtersKey(filters)}:${token ?? ''}`;
+    return this.#pages.read(key, maxResults, async (size) => {
+      const request = {
+        filters: [...filters],
+        maxResults: size,
+        ...(token !== undefined ? { nextToken: token } : {}),
+      };
+      for await (const page of kind.pages(this.#data, target, request, this.#call())) {
+        if (page.nextToken !== undefined && page.nextToken === token) throw repeatedToken(kind, target);
+        // Only this page: the generator stops fetching when left.
+        return {
           ...(token !== undefined ? { token } : {}),
           ...(page.nextToken !== undefined ? { nextToken: page.nextToken } : {}),
           items: page.items.map((item) => kind.toModel(target, item, page.fetchedAt)),
-        });
-        token = page.nextToken;
+        };
       }
-      return pages;
-    });
+      return { ...(token !== undefined ? { token } : {}), items: [] };
+    }) as Promise<ReadPage<Model>>;
   }
 
   /**
@@ -153,11 +167,11 @@ export class Ec2Loaders {
         try {
           const byParent = new Map<string, Model[]>(parentIds.map((id) => [id, []]));
           let fetchedAt = new Date(0);
-          for (let i = 0; i < parentIds.length; i += MAX_FILTER_VALUES) {
-            const request = {
-              filters: [...filters, { Name: attribute, Values: parentIds.slice(i, i + MAX_FILTER_VALUES) }],
-            };
-            for await (const page of kind.pages(this.#data, target, request, this.#call())) {
+          // Every call within EC2's filter value limit: the parent ids, and the where's own lists when
+          // they need it too, are divided between calls that select disjoint items.
+          const parts = splitFilters([...filters, { Name: attribute, Values: parentIds }]);
+          for (const part of parts) {
+            for await (const page of kind.pages(this.#data, target, { filters: part }, this.#call())) {
               for (const item of page.items) {
                 const parent = parentOf(attribute, item);
                 if (parent !== undefined)
@@ -187,6 +201,22 @@ interface NestedKey {
   target: Target;
   parentId: string;
   filters: readonly Filter[];
+}
+
+const OPERATIONS = { instances: 'DescribeInstances', vpcs: 'DescribeVpcs', subnets: 'DescribeSubnets' };
+
+/** AWS answered the token it was given: following it would never end. */
+function repeatedToken(kind: ListKind<unknown, unknown>, target: Target): AwsCallError {
+  const operation = OPERATIONS[kind.name];
+  return new AwsCallError({
+    code: 'UPSTREAM_ERROR',
+    message: `EC2 ${operation} answered the NextToken it was given; stopped paging to avoid a loop`,
+    service: 'ec2',
+    operation,
+    accountId: target.accountId,
+    region: target.region,
+    retryable: false,
+  });
 }
 
 /** The VPC or subnet an item belongs to. */

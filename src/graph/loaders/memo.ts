@@ -15,6 +15,11 @@ export class Memo<V> {
     return promise;
   }
 
+  /** Whether the load of `key` was started in this request. */
+  has(key: string): boolean {
+    return this.#promises.has(key);
+  }
+
   /** Loads that were started, for tests and diagnostics. */
   get size(): number {
     return this.#promises.size;

@@ -9,6 +9,7 @@ import type {
 import type { AwsData, CallOptions, Fetched } from '../../aws/data.js';
 import type { GatewayGraphConfig } from '../../config/gateway.js';
 import type { AccountRecord } from '../mappers.js';
+import DataLoader from 'dataloader';
 import { Memo } from './memo.js';
 
 export interface UnitRecord {
@@ -17,16 +18,24 @@ export interface UnitRecord {
   arn?: string;
 }
 
+/** The organization tree: every unit (roots included) by id, and the parent of every unit and account. */
+export interface OrganizationTree {
+  units: Map<string, UnitRecord>;
+  parents: Map<string, string>;
+}
+
 export class OrganizationsLoaders {
   readonly #data: AwsData;
   readonly #config: GatewayGraphConfig;
   readonly #call: () => CallOptions;
   readonly #memo = new Memo<unknown>();
+  readonly #parents: DataLoader<string, UnitRecord | null>;
 
   constructor(data: AwsData, config: GatewayGraphConfig, call: () => CallOptions) {
     this.#data = data;
     this.#config = config;
     this.#call = call;
+    this.#parents = new DataLoader((childIds) => this.#loadParents(childIds));
   }
 
   /** True when accounts come from Organizations (so units, parents and the organization exist). */
@@ -82,17 +91,79 @@ export class OrganizationsLoaders {
     );
   }
 
-  /** The id of the unit or root directly above an account or a unit (null above a root). */
-  parentOf(childId: string): Promise<string | null> {
+  /**
+   * The unit or root directly above an account or a unit (null above a root, or for an id the
+   * organization does not know). The parents asked for in one tick are one batch: a batch of one asks
+   * ListParents; a larger one walks the tree once for the request (see tree), so a list of accounts
+   * with their parents costs a few calls per unit, not one per account.
+   */
+  parentOf(childId: string): Promise<UnitRecord | null> {
     if (childId.startsWith('r-')) return Promise.resolve(null);
-    return this.#once(
-      `parent:${childId}`,
-      async () => (await this.#data.organizations.listParents(childId, this.#call())).value[0]?.Id ?? null,
+    return this.#parents.load(childId);
+  }
+
+  /**
+   * The organization tree, read once per request from the top: ListRoots, then every unit's child
+   * units and accounts (ListOrganizationalUnitsForParent and ListAccountsForParent, a unit's children
+   * as soon as its own lists are in, concurrently). The same lists serve unit subtrees and `units`/`accounts` fields, and the data
+   * layer caches them across requests.
+   */
+  tree(): Promise<OrganizationTree> {
+    return this.#once('tree', async () => {
+      const tree: OrganizationTree = { units: new Map(), parents: new Map() };
+      const visit = async (unitId: string): Promise<void> => {
+        const [units, accounts] = await Promise.all([
+          this.childUnits(unitId),
+          this.accountsForParent(unitId),
+        ]);
+        for (const account of accounts) tree.parents.set(account.accountId, unitId);
+        const children = units.flatMap((u) => (u.Id ? [u.Id] : []));
+        for (const unit of units) {
+          if (!unit.Id) continue;
+          tree.parents.set(unit.Id, unitId);
+          tree.units.set(unit.Id, unitRecord(unit.Id, unit));
+        }
+        await Promise.all(children.map(visit));
+      };
+      const roots = (await this.roots()).flatMap((r) => (r.Id ? [r] : []));
+      for (const root of roots) tree.units.set(root.Id as string, unitRecord(root.Id as string, root));
+      await Promise.all(roots.map((r) => visit(r.Id as string)));
+      return tree;
+    });
+  }
+
+  async #loadParents(childIds: readonly string[]): Promise<(UnitRecord | null | Error)[]> {
+    if (childIds.length === 1 && !this.#memo.has('tree'))
+      return [await this.#listParent(childIds[0] as string)];
+    const tree = await this.tree();
+    const settled = await Promise.allSettled(
+      childIds.map(async (id) => {
+        const parentId = tree.parents.get(id);
+        // Not in the tree as read (it may be older than the account list): ask for this one.
+        if (parentId === undefined) return this.#listParent(id);
+        return tree.units.get(parentId) ?? { unitId: parentId };
+      }),
+    );
+    // A failed lookup fails its own child only.
+    return settled.map((r) =>
+      r.status === 'fulfilled' ? r.value : r.reason instanceof Error ? r.reason : new Error(String(r.reason)),
     );
   }
 
-  /** A root or unit's name and ARN. */
+  async #listParent(childId: string): Promise<UnitRecord | null> {
+    const parent = (await this.#data.organizations.listParents(childId, this.#call())).value[0];
+    return parent?.Id ? { unitId: parent.Id } : null;
+  }
+
+  /** A root or unit's name and ARN (from the tree when this request walked it). */
   async unit(unitId: string): Promise<UnitRecord> {
+    if (this.#memo.has('tree')) {
+      const known = await this.tree().then(
+        (tree) => tree.units.get(unitId),
+        () => undefined,
+      );
+      if (known) return known;
+    }
     if (unitId.startsWith('r-')) {
       const root = (await this.roots()).find((r) => r.Id === unitId);
       return {
@@ -127,6 +198,14 @@ export class OrganizationsLoaders {
   #once<V>(key: string, load: () => Promise<V>): Promise<V> {
     return this.#memo.get(key, load) as Promise<V>;
   }
+}
+
+function unitRecord(unitId: string, unit: { Name?: string; Arn?: string }): UnitRecord {
+  return {
+    unitId,
+    ...(unit.Name !== undefined ? { name: unit.Name } : {}),
+    ...(unit.Arn !== undefined ? { arn: unit.Arn } : {}),
+  };
 }
 
 function toAccountRecord(account: OrgAccount): AccountRecord[] {

@@ -35,10 +35,13 @@ export const Account: AccountResolvers = {
   joinedTimestamp: async (account, _, ctx) => (await record(account, ctx))?.joinedTimestamp ?? null,
   parent: async (account, _, ctx) => {
     if (!ctx.organizations.hasOrganization) return null;
-    const parentId = await ctx.organizations.parentOf(account.accountId);
-    return parentId === null ? null : unitModel(parentId);
+    const parent = await ctx.organizations.parentOf(account.accountId);
+    return parent === null ? null : unitModel(parent.unitId, parent);
   },
-  access: (account) => ({ accountId: account.accountId }),
+  access: (account) =>
+    account.record
+      ? { accountId: account.accountId, record: account.record }
+      : { accountId: account.accountId },
   regions: async (account, args, ctx, info) => {
     const page = pageRequest(ctx, args, parentKey(account), info.fieldName);
     const regions = await ctx.ec2.regions(account.accountId);
@@ -56,5 +59,11 @@ export const Account: AccountResolvers = {
     if (configured && !configured.includes(name)) return null;
     return regionModel(account.accountId, name);
   },
-  ...fanoutListFields((account: AccountModel) => ({ accountId: account.accountId }), parentKey),
+  ...fanoutListFields(
+    (account: AccountModel) =>
+      account.record
+        ? { accountId: account.accountId, record: account.record }
+        : { accountId: account.accountId },
+    parentKey,
+  ),
 };

@@ -20,8 +20,8 @@ export const OrganizationalUnit: OrganizationalUnitResolvers = {
   name: async (unit, _, ctx) => required((await known(unit, ctx)).name, `name of ${unit.unitId}`),
   arn: async (unit, _, ctx) => required((await known(unit, ctx)).arn, `ARN of ${unit.unitId}`),
   parent: async (unit, _, ctx) => {
-    const parentId = await ctx.organizations.parentOf(unit.unitId);
-    return parentId === null ? null : unitModel(parentId);
+    const parent = await ctx.organizations.parentOf(unit.unitId);
+    return parent === null ? null : unitModel(parent.unitId, parent);
   },
   units: async (unit, args, ctx, info) => {
     const page = pageRequest(ctx, args, parentKey(unit), info.fieldName);

@@ -9,6 +9,7 @@ import type { GraphContext } from '../context.js';
 import { listConnection, validateFirst } from '../connection.js';
 import type { PageArgs } from '../connection.js';
 import { partialFailureError } from '../errors.js';
+import { splitWhereFilters } from '../filter-split.js';
 import { emptyConnection, readFanout } from '../fanout.js';
 import type { FanoutPlan, FanoutResult } from '../fanout.js';
 import type { InputMaybe, InstanceWhere, SubnetWhere, VpcWhere } from '../generated/resolvers-types.js';
@@ -78,10 +79,10 @@ export async function fanoutList<W extends object, Item, Model>(
 ): Promise<ConnectionModel<Model>> {
   const page = pageRequest(ctx, args, parentKey, info.fieldName, { where: args.where });
   const narrowing = narrowingOf(args.where);
-  const filters = listing.filters(args.where);
-  if (narrowsToNothing(narrowing) || filters === null) return checkedEmpty(ctx, page);
+  const parts = partsOf(listing.filters(args.where));
+  if (narrowsToNothing(narrowing) || parts === null) return checkedEmpty(ctx, page);
   const plan = await ctx.scope.plan(base, narrowing);
-  const { connection, failures } = await readPage(ctx, listing, plan, filters, page);
+  const { connection, failures } = await readPage(ctx, listing, plan, parts, page);
   for (const failure of failures) ctx.partialErrors.push(partialFailureError(failure.facts, info));
   connection.failures = failures.map((f) => f.facts);
   return connection;
@@ -97,11 +98,11 @@ export async function targetList<W extends object, Item, Model>(
   info: GraphQLResolveInfo,
 ): Promise<ConnectionModel<Model>> {
   const page = pageRequest(ctx, args, parentKey, info.fieldName, { where: args.where });
-  const filters = listing.filters(args.where);
-  if (filters === null || !(await admitsTarget(ctx, target, narrowingOf(args.where))))
+  const parts = partsOf(listing.filters(args.where));
+  if (parts === null || !(await admitsTarget(ctx, target, narrowingOf(args.where))))
     return checkedEmpty(ctx, page);
   const plan = { accountIds: [target.accountId], regionsOf: async () => [target.region] };
-  const { connection, failures } = await readPage(ctx, listing, plan, filters, page);
+  const { connection, failures } = await readPage(ctx, listing, plan, parts, page);
   if (failures[0]) throw failures[0].error;
   return connection;
 }
@@ -122,6 +123,8 @@ export async function nestedList<W extends object, Item, Model>(
 ): Promise<ConnectionModel<Model>> {
   const page = pageRequest(ctx, args, parentKey, info.fieldName, { where: args.where });
   const filters = siblingFilters(listing.filters(args.where), attribute, parentId);
+  // Refused before any call when the where cannot be split with room for the parent ids.
+  if (filters !== null) splitWhereFilters(filters, 1);
   if (filters === null || !(await admitsTarget(ctx, target, narrowingOf(args.where))))
     return checkedEmpty(ctx, page);
   const list = await ctx.ec2.nested(listing.kind, target, attribute, parentId, filters);
@@ -163,18 +166,23 @@ export function wholeListPage<T>(
   return listConnection(items, { ...page, cursors: ctx.cursors });
 }
 
+/** The calls a target's list takes: its where's filters, split when EC2 would refuse them whole. */
+function partsOf(filters: PushedFilters): Filter[][] | null {
+  return filters === null ? null : splitWhereFilters(filters);
+}
+
 /** One page of `listing` over the targets of `plan`. */
 function readPage<W, Item, Model>(
   ctx: GraphContext,
   listing: Listing<W, Item, Model>,
   plan: FanoutPlan,
-  filters: readonly Filter[],
+  parts: readonly (readonly Filter[])[],
   page: PageRequest,
 ): Promise<FanoutResult<Model>> {
   return readFanout(ctx, {
     kind: listing.kind,
     plan,
-    filters,
+    parts,
     ...(page.first !== undefined ? { first: page.first } : {}),
     ...(page.after != null ? { after: page.after } : {}),
     binding: page.binding,

@@ -7,6 +7,7 @@ import { X509Certificate, verify } from 'node:crypto';
 import type { RawRequest } from '../types.js';
 import { SimError } from '../types.js';
 import { canonicalQuery, canonicalUri, requestTime, sha256Hex } from '../sigv4.js';
+import { allowsDigitalSignature, weakSignatureAlgorithm } from './rolesanywhere-der.js';
 
 export interface X509Authentication {
   algorithm: 'AWS4-X509-RSA-SHA256' | 'AWS4-X509-ECDSA-SHA256';
@@ -132,8 +133,37 @@ export function authenticateX509Request(raw: RawRequest, nowMs: number): X509Aut
 }
 
 /**
- * Walks from the leaf through the sent intermediates to a CA of the trust anchor; every certificate on
- * the path must be inside its validity window at `nowMs`. Throws AccessDeniedException otherwise.
+ * What Roles Anywhere requires of the signing (end-entity) certificate itself: not a CA (basicConstraints
+ * CA:FALSE or absent), a key usage extension that includes digitalSignature, and a signature made with
+ * SHA-256 or stronger (MD5 and SHA-1 are refused). Throws AccessDeniedException otherwise.
+ */
+export function checkSigningCertificate(leaf: X509Certificate): void {
+  if (leaf.ca)
+    throw denied(
+      'Untrusted signing certificate: it is a CA certificate (basicConstraints CA:TRUE); sign with an end-entity certificate',
+    );
+  let digitalSignature: boolean | undefined;
+  let weak: string | undefined;
+  try {
+    digitalSignature = allowsDigitalSignature(leaf.raw);
+    weak = weakSignatureAlgorithm(leaf.raw);
+  } catch {
+    throw denied('Untrusted signing certificate: its extensions or signature algorithm cannot be read');
+  }
+  if (digitalSignature !== true)
+    throw denied(
+      digitalSignature === undefined
+        ? 'Untrusted signing certificate: it has no key usage extension; digitalSignature is required'
+        : 'Untrusted signing certificate: its key usage does not include digitalSignature',
+    );
+  if (weak !== undefined)
+    throw denied(`Untrusted signing certificate: it is signed with ${weak}; SHA-256 or stronger is required`);
+}
+
+/**
+ * Checks the signing certificate (checkSigningCertificate), then walks from it through the sent
+ * intermediates to a CA of the trust anchor; every certificate on the path must be inside its validity
+ * window at `nowMs`. Throws AccessDeniedException otherwise.
  */
 export function verifyCertificateChain(
   leaf: X509Certificate,
@@ -141,6 +171,7 @@ export function verifyCertificateChain(
   anchors: X509Certificate[],
   nowMs: number,
 ): void {
+  checkSigningCertificate(leaf);
   checkWindow(leaf, nowMs, 'Signing certificate');
   const unused = [...chain];
   let current = leaf;

@@ -93,6 +93,9 @@ function assumeRole(req: ServiceRequest, ctx: SimContext): SimResponse {
 
   const role = effectiveRole(ctx, ctx.world.roles.get(roleArn));
   if (!role || !trusts(role, req)) throw notAuthorized(req, roleArn);
+  // AWS refuses sessions in suspended or closing accounts with the same AccessDenied.
+  const target = ctx.world.accountById.get(role.accountId);
+  if (target && target.state !== 'ACTIVE') throw notAuthorized(req, roleArn);
   if (role.externalId !== undefined && role.externalId !== externalId) throw notAuthorized(req, roleArn);
   if (req.caller.isRoleSession && duration > ROLE_CHAINING_MAX) {
     throw new SimError(

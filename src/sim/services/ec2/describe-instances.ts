@@ -75,7 +75,11 @@ export function groupReservations(
 
 export function describeInstances(call: Ec2Call): string {
   const data = call.ctx.world.regionData(call.accountId, call.region);
-  const { page, nextToken } = runListDescribe(SPEC, { ...call, knobs: call.ctx.knobs }, data.instances);
+  const { page, nextToken } = runListDescribe(
+    SPEC,
+    { ...call, knobs: call.ctx.knobs, random: call.ctx.random },
+    data.instances,
+  );
   const zoneIds = new Map(call.ctx.world.availabilityZones(call.region).map((z) => [z.zoneName, z.zoneId]));
   const zoneIdOf = (name: string) => zoneIds.get(name);
   let xml = '<reservationSet>';

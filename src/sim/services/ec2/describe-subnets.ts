@@ -45,7 +45,7 @@ export function describeSubnets(call: Ec2Call): string {
       filters: SUBNET_FILTERS,
       paging: DESCRIBE_SUBNETS_PAGING,
     },
-    { ...call, knobs: call.ctx.knobs },
+    { ...call, knobs: call.ctx.knobs, random: call.ctx.random },
     data.subnets,
   );
   let xml = '<subnetSet>';

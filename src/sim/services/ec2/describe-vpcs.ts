@@ -38,7 +38,7 @@ export function describeVpcs(call: Ec2Call): string {
       filters: VPC_FILTERS,
       paging: DESCRIBE_VPCS_PAGING,
     },
-    { ...call, knobs: call.ctx.knobs },
+    { ...call, knobs: call.ctx.knobs, random: call.ctx.random },
     data.vpcs,
   );
   let xml = '<vpcSet>';

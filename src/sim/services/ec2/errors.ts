@@ -19,6 +19,14 @@ export const ec2Errors = {
 
   invalidParameterValue: (message: string): SimError => new SimError('InvalidParameterValue', message, 400),
 
+  /** More than 200 filter values in one call (the limit and wording of EC2's FilterLimitExceeded). */
+  filterLimitExceeded: (): SimError =>
+    new SimError(
+      'FilterLimitExceeded',
+      'The maximum number of filter values specified on a single call is 200',
+      400,
+    ),
+
   invalidParameterCombination: (message: string): SimError =>
     new SimError('InvalidParameterCombination', message, 400),
 

@@ -2,7 +2,8 @@
 // of one filter are OR-ed, separate filters are AND-ed, values may use the `*` (any run of characters)
 // and `?` (one character) wildcards, with `\` escaping a literal `*`, `?` or `\`. Matching is
 // case-sensitive. A filter name the operation does not know is refused with InvalidParameterValue
-// ("The filter 'x' is invalid"), as EC2 does.
+// ("The filter 'x' is invalid"), and more than 200 values over all filters of one call with
+// FilterLimitExceeded, as EC2 does.
 import type { QueryFilter } from '../../protocols/query.js';
 import type { Tag } from '../../model.js';
 import { ec2Errors } from './errors.js';
@@ -55,8 +56,16 @@ function anyValueMatches(
   return false;
 }
 
-/** Validates every filter name (throwing EC2's error for the first unknown one) and compiles them. */
+/** EC2's limit on the filter values of one call, counted over all its filters. */
+export const MAX_FILTER_VALUES = 200;
+
+/**
+ * Validates the filters (the total number of values, then every name, throwing EC2's error for the
+ * first unknown one) and compiles them.
+ */
 export function compileFilters<T>(filters: readonly QueryFilter[], spec: FilterSpec<T>): CompiledFilter<T>[] {
+  const totalValues = filters.reduce((n, f) => n + f.values.length, 0);
+  if (totalValues > MAX_FILTER_VALUES) throw ec2Errors.filterLimitExceeded();
   const compiled: CompiledFilter<T>[] = [];
   for (const filter of filters) {
     const { name, values } = filter;

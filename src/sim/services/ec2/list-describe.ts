@@ -1,21 +1,32 @@
 // The shared pipeline of the paginated Describe* calls (instances, VPCs, subnets): an optional id list,
 // filters, MaxResults/NextToken. The order of the checks follows EC2: the ids+MaxResults combination,
 // then the MaxResults range, filter names, id shapes, the token, and finally whether every id exists.
+//
+// Paging: by default a page holds MaxResults matching items (pages are full until the last). With the
+// shortPages knob the sim pages as EC2 really does: over the unfiltered list, filtering each page after
+// it is cut, so a filtered call gets short or empty pages while NextToken is still set; now and then it
+// also answers an empty page with a token (never twice in a row), or hands out a token after the last
+// item that leads to one final empty page.
 import type { SimKnobs } from '../../knobs.js';
 import { filterParams, listParam } from '../../protocols/query.js';
-import type { FilterSpec } from './filters.js';
+import type { CompiledFilter, FilterSpec } from './filters.js';
 import { applyFilters, compileFilters } from './filters.js';
 import type { IdScope } from './ids.js';
 import { assertIdsExist, assertIdsWellFormed } from './ids.js';
-import type { PagingRules, TokenScope } from './paging.js';
+import type { PagingRules, TokenPosition, TokenScope } from './paging.js';
 import {
   encodeToken,
   pageSize,
   readPageRequest,
   selectionFingerprint,
   slicePage,
-  startOffset,
+  startPosition,
 } from './paging.js';
+
+/** With shortPages: the chance that a page is answered empty (with a token that resumes in place). */
+export const EMPTY_PAGE_CHANCE = 0.1;
+/** With shortPages: the chance that the last page still hands out a token (leading to an empty page). */
+export const TRAILING_EMPTY_PAGE_CHANCE = 0.2;
 
 export interface ListDescribe<T> {
   operation: string;
@@ -32,6 +43,8 @@ export interface ListCall {
   accountId: string;
   region: string;
   knobs: SimKnobs;
+  /** Random source for the shortPages knob (0..1); Math.random when absent. */
+  random?: () => number;
 }
 
 export interface ListPage<T> {
@@ -45,13 +58,17 @@ export function runListDescribe<T>(spec: ListDescribe<T>, call: ListCall, items:
   const filters = filterParams(call.params);
   const compiled = compileFilters(filters, spec.filters);
   assertIdsWellFormed(spec.idScope, ids);
+  // An id list is answered whole, as EC2 does (it cannot be combined with MaxResults either).
+  const size = ids.length > 0 ? Infinity : pageSize(request, call.knobs);
+  const unfiltered = call.knobs.shortPages && size !== Infinity;
   const scope: TokenScope = {
     operation: spec.operation,
     accountId: call.accountId,
     region: call.region,
     selection: selectionFingerprint(ids, filters),
+    ...(unfiltered ? { mode: 'unfiltered' as const } : {}),
   };
-  const start = startOffset(request, scope, spec.paging);
+  const start = startPosition(request, scope, spec.paging);
 
   let selected: readonly T[] = items;
   if (ids.length > 0) {
@@ -65,9 +82,28 @@ export function runListDescribe<T>(spec: ListDescribe<T>, call: ListCall, items:
     });
     assertIdsExist(spec.idScope, ids, known);
   }
+  if (unfiltered) return shortPage(selected, compiled, start, size, scope, call.random ?? Math.random);
   const matching = applyFilters(selected, compiled);
-  // An id list is answered whole, as EC2 does (it cannot be combined with MaxResults either).
-  const size = ids.length > 0 ? Infinity : pageSize(request, call.knobs);
-  const { page, next } = slicePage(matching, start, size);
+  const { page, next } = slicePage(matching, start.offset, size);
   return next === undefined ? { page } : { page, nextToken: encodeToken(scope, next) };
+}
+
+/** One page cut from the unfiltered list and filtered afterwards (the shortPages knob). */
+function shortPage<T>(
+  items: readonly T[],
+  filters: readonly CompiledFilter<T>[],
+  start: TokenPosition,
+  size: number,
+  scope: TokenScope,
+  random: () => number,
+): ListPage<T> {
+  const offset = Math.min(start.offset, items.length);
+  if (offset < items.length && !start.afterEmpty && random() < EMPTY_PAGE_CHANCE)
+    return { page: [], nextToken: encodeToken(scope, offset, true) };
+  const { page: window, next } = slicePage(items, offset, size);
+  const page = applyFilters(window, filters);
+  if (next !== undefined) return { page, nextToken: encodeToken(scope, next) };
+  if (window.length > 0 && random() < TRAILING_EMPTY_PAGE_CHANCE)
+    return { page, nextToken: encodeToken(scope, items.length) };
+  return { page };
 }

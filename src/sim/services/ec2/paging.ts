@@ -1,8 +1,14 @@
 // EC2 pagination: MaxResults 5..1000, no MaxResults together with an id list, and opaque NextTokens
 // that only the call that issued them may use. A token carries the operation, the calling account,
-// the Region, a fingerprint of the selection (ids and filters) and the offset of the next item, and is
-// sealed with an HMAC under a per-process key, so a tampered token, or one replayed with other filters,
-// another operation, account or Region, is refused with the error EC2 gives for a bad token.
+// the Region, a fingerprint of the selection (ids and filters), the paging mode and the offset of the
+// next item, and is sealed with an HMAC under a per-process key, so a tampered token, or one replayed
+// with other filters, another operation, account, Region or paging mode, is refused with the error EC2
+// gives for a bad token.
+//
+// Two paging modes. 'filtered' (the default) pages over the items that match the filters, so every
+// page but the last is full. 'unfiltered' (the shortPages knob) is what EC2 really does: it pages over
+// everything and filters each page afterwards, so pages come back short or even empty while NextToken
+// is still set; offsets then count unfiltered items.
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { QueryFilter } from '../../protocols/query.js';
 import type { SimKnobs } from '../../knobs.js';
@@ -61,6 +67,8 @@ function vpcApiPaging(idsParameter: string): PagingRules {
 export const DESCRIBE_VPCS_PAGING = vpcApiPaging('VpcIds');
 export const DESCRIBE_SUBNETS_PAGING = vpcApiPaging('SubnetIds');
 
+export type PagingMode = 'filtered' | 'unfiltered';
+
 /** What a token is bound to. */
 export interface TokenScope {
   operation: string;
@@ -68,6 +76,16 @@ export interface TokenScope {
   region: string;
   /** Fingerprint of the selection (see selectionFingerprint). */
   selection: string;
+  /** Absent means 'filtered'. */
+  mode?: PagingMode;
+}
+
+/** Where a token resumes. */
+export interface TokenPosition {
+  /** Offset of the next item (in the filtered or the unfiltered list, per the scope's mode). */
+  offset: number;
+  /** The page that handed out this token was an injected empty one (so the next page makes progress). */
+  afterEmpty?: boolean;
 }
 
 interface TokenPayload {
@@ -76,6 +94,8 @@ interface TokenPayload {
   r: string;
   s: string;
   n: number; // offset of the next item
+  u?: 1; // unfiltered paging mode
+  z?: 1; // issued by an injected empty page
 }
 
 const TOKEN_KEY = randomBytes(32);
@@ -85,13 +105,15 @@ function mac(body: Buffer): Buffer {
   return createHmac('sha256', TOKEN_KEY).update(body).digest().subarray(0, MAC_BYTES);
 }
 
-export function encodeToken(scope: TokenScope, offset: number): string {
+export function encodeToken(scope: TokenScope, offset: number, afterEmpty = false): string {
   const payload: TokenPayload = {
     o: scope.operation,
     a: scope.accountId,
     r: scope.region,
     s: scope.selection,
     n: offset,
+    ...(scope.mode === 'unfiltered' ? { u: 1 as const } : {}),
+    ...(afterEmpty ? { z: 1 as const } : {}),
   };
   const body = Buffer.from(JSON.stringify(payload), 'utf8');
   return Buffer.concat([body, mac(body)]).toString('base64url');
@@ -99,6 +121,11 @@ export function encodeToken(scope: TokenScope, offset: number): string {
 
 /** The offset a token resumes at, or undefined when it is not a token this scope issued. */
 export function decodeToken(token: string, scope: TokenScope): number | undefined {
+  return decodeTokenPosition(token, scope)?.offset;
+}
+
+/** Where a token resumes, or undefined when it is not a token this scope issued. */
+export function decodeTokenPosition(token: string, scope: TokenScope): TokenPosition | undefined {
   if (!/^[A-Za-z0-9_-]+$/.test(token)) return undefined;
   const raw = Buffer.from(token, 'base64url');
   // Only the canonical spelling is accepted (base64 leaves spare bits in the last character).
@@ -115,8 +142,9 @@ export function decodeToken(token: string, scope: TokenScope): number | undefine
   const p = payload as Partial<TokenPayload>;
   if (p.o !== scope.operation || p.a !== scope.accountId || p.r !== scope.region || p.s !== scope.selection)
     return undefined;
+  if ((p.u === 1) !== (scope.mode === 'unfiltered')) return undefined;
   if (typeof p.n !== 'number' || !Number.isInteger(p.n) || p.n < 0) return undefined;
-  return p.n;
+  return p.z === 1 ? { offset: p.n, afterEmpty: true } : { offset: p.n };
 }
 
 /** A stable digest of what a call selects: its ids and its filters (order of filters and values ignored). */
@@ -169,10 +197,15 @@ export function readPageRequest(
 
 /** The offset a call starts at: 0, or the one its (validated) NextToken carries. */
 export function startOffset(request: PageRequest, scope: TokenScope, rules: PagingRules): number {
-  if (request.nextToken === undefined) return 0;
-  const offset = decodeToken(request.nextToken, scope);
-  if (offset === undefined) throw ec2Errors.invalidParameterValue(rules.badToken(request.nextToken));
-  return offset;
+  return startPosition(request, scope, rules).offset;
+}
+
+/** Where a call starts: offset 0, or the position its (validated) NextToken carries. */
+export function startPosition(request: PageRequest, scope: TokenScope, rules: PagingRules): TokenPosition {
+  if (request.nextToken === undefined) return { offset: 0 };
+  const position = decodeTokenPosition(request.nextToken, scope);
+  if (position === undefined) throw ec2Errors.invalidParameterValue(rules.badToken(request.nextToken));
+  return position;
 }
 
 /**

@@ -1,0 +1,137 @@
+// EC2 refuses a Describe call whose filters carry more than 200 values in total (FilterLimitExceeded).
+// A longer list is split into several calls whose results are disjoint and together are the original
+// call's result: one filter's values are divided between the calls, which is exact only when every
+// item has at most one value for that filter (an instance has one type, one VPC, one value per tag
+// key) and no value is a wildcard (`t3.*` and `t3.micro` would both match a t3.micro in two calls).
+// A list that cannot be split that way is refused as BAD_USER_INPUT naming the `where` argument.
+import type { Filter } from '@aws-sdk/client-ec2';
+import { badUserInput } from './errors.js';
+import { whereArgumentOf } from './where.js';
+
+/** EC2's limit on the values of all filters of one call. */
+export const MAX_FILTER_VALUES = 200;
+
+/** At most this many calls per (account, Region) for one list a user's `where` asks for. */
+export const MAX_SPLIT_CALLS = 50;
+
+/** Filters whose attribute has at most one value per item, so disjoint value lists select disjoint items. */
+const SINGLE_VALUED = new Set([
+  'instance-id',
+  'instance-state-name',
+  'instance-type',
+  'vpc-id',
+  'subnet-id',
+  'availability-zone',
+  'is-default',
+]);
+
+export interface SplitOptions {
+  /** Values allowed per call; default MAX_FILTER_VALUES. */
+  budget?: number;
+  /** Calls allowed; default unbounded. */
+  maxCalls?: number;
+}
+
+/** Why a filter list could not be split; `filter` is the name of the filter to blame. */
+export class FilterSplitError extends Error {
+  constructor(
+    readonly filter: string,
+    readonly values: number,
+    readonly reason: 'unsplittable' | 'too-many-calls',
+  ) {
+    super(`cannot split the EC2 filter ${filter} (${values} values): ${reason}`);
+    this.name = 'FilterSplitError';
+  }
+}
+
+/**
+ * `filters` as one or more filter lists of at most `budget` values each, selecting disjoint items
+ * whose union is what `filters` selects (in a fixed order, so cursors can name a part by its index).
+ * Throws FilterSplitError when that cannot be done exactly or takes more than `maxCalls` calls.
+ */
+export function splitFilters(filters: readonly Filter[], options: SplitOptions = {}): Filter[][] {
+  const budget = options.budget ?? MAX_FILTER_VALUES;
+  const maxCalls = options.maxCalls ?? Infinity;
+  const parts: Filter[][] = [];
+  const visit = (current: Filter[]): void => {
+    const total = valueCount(current);
+    if (total <= budget) {
+      parts.push(current);
+      if (parts.length > maxCalls) {
+        const blamed = largest(filters, () => true) ?? 0;
+        throw new FilterSplitError(
+          nameOf(filters, blamed),
+          valuesOf(filters[blamed]).length,
+          'too-many-calls',
+        );
+      }
+      return;
+    }
+    const index = largest(current, (f) => isSplittable(f) && valuesOf(f).length >= 2);
+    if (index === undefined) {
+      const blamed = largest(filters, (f) => !isSplittable(f)) ?? largest(filters, () => true) ?? 0;
+      throw new FilterSplitError(nameOf(filters, blamed), valuesOf(filters[blamed]).length, 'unsplittable');
+    }
+    const filter = current[index] as Filter;
+    const values = valuesOf(filter);
+    const others = total - values.length;
+    // All the room the other filters leave; when they leave none, halve and split the halves further.
+    const size = others < budget ? budget - others : Math.ceil(values.length / 2);
+    for (let i = 0; i < values.length; i += size) {
+      const part = { ...filter, Values: values.slice(i, i + size) };
+      visit(current.map((f, j) => (j === index ? part : f)));
+    }
+  };
+  visit([...filters]);
+  return parts;
+}
+
+/**
+ * The parts of a user's `where` filters (see splitFilters), keeping `reserve` values of each call free
+ * for ids the loaders add; BAD_USER_INPUT naming the argument when they cannot be split.
+ */
+export function splitWhereFilters(filters: readonly Filter[], reserve = 0): Filter[][] {
+  try {
+    return splitFilters(filters, { budget: MAX_FILTER_VALUES - reserve, maxCalls: MAX_SPLIT_CALLS });
+  } catch (error) {
+    if (!(error instanceof FilterSplitError)) throw error;
+    const argument = `where.${whereArgumentOf(error.filter)}`;
+    const total = valueCount(filters);
+    if (error.reason === 'too-many-calls')
+      throw badUserInput(
+        `'${argument}' has too many values: EC2 accepts ${MAX_FILTER_VALUES} filter values per call and this where (${total} values) would need more than ${MAX_SPLIT_CALLS} calls per account and Region; query in smaller batches`,
+      );
+    throw badUserInput(
+      `'${argument}' cannot be sent to EC2: a call accepts at most ${MAX_FILTER_VALUES} filter values (this where has ${total}), and only lists of exact values (no * or ?) of instanceIds, vpcIds, subnetIds, types, states, availabilityZones or tag values can be split over several calls; use fewer values`,
+    );
+  }
+}
+
+/** The number of filter values a call with `filters` carries. */
+export function valueCount(filters: readonly Filter[]): number {
+  return filters.reduce((sum, f) => sum + valuesOf(f).length, 0);
+}
+
+function isSplittable(filter: Filter): boolean {
+  const name = filter.Name ?? '';
+  if (!SINGLE_VALUED.has(name) && !name.startsWith('tag:')) return false;
+  return valuesOf(filter).every((v) => !/[*?\\]/.test(v));
+}
+
+/** The index of the filter with the most values among those `eligible` accepts. */
+function largest(filters: readonly Filter[], eligible: (f: Filter) => boolean): number | undefined {
+  let best: number | undefined;
+  filters.forEach((f, i) => {
+    if (!eligible(f)) return;
+    if (best === undefined || valuesOf(f).length > valuesOf(filters[best]).length) best = i;
+  });
+  return best;
+}
+
+function valuesOf(filter: Filter | undefined): string[] {
+  return filter?.Values ?? [];
+}
+
+function nameOf(filters: readonly Filter[], index: number): string {
+  return filters[index]?.Name ?? '';
+}
