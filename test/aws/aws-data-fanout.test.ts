@@ -1,6 +1,8 @@
 // Organization-wide fan-out through the AWS data layer against the simulated AWS: 50 accounts × 3
 // Regions in parallel stay under the global in-flight limit, every healthy (account, Region) is
-// answered exactly, and the broken ones fail alone with the right classification.
+// answered exactly, and the broken ones fail alone with the right classification. The broken ones
+// are chosen among the ACTIVE accounts; the generator's few SUSPENDED / PENDING_CLOSURE accounts are
+// broken too (AWS refuses their sessions) and must fail as ROLE_NOT_ASSUMABLE like a missing role.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSim } from '../../src/sim/index.js';
 import type { RunningSim } from '../../src/sim/index.js';
@@ -37,7 +39,10 @@ async function all<T>(pages: AsyncIterable<AwsPage<T>>): Promise<T[]> {
 describe('organization-wide fan-out', () => {
   it('keeps the sim under the global in-flight limit over 50 accounts × 3 Regions, answering every healthy target exactly', async () => {
     const accounts = sim.world.accounts.map((a) => a.id);
-    const [noRole1, noRole2, partlyDisabled] = [accounts[7]!, accounts[31]!, accounts[12]!];
+    const active = sim.world.accounts.filter((a) => a.state === 'ACTIVE').map((a) => a.id);
+    const inactive = accounts.filter((a) => !active.includes(a));
+    expect(inactive.length).toBeGreaterThan(0);
+    const [noRole1, noRole2, partlyDisabled] = [active[7]!, active[31]!, active[12]!];
     sim.knobs.scenarios.set(noRole1, { roleMissing: true });
     sim.knobs.scenarios.set(noRole2, { roleMissing: true });
     sim.knobs.scenarios.set(partlyDisabled, { disabledRegions: ['eu-west-1'] });
@@ -72,8 +77,7 @@ describe('organization-wide fan-out', () => {
     const failed = outcomes.filter((o) => 'error' in o);
     expect(failed.map((o) => [o.target.accountId, o.target.region, o.error?.code]).sort()).toEqual(
       [
-        ...REGIONS.map((r) => [noRole1, r, 'ROLE_NOT_ASSUMABLE']),
-        ...REGIONS.map((r) => [noRole2, r, 'ROLE_NOT_ASSUMABLE']),
+        ...[noRole1, noRole2, ...inactive].flatMap((a) => REGIONS.map((r) => [a, r, 'ROLE_NOT_ASSUMABLE'])),
         [partlyDisabled, 'eu-west-1', 'REGION_NOT_ENABLED'],
       ].sort(),
     );
@@ -84,7 +88,7 @@ describe('organization-wide fan-out', () => {
     }
 
     const healthy = outcomes.filter((o) => !('error' in o));
-    expect(healthy).toHaveLength(targets.length - 7);
+    expect(healthy).toHaveLength(targets.length - REGIONS.length * (2 + inactive.length) - 1);
     for (const o of healthy) {
       const truth = sim.world.regionData(o.target.accountId, o.target.region);
       expect(o.instances?.map((i) => i.instance.InstanceId)).toEqual(
@@ -95,18 +99,22 @@ describe('organization-wide fan-out', () => {
     }
     // One session per reachable account — the disabled Region costs none: STS confirms the session is
     // valid (one GetCallerIdentity, shared by the concurrent refusals) and it is kept; the accounts
-    // without the role were asked once each.
+    // without the role and the inactive accounts were asked once each, and refused.
     const assumed = sim.log
       .entries({ service: 'sts', operation: 'AssumeRole', status: 200 })
       .map((e) => String(e.params['RoleArn']).split(':')[4]);
     expect(assumed.filter((a) => a !== partlyDisabled).sort()).toEqual(
-      accounts.filter((a) => ![noRole1, noRole2, partlyDisabled].includes(a)).sort(),
+      active.filter((a) => ![noRole1, noRole2, partlyDisabled].includes(a)).sort(),
     );
     expect(assumed.filter((a) => a === partlyDisabled)).toHaveLength(1);
     expect(sim.log.entries({ service: 'sts', operation: 'GetCallerIdentity' })).toMatchObject([
       { accountId: partlyDisabled, status: 200 },
     ]);
-    expect(sim.log.count({ service: 'sts', operation: 'AssumeRole', errorCode: 'AccessDenied' })).toBe(2);
-    expect(sim.log.count({ service: 'ec2', accountId: noRole1 })).toBe(0);
+    const refused = sim.log
+      .entries({ service: 'sts', operation: 'AssumeRole', errorCode: 'AccessDenied' })
+      .map((e) => String(e.params['RoleArn']).split(':')[4]);
+    expect(refused.sort()).toEqual([noRole1, noRole2, ...inactive].sort());
+    for (const a of [noRole1, noRole2, ...inactive])
+      expect(sim.log.count({ service: 'ec2', accountId: a })).toBe(0);
   });
 });

@@ -55,7 +55,10 @@ async function failure(promise: Promise<unknown>): Promise<AwsCallError> {
 
 const ec2Count = (query: { operation?: string; accountId?: string; region?: string } = {}) =>
   sim.log.count({ service: 'ec2', ...query });
-const member = (i: number) => sim.world.accounts[i]!.id;
+// AWS refuses sessions in SUSPENDED and PENDING_CLOSURE accounts (the generator makes a few): the tests
+// that need a session pick their accounts among the ACTIVE ones.
+const activeAccounts = () => sim.world.accounts.filter((a) => a.state === 'ACTIVE');
+const member = (i: number) => activeAccounts()[i]!.id;
 const truth = (target: Target) => sim.world.regionData(target.accountId, target.region);
 const sorted = (ids: (string | undefined)[]) => [...ids].map((id) => id ?? '?').sort();
 
@@ -345,9 +348,12 @@ describe('fan-out limits and throttling', () => {
   it('never has more calls in flight than the global limit, over 45 accounts × 2 Regions in parallel, and gets everything', async () => {
     sim.knobs.latency = { ec2: { fixedMs: 2, jitterMs: 3 } };
     const { data } = layer({ concurrency: { global: 8, perTarget: 2 } });
-    const targets = sim.world.accounts
-      .filter((a) => a.id !== BIG)
-      .flatMap((a) => ['us-east-1', 'eu-west-1'].map((region) => ({ accountId: a.id, region })));
+    const accounts = activeAccounts()
+      .map((a) => a.id)
+      .filter((id) => id !== BIG);
+    const targets = accounts.flatMap((accountId) =>
+      ['us-east-1', 'eu-west-1'].map((region) => ({ accountId, region })),
+    );
     const results = await Promise.all(
       targets.map(async (t) => ({
         t,
@@ -363,13 +369,18 @@ describe('fan-out limits and throttling', () => {
     expect(sim.log.peakInFlight).toBeGreaterThan(1);
     expect(data.stats().peakInFlight).toBe(8);
     expect(data.stats().calls['ec2:DescribeInstances']).toBe(targets.length);
-    expect(sim.log.count({ service: 'sts', operation: 'AssumeRole' })).toBe(44);
+    // One AssumeRole per account, each accepted.
+    const assumed = sim.log.entries({ service: 'sts', operation: 'AssumeRole' });
+    expect(assumed.every((e) => e.status === 200)).toBe(true);
+    expect(sorted(assumed.map((e) => String(e.params['RoleArn']).split(':')[4]))).toEqual(sorted(accounts));
   });
 
   it('checks access to many accounts at once under the same global limit', async () => {
     sim.knobs.latency = { sts: { fixedMs: 3, jitterMs: 3 } };
     const { data } = layer({ concurrency: { global: 3 } });
-    const accounts = sim.world.accounts.slice(20, 40).map((a) => a.id);
+    const accounts = activeAccounts()
+      .slice(20, 40)
+      .map((a) => a.id);
     await Promise.all(accounts.map((a) => data.access.checkAccess(a)));
     expect(sim.log.count({ service: 'sts', operation: 'AssumeRole', status: 200 })).toBe(20);
     expect(sim.log.peakInFlight).toBeLessThanOrEqual(3);
@@ -399,7 +410,10 @@ describe('fan-out limits and throttling', () => {
       sdkRetries: 0,
     });
     expect(stats.slowedGates).toBeGreaterThan(0);
-    expect(sim.log.count({ service: 'ec2', operation: 'DescribeInstances', status: 200 })).toBe(240);
+    // Every page of 5 fetched exactly once (the throttled attempts are the RequestLimitExceeded ones).
+    expect(
+      sim.log.count({ service: 'ec2', operation: 'DescribeInstances', accountId: BIG, status: 200 }),
+    ).toBe(1200 / 5);
   });
 
   it('reports THROTTLED (retryable) when throttling outlasts the retries', async () => {
