@@ -407,6 +407,15 @@ describe('validateRolesAnywhere: endpoint', () => {
     ).toBe('http://127.0.0.1:4566');
   });
 
+  it('treats an empty override as unset and honours AWS_IGNORE_CONFIGURED_ENDPOINT_URLS', () => {
+    const env = { AWS_ENDPOINT_URL_ROLESANYWHERE: '', AWS_ENDPOINT_URL: 'http://127.0.0.1:4566' };
+    expect(validateRolesAnywhere(options(), { env }).endpoint).toBe('http://127.0.0.1:4566');
+    const ignored = { ...env, AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: 'true' };
+    expect(validateRolesAnywhere(options(), { env: ignored }).endpoint).toMatch(
+      /^https:\/\/rolesanywhere\.[a-z0-9-]+\.amazonaws\.com$/,
+    );
+  });
+
   it('refuses an endpoint with a path or another scheme', () => {
     expect(
       configError(() => validateRolesAnywhere(options({ endpoint: 'http://127.0.0.1:1/prefix' }))).option,

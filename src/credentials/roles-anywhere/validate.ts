@@ -4,6 +4,7 @@
 import type { KeyObject, X509Certificate } from 'node:crypto';
 import { defaultRolesAnywhereEndpoint, parseProfileArn, parseRoleArn, parseTrustAnchorArn } from './arn.js';
 import { RolesAnywhereConfigError } from './errors.js';
+import { resolveEndpoint } from '../../aws/endpoints.js';
 import type { RolesAnywhereOption } from './errors.js';
 import {
   DEFAULT_DURATION_SECONDS,
@@ -193,10 +194,11 @@ function resolveSettings(options: RolesAnywhereOptions, env: NodeJS.ProcessEnv):
   }
 
   const fips = options.useFipsEndpoint ?? env.AWS_USE_FIPS_ENDPOINT === 'true';
+  // Environment overrides follow the same rules as every other service (empty = unset,
+  // AWS_IGNORE_CONFIGURED_ENDPOINT_URLS honoured).
   const endpoint =
     options.endpoint ??
-    env.AWS_ENDPOINT_URL_ROLESANYWHERE ??
-    env.AWS_ENDPOINT_URL ??
+    resolveEndpoint('rolesanywhere', {}, env) ??
     defaultRolesAnywhereEndpoint(anchor.partition, anchor.region, fips);
   checkEndpoint(endpoint);
 
