@@ -118,9 +118,11 @@ export function createAwsData(deps: AwsDataDeps): AwsDataLayer {
   });
   const { pool, broker } = deps;
   // EC2 AuthFailure: GetCallerIdentity with the refused session tells "Region not enabled" (session
-  // valid: keep it) from "session no longer valid" (drop it, assume the role again).
+  // valid: keep it) from "session no longer valid" (drop it, assume the role again). It asks STS in
+  // `regionsFrom`, a Region every account has enabled: STS refuses a member's token in an opt-in
+  // Region that member has not enabled, which would look like an invalid session.
   const checkSession = callerIdentityCheck(
-    (credentials) => pool.stsWith(credentials),
+    (credentials) => pool.stsWith(credentials, options.regionsFrom),
     () => runner.noteCall('sts:GetCallerIdentity'),
   );
   const runner: CallRunner = new CallRunner({

@@ -135,15 +135,15 @@ export class ClientPool {
   }
 
   /**
-   * An STS client with exactly these credentials (at the broker's regional STS endpoint), for asking
-   * STS whether a member session is still valid. Not pooled: it is needed rarely (an EC2 AuthFailure),
-   * and it shares the handler, so it holds no sockets of its own.
+   * An STS client with exactly these credentials (regional endpoint of `region`, default the broker's
+   * STS Region), for asking STS whether a member session is still valid. Not pooled: it is needed
+   * rarely (an EC2 AuthFailure), and it shares the handler, so it holds no sockets of its own.
    */
-  stsWith(credentials: AwsCredentialIdentity): STSClient {
+  stsWith(credentials: AwsCredentialIdentity, region?: string): STSClient {
     if (this.closed) throw new Error('the client pool is closed');
     return new STSClient({
       ...this.common(),
-      region: this.options.stsRegion ?? ORGANIZATIONS_REGION,
+      region: region ?? this.options.stsRegion ?? ORGANIZATIONS_REGION,
       credentials,
       useGlobalEndpoint: false,
       ...endpointConfig('sts', this.options.endpoints, this.options.env),

@@ -50,7 +50,10 @@ export const awsDataOptionsSchema = z
     retry: retryOptionsSchema.prefault({}),
     /** Time limit of one AWS call attempt (credentials included). */
     callTimeoutMs: int('milliseconds', 1, 600_000).default(10_000),
-    /** The Region whose EC2 endpoint answers DescribeRegions for an account. */
+    /**
+     * A Region every account has enabled: its EC2 endpoint answers DescribeRegions for an account,
+     * and its STS endpoint checks a member session after an EC2 AuthFailure.
+     */
     regionsFrom: z
       .string()
       .regex(REGION, 'must be an AWS Region name such as us-east-1')

@@ -39,6 +39,29 @@ async function drain(pages: AsyncIterable<AwsPage<unknown>>): Promise<string> {
 }
 
 describe('disabled Regions', () => {
+  it('checks the session in regionsFrom, not in an opt-in STS Region the member has not enabled', async () => {
+    const central = sim.world.accountById.get(sim.world.centralAccountId)!;
+    const member = active().find((a) => a.id !== central.id)!;
+    // An opt-in Region the central account enabled (its STS may be used) that the member did not.
+    const optIn = [...sim.world.optInRegions].find(
+      (r) => central.enabledRegions.has(r) && !member.enabledRegions.has(r),
+    );
+    expect(optIn, 'the generated world has such an opt-in Region').toBeDefined();
+    sim.knobs.scenarios.set(member.id, { disabledRegions: ['eu-west-1'] });
+    const stack = simAwsStack(sim, { pool: { stsRegion: optIn! } });
+    try {
+      expect(await drain(stack.data.ec2.vpcPages({ accountId: member.id, region: 'eu-west-1' }))).toBe(
+        'REGION_NOT_ENABLED eu-west-1',
+      );
+      const checks = sim.log.entries({ service: 'sts', operation: 'GetCallerIdentity' });
+      expect(checks.map((c) => [c.region, c.status])).toEqual([['us-east-1', 200]]);
+      expect(stack.broker.metrics()).toMatchObject({ invalidated: 0 });
+      expect(sim.log.count({ service: 'sts', operation: 'AssumeRole' })).toBe(1);
+    } finally {
+      stack.close();
+    }
+  });
+
   it('costs one AssumeRole for an account with 4 disabled Regions: the session is checked, not dropped', async () => {
     const account = active()[1]!.id;
     sim.knobs.scenarios.set(account, { disabledRegions: DISABLED });
