@@ -125,7 +125,7 @@ describe('createAwsAccess', () => {
     }
   });
 
-  it("checks a session EC2 refused at the broker's STS Region, and keeps it when STS accepts it", async () => {
+  it('checks a session EC2 refused in regionsFrom (not the broker’s STS Region), and keeps it when STS accepts it', async () => {
     const config = parseCredentialsConfig({
       endpoints: { default: sim.endpoint },
       broker: { externalId: sim.world.externalId, roleName: sim.world.readRoleName, stsRegion: 'eu-west-1' },
@@ -144,7 +144,7 @@ describe('createAwsAccess', () => {
       const session = sim.log.entries({ service: 'ec2' })[0]?.accessKeyId;
       expect(sim.log.entries({ service: 'sts' }).map((e) => [e.operation, e.region, e.status])).toEqual([
         ['AssumeRole', 'eu-west-1', 200],
-        ['GetCallerIdentity', 'eu-west-1', 200],
+        ['GetCallerIdentity', 'us-east-1', 200],
       ]);
       expect(sim.log.entries({ service: 'sts', operation: 'GetCallerIdentity' })[0]).toMatchObject({
         accountId: member,
