@@ -25,6 +25,7 @@ import { SimError } from '../../src/sim/types.js';
 import { CredentialStore } from '../../src/sim/credential-store.js';
 import { defaultKnobs } from '../../src/sim/knobs.js';
 import type { SimKnobs } from '../../src/sim/knobs.js';
+import { seededRandom } from './seeded-random.js';
 
 // ---- a small hand-built organization ----
 //   root r-ab12
@@ -108,18 +109,6 @@ function makeWorld(accountCount = 45, orgId = ORG_ID): SimWorld {
     regionData: () => ({ vpcs: [], subnets: [], instances: [] }),
     availabilityZones: () => [],
     delegatedAdministrators: new Set([DELEGATED_ADMIN]),
-  };
-}
-
-/** mulberry32: a seeded random source so shortPages runs are reproducible. */
-function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
 
