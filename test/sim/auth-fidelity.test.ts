@@ -8,10 +8,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { STSClient, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { EC2Client, DescribeRegionsCommand } from '@aws-sdk/client-ec2';
 import { OrganizationsClient, ListRootsCommand, ListAccountsCommand } from '@aws-sdk/client-organizations';
-import { SignatureV4 } from '@smithy/signature-v4';
-import { HttpRequest } from '@smithy/protocol-http';
 import type { AwsCredentialIdentity } from '@aws-sdk/types';
-import { Sha256 } from './sha256.js';
+import { signedFormPost } from '../helpers/signed-request.js';
+import type { SignedPostOptions } from '../helpers/signed-request.js';
 import { startSim } from '../../src/sim/index.js';
 import type { RunningSim } from '../../src/sim/index.js';
 import { manualClock } from '../helpers/clock.js';
@@ -39,43 +38,16 @@ afterEach(async () => {
 const EC2_BODY = 'Action=DescribeRegions&Version=2016-11-15';
 const STS_BODY = 'Action=GetCallerIdentity&Version=2011-06-15';
 
-/** POSTs a form body signed by the SDK's signer for `service`/`region`, with extra headers signed too. */
-async function signedPost(
+/** POSTs a form body signed by the SDK's signer for `service`/`region`, at the sim's clock. */
+function signedPost(
   body: string,
-  options: {
-    service: string;
-    region?: string;
-    credentials?: AwsCredentialIdentity;
-    headers?: Record<string, string>;
-    sendBody?: string;
-  },
-): Promise<{ status: number; text: string; date: string | null }> {
-  const url = new URL(sim.endpoint);
-  const request = new HttpRequest({
-    method: 'POST',
-    protocol: 'http:',
-    hostname: url.hostname,
-    port: Number(url.port),
-    path: '/',
-    headers: {
-      host: url.host,
-      'content-type': 'application/x-www-form-urlencoded; charset=utf-8',
-      ...options.headers,
-    },
-    body,
-  });
-  const signed = await new SignatureV4({
+  options: Omit<SignedPostOptions, 'credentials' | 'signingDate'> & { credentials?: AwsCredentialIdentity },
+) {
+  return signedFormPost(sim.endpoint, body, {
+    ...options,
     credentials: options.credentials ?? centralCredentials(sim),
-    region: options.region ?? 'us-east-1',
-    service: options.service,
-    sha256: Sha256,
-  }).sign(request, { signingDate: new Date(clock()) });
-  const res = await fetch(sim.endpoint + '/', {
-    method: 'POST',
-    headers: signed.headers,
-    body: options.sendBody ?? body,
+    signingDate: new Date(clock()),
   });
-  return { status: res.status, text: await res.text(), date: res.headers.get('date') };
 }
 
 describe('the credential scope must fit the service the request is for', () => {

@@ -7,6 +7,7 @@ import { ListAccountsCommand } from '@aws-sdk/client-organizations';
 import { startSim } from '../../src/sim/index.js';
 import type { RunningSim } from '../../src/sim/index.js';
 import { manualClock } from '../helpers/clock.js';
+import { signedFormPost } from '../helpers/signed-request.js';
 import type { ManualClock } from '../helpers/clock.js';
 import {
   assumeReadRole,
@@ -223,38 +224,14 @@ describe('request log and admin path', () => {
 });
 
 describe('unknown operations', () => {
-  async function signedEc2(
-    action: string,
-    creds: { accessKeyId: string; secretAccessKey: string; sessionToken?: string },
-  ) {
-    const { SignatureV4 } = await import('@smithy/signature-v4');
-    const { HttpRequest } = await import('@smithy/protocol-http');
-    const { Sha256 } = await import('./sha256.js');
-    const url = new URL(sim.endpoint);
-    const body = `Action=${action}&Version=2016-11-15`;
-    const request = new HttpRequest({
-      method: 'POST',
-      protocol: 'http:',
-      hostname: url.hostname,
-      port: Number(url.port),
-      path: '/',
-      headers: { host: url.host, 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' },
-      body,
-    });
-    const signed = await new SignatureV4({
-      credentials: creds,
-      region: 'us-east-1',
-      service: 'ec2',
-      sha256: Sha256,
-    }).sign(request);
-    return fetch(sim.endpoint + '/', { method: 'POST', headers: signed.headers, body });
-  }
-
   it('answers an action EC2 does not have with InvalidAction, and a real one outside the role with UnauthorizedOperation', async () => {
     const creds = await assumeReadRole(sim, sim.world.organization.managementAccountId);
-    const unknown = await signedEc2('DescribeUnicorns', creds);
+    const unknown = await signedFormPost(sim.endpoint, 'Action=DescribeUnicorns&Version=2016-11-15', {
+      credentials: creds,
+      service: 'ec2',
+    });
     expect(unknown.status).toBe(400);
-    expect(await unknown.text()).toContain('<Code>InvalidAction</Code>');
+    expect(unknown.text).toContain('<Code>InvalidAction</Code>');
     const ec2 = ec2Client(sim, creds);
     const err = await awsError(
       ec2.send(new RunInstancesCommand({ MinCount: 1, MaxCount: 1, ImageId: 'ami-12345678' })),

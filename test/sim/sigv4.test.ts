@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { HttpRequest } from '@smithy/protocol-http';
-import { Sha256 } from './sha256.js';
+import { Sha256 } from '../helpers/sha256.js';
 import {
   canonicalRequest,
   parseAuthorization,
