@@ -161,10 +161,11 @@ export function parseGatewayGraphConfig(input: unknown, rootPath = 'graph'): Gat
   );
 }
 
-// The process-wide cursor key used when none is configured.
-const PROCESS_CURSOR_SECRET = randomBytes(32).toString('base64url');
+// The process-wide cursor key used when none is configured, made on first use (importing this
+// module has no side effect).
+let processCursorSecret: string | undefined;
 
 /** The key that signs cursors: the configured one, else one random key per process. */
 export function cursorSecretOf(config: Pick<GatewayGraphConfig, 'cursorSecret'>): string {
-  return config.cursorSecret ?? PROCESS_CURSOR_SECRET;
+  return config.cursorSecret ?? (processCursorSecret ??= randomBytes(32).toString('base64url'));
 }
