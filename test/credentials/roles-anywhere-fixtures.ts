@@ -33,6 +33,11 @@ export interface CertificateOptions {
   notBefore?: Date;
   notAfter?: Date;
   serialHex?: string;
+  /**
+   * The instant the default validity window is centred on (one day before to a year after). A test
+   * that injects a clock passes that clock's time, so its certificates are valid whatever today is.
+   */
+  now?: number;
 }
 
 const DAY = 86_400_000;
@@ -86,8 +91,8 @@ function caExtensions(): x509.Extension[] {
 
 function window(options: CertificateOptions): { notBefore: Date; notAfter: Date } {
   return {
-    notBefore: options.notBefore ?? new Date(Date.now() - DAY),
-    notAfter: options.notAfter ?? new Date(Date.now() + 365 * DAY),
+    notBefore: options.notBefore ?? new Date((options.now ?? Date.now()) - DAY),
+    notAfter: options.notAfter ?? new Date((options.now ?? Date.now()) + 365 * DAY),
   };
 }
 

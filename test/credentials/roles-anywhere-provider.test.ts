@@ -24,6 +24,12 @@ const ENDPOINT = 'http://127.0.0.1:4510';
 const SECRET_PREFIX = 'SECRETwJalrXUtnFEMI';
 const TOKEN_PREFIX = 'TOKENIQoJb3JpZ2luX2VjE';
 const DAY = 86_400_000;
+/**
+ * Every test here runs on an injected clock from this instant, and the certificates are made valid
+ * around it, so the suite passes whatever the machine's date is (the X-Amz-Date assertions need a fixed
+ * instant anyway).
+ */
+const T0 = Date.parse('2026-11-23T10:00:00Z');
 
 const pki = tempPkiDir();
 const paths = { certificate: '', privateKey: '', shortCertificate: '', shortKey: '' };
@@ -31,14 +37,15 @@ const errorMessages: string[] = [];
 let issued = 0;
 
 beforeAll(async () => {
-  const root = await makeRootCa({ name: 'Provider Root', spec: 'p256' });
-  const leaf = await makeCertificate(root, { name: 'provider-leaf', spec: 'p256' });
+  const root = await makeRootCa({ name: 'Provider Root', spec: 'p256', now: T0 });
+  const leaf = await makeCertificate(root, { name: 'provider-leaf', spec: 'p256', now: T0 });
   paths.certificate = pki.write('leaf.pem', leaf.certPem);
   paths.privateKey = pki.write('leaf.key', keyPem(leaf.key, 'pkcs8'));
   const short = await makeCertificate(root, {
     name: 'short-leaf',
     spec: 'rsa',
-    notAfter: new Date(Date.now() + 2 * DAY),
+    now: T0,
+    notAfter: new Date(T0 + 2 * DAY),
   });
   paths.shortCertificate = pki.write('short.pem', short.certPem);
   paths.shortKey = pki.write('short.key', keyPem(short.key, 'pkcs1'));
@@ -105,7 +112,7 @@ const rejection = (promise: Promise<unknown>) => rejectionOf(promise, errorMessa
 
 describe('fromRolesAnywhere: the CreateSession request', () => {
   it('sends the ARNs, duration and session name in a signed JSON body to /sessions on the endpoint host', async () => {
-    const clock = manualClock(Date.parse('2026-11-23T10:00:00Z'));
+    const clock = manualClock(T0);
     const transport = scripted([() => created(clock())]);
     const provider = fromRolesAnywhere(options({ durationSeconds: 1800, roleSessionName: 'orgraph' }), {
       clock,
@@ -134,7 +141,7 @@ describe('fromRolesAnywhere: the CreateSession request', () => {
 
 describe('fromRolesAnywhere: one session shared by every caller', () => {
   it('memoizes the session', async () => {
-    const clock = manualClock();
+    const clock = manualClock(T0);
     const transport = scripted([() => created(clock())]);
     const provider = fromRolesAnywhere(options(), { clock, transport });
     const first = await provider();
@@ -145,7 +152,7 @@ describe('fromRolesAnywhere: one session shared by every caller', () => {
   });
 
   it('lets concurrent callers join one pending CreateSession', async () => {
-    const clock = manualClock();
+    const clock = manualClock(T0);
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
     const transport = scripted([async () => (await gate, created(clock()))]);
@@ -159,7 +166,7 @@ describe('fromRolesAnywhere: one session shared by every caller', () => {
   });
 
   it('refreshes refreshWindowSeconds before expiry, moved by the injected clock', async () => {
-    const clock = manualClock();
+    const clock = manualClock(T0);
     const transport = scripted([() => created(clock(), 3_600_000)]);
     const provider = fromRolesAnywhere(options({ refreshWindowSeconds: 300 }), { clock, transport });
     const first = await provider();
@@ -174,7 +181,7 @@ describe('fromRolesAnywhere: one session shared by every caller', () => {
   });
 
   it('fetches anew on forceRefresh and after invalidate()', async () => {
-    const clock = manualClock();
+    const clock = manualClock(T0);
     const transport = scripted([() => created(clock())]);
     const provider = fromRolesAnywhere(options(), { clock, transport });
     const first = await provider();
@@ -186,7 +193,7 @@ describe('fromRolesAnywhere: one session shared by every caller', () => {
   });
 
   it('never caches a failure: the next caller tries again', async () => {
-    const clock = manualClock();
+    const clock = manualClock(T0);
     const transport = scripted([
       () =>
         errorAnswer(
@@ -207,7 +214,7 @@ describe('fromRolesAnywhere: one session shared by every caller', () => {
 
 describe('fromRolesAnywhere: retries and errors', () => {
   it('signs each retry afresh with a new X-Amz-Date', async () => {
-    const clock = manualClock(Date.parse('2026-11-23T10:00:00Z'));
+    const clock = manualClock(T0);
     const transport = scripted([() => errorAnswer(503, {}, ''), () => created(clock())]);
     const sleep = async (_ms: number) => clock.advance(2_000);
     const provider = fromRolesAnywhere(options(), { clock, transport, sleep });
@@ -221,7 +228,7 @@ describe('fromRolesAnywhere: retries and errors', () => {
   });
 
   it('does not retry an access-denied answer; gives up on server errors after maxAttempts', async () => {
-    const clock = manualClock();
+    const clock = manualClock(T0);
     const denied = scripted([
       () => errorAnswer(403, { 'x-amzn-errortype': 'AccessDeniedException' }, '{"message":"no"}'),
     ]);
@@ -238,7 +245,7 @@ describe('fromRolesAnywhere: retries and errors', () => {
   });
 
   it('reports network failures with the ARNs they concern', async () => {
-    const clock = manualClock();
+    const clock = manualClock(T0);
     const transport: HttpTransport = async () => {
       throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:4510'), { code: 'ECONNREFUSED' });
     };
@@ -250,7 +257,7 @@ describe('fromRolesAnywhere: retries and errors', () => {
   });
 
   it('parses the code from x-amzn-ErrorType, else the body, and names the trust anchor and profile', async () => {
-    const clock = manualClock();
+    const clock = manualClock(T0);
     const cases: Array<[HttpAnswer, string, string]> = [
       [
         errorAnswer(
@@ -294,7 +301,7 @@ describe('fromRolesAnywhere: retries and errors', () => {
   });
 
   it('treats an empty credential set or a malformed 201 as an error without echoing the body', async () => {
-    const clock = manualClock();
+    const clock = manualClock(T0);
     const empty = scripted([
       () => ({ status: 201, headers: {}, body: '{"credentialSet":[],"subjectArn":"x"}' }),
     ]);
@@ -325,18 +332,19 @@ describe('fromRolesAnywhere: retries and errors', () => {
 
 describe('fromRolesAnywhere: validation before any network call', () => {
   it('throws a RolesAnywhereConfigError at construction for a bad configuration', () => {
-    const transport = scripted([() => created(Date.now())]);
-    expect(() => fromRolesAnywhere(options({ privateKey: paths.shortKey }), { transport })).toThrow(
+    const clock = manualClock(T0);
+    const transport = scripted([() => created(clock())]);
+    expect(() => fromRolesAnywhere(options({ privateKey: paths.shortKey }), { clock, transport })).toThrow(
       RolesAnywhereConfigError,
     );
-    expect(() => fromRolesAnywhere(options({ trustAnchorArn: 'arn:nope' }), { transport })).toThrow(
+    expect(() => fromRolesAnywhere(options({ trustAnchorArn: 'arn:nope' }), { clock, transport })).toThrow(
       /trustAnchorArn/,
     );
     expect(transport.exchanges).toHaveLength(0);
   });
 
   it('re-checks the certificate before each CreateSession: one that expired since start-up fails without a call', async () => {
-    const clock = manualClock();
+    const clock = manualClock(T0);
     const transport = scripted([() => created(clock(), 900_000)]);
     const provider = fromRolesAnywhere(
       options({ certificate: paths.shortCertificate, privateKey: paths.shortKey }),

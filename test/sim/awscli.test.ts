@@ -43,6 +43,11 @@ async function aws(
     AWS_EC2_METADATA_DISABLED: 'true',
     AWS_PAGER: '',
     ...(credentials.sessionToken ? { AWS_SESSION_TOKEN: credentials.sessionToken } : {}),
+    // A clock moved for the whole suite with libfaketime (CI's date-independence run) must move the
+    // CLI's clock too, as it would on a machine whose date really is later: keep its variables.
+    ...Object.fromEntries(
+      Object.entries(process.env).filter(([name]) => name === 'LD_PRELOAD' || name.startsWith('FAKETIME')),
+    ),
   };
   const { stdout } = await run(cli!, [...args, '--endpoint-url', sim.endpoint, '--output', 'json'], {
     env,
