@@ -11,6 +11,7 @@ export default defineConfig({
     hookTimeout: 30_000,
     pool: 'forks',
     // The AWS SDK warns on every client that Node 20 support ends in 2027; known, and noise in test output.
-    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    // Apollo Gateway (federation tests) probes cloud metadata hosts and reports to Apollo unless told not to.
+    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', APOLLO_TELEMETRY_DISABLED: 'true' },
   },
 });

@@ -113,6 +113,11 @@ export const gatewayGraphConfigSchema = z
      * cursors do not survive a restart or move between replicas.
      */
     cursorSecret: z.string().min(32, 'must be at least 32 characters').optional(),
+    /**
+     * Serve the graph as an Apollo Federation 2 subgraph (entities with @key, `_entities`,
+     * `_service { sdl }`), for a company's supergraph. Off: the plain schema, nothing changes.
+     */
+    federation: z.strictObject({ enabled: z.boolean().default(false) }).prefault({}),
   })
   .superRefine((config, ctx) => {
     if (config.accounts.source === 'static') {

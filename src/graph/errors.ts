@@ -29,6 +29,8 @@ const PUBLIC_CODES = new Set<string>([
   ...ERROR_CODES,
   'UNAUTHENTICATED',
   'QUERY_TOO_EXPENSIVE',
+  // Federation: an entity representation that names nothing in scope.
+  'NOT_FOUND',
   'GRAPHQL_PARSE_FAILED',
   'GRAPHQL_VALIDATION_FAILED',
   'BAD_REQUEST',

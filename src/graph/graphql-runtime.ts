@@ -11,4 +11,7 @@ export {
   GraphQLScalarType,
   Kind,
   buildSchema,
+  graphqlSync,
+  parse,
+  visit,
 } from 'graphql/index.js';

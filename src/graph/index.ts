@@ -2,7 +2,10 @@
 // factory, the Apollo plugins and the error formatter over an AwsData; createApolloServer wraps them.
 import { ApolloServer } from '@apollo/server';
 import type { ApolloServerPlugin } from '@apollo/server';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginInlineTraceDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from '@apollo/server/plugin/disabled';
 import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
 import type { AwsData } from '../aws/data.js';
 import type { GatewayGraphConfig } from '../config/gateway.js';
@@ -15,6 +18,7 @@ import { createFormatError } from './errors.js';
 import { usePartialErrors } from './plugins/partial-errors.js';
 import { useRequestLifecycle } from './plugins/request-lifecycle.js';
 import { resolvers } from './resolvers/index.js';
+import { buildFederatedSchema } from './federation.js';
 import { buildExecutableSchema } from './schema.js';
 
 export type { GraphContext } from './context.js';
@@ -47,7 +51,7 @@ export function createGraph(options: GraphOptions): Graph {
       logger?.error('unexpected error in a GraphQL request', { error: describe(error) }),
   });
   return {
-    schema: buildExecutableSchema(resolvers),
+    schema: config.federation.enabled ? buildFederatedSchema(resolvers) : buildExecutableSchema(resolvers),
     createContext: (request = {}) =>
       createGraphContext({
         data,
@@ -65,7 +69,12 @@ export function createGraph(options: GraphOptions): Graph {
 export function createApolloServer(graph: Graph): ApolloServer<GraphContext> {
   return new ApolloServer<GraphContext>({
     schema: graph.schema,
-    plugins: [...graph.plugins, ApolloServerPluginLandingPageDisabled()],
+    plugins: [
+      ...graph.plugins,
+      ApolloServerPluginLandingPageDisabled(),
+      // A subgraph would otherwise add resolver timings to responses a router asks for them in.
+      ApolloServerPluginInlineTraceDisabled(),
+    ],
     formatError: graph.formatError,
     includeStacktraceInErrorResponses: false,
   });

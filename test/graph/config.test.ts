@@ -20,6 +20,7 @@ describe('gateway graph configuration', () => {
       fanOutAccountStates: ['ACTIVE'],
       queryDeadlineMs: 60_000,
       maxFirst: 1_000,
+      federation: { enabled: false },
     });
   });
 
