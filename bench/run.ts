@@ -1,14 +1,555 @@
-// `npm run bench`: runs every benchmark scenario in one process and prints medians side by side.
+// `npm run bench`: the figures of orgraph's speed claim, re-measurable with one command.
+//
+// The simulated AWS runs in a process of its own with a latency model (a fixed delay per call); every
+// gateway run is a fresh process (cold) unless the scenario is about warm state; every answer is
+// checked against the ground truth computed from the same seed; the AWS calls come from the sim's
+// request log. For each scenario: median and spread of the wall time, the calls, the lower bound the
+// latency model allows (the longer of the critical path and calls × latency ÷ concurrency) and
+// wall ÷ bound; for the cold inventory also the baseline (the seeds' sequential script), CPU per
+// instance and process start → first AWS call. A table on stdout, JSON under bench/results/.
+//
+//   npm run bench                      # every scenario at full size
+//   npm run bench -- --only S2,S6      # some scenarios
+//   npm run bench -- --scale small     # a tenth of the size (quick look); tiny: the smoke test's size
+//   npm run bench -- --runs 5 --latency 40
+//   npm run bench -- --only sim        # the simulated AWS itself: start-up, one 1,000-instance page
+import { spawn } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { generateWorld } from '../src/sim/generator.js';
+import type { ProcessSummary, StepResult } from './protocol.js';
+import { digest } from './protocol.js';
 import { benchSim } from './sim.js';
-import { benchGateway } from './gateway.js';
+import type { Stats } from './stats.js';
+import { stats } from './stats.js';
 
-const sections: [string, () => Promise<string[]>][] = [
-  ['simulated AWS', benchSim],
-  ['gateway', benchGateway],
-];
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const REGIONS = ['us-east-1', 'eu-west-1', 'us-west-2', 'ap-southeast-2'];
+/** Organizations answers at most 20 accounts a ListAccounts page. */
+const ACCOUNTS_PER_PAGE = 20;
+/** orgraph's default process-wide limit of AWS calls in flight (aws.concurrency.global). */
+const CONCURRENCY = 64;
 
-console.log(`orgraph bench — node ${process.version}, ${new Date().toISOString()}`);
-for (const [name, run] of sections) {
-  console.log(`\n## ${name}`);
-  for (const line of await run()) console.log(line);
+const SCALES = {
+  full: { inventoryAccounts: 200, exportAccounts: 1000, instances: 50, regions: 4 },
+  small: { inventoryAccounts: 20, exportAccounts: 100, instances: 50, regions: 4 },
+  tiny: { inventoryAccounts: 6, exportAccounts: 8, instances: 5, regions: 2 },
+} as const;
+type Scale = keyof typeof SCALES;
+
+const { values: args } = parseArgs({
+  options: {
+    only: { type: 'string' },
+    runs: { type: 'string', default: '3' },
+    'baseline-runs': { type: 'string' },
+    latency: { type: 'string', default: '40' },
+    scale: { type: 'string', default: 'full' },
+    out: { type: 'string' },
+  },
+});
+if (!(args.scale in SCALES)) throw new Error(`--scale must be one of ${Object.keys(SCALES).join(', ')}`);
+const scale = SCALES[args.scale as Scale];
+const runs = positive(args.runs, '--runs');
+const latencyMs = positive(args.latency, '--latency');
+const baselineRuns = args['baseline-runs']
+  ? positive(args['baseline-runs'], '--baseline-runs')
+  : args.scale === 'full'
+    ? 1
+    : runs;
+const only = new Set((args.only ?? 'S1,S2,S3,S4,S5,S6,baseline,sim').split(',').map((s) => s.trim()));
+const regions = REGIONS.slice(0, scale.regions);
+
+function positive(text: string | undefined, name: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a whole number ≥ 1 (got ${text})`);
+  return n;
 }
+
+// ---- the two worlds --------------------------------------------------------------------------------
+
+interface WorldOptions {
+  seed: number;
+  accounts: number;
+  regions: string[];
+  instancesPerRegion: number;
+}
+const inventoryWorld: WorldOptions = {
+  seed: 21,
+  accounts: scale.inventoryAccounts,
+  regions,
+  instancesPerRegion: scale.instances,
+};
+const exportWorld: WorldOptions = { ...inventoryWorld, seed: 22, accounts: scale.exportAccounts };
+
+interface Truth {
+  accountKeys: string[];
+  instanceKeys: string[];
+  activeAccounts: number;
+  firstInstance: { accountId: string; region: string; instanceId: string };
+}
+
+function truthOf(options: WorldOptions): Truth {
+  const world = generateWorld(options);
+  const active = world.accounts.filter((a) => a.state === 'ACTIVE');
+  const instanceKeys = active.flatMap((a) =>
+    regions.flatMap((r) => world.regionData(a.id, r).instances.map((i) => `${a.id}|${r}|${i.instanceId}`)),
+  );
+  const [accountId = '', region = '', instanceId = ''] = (instanceKeys[0] ?? '').split('|');
+  return {
+    accountKeys: world.accounts.map((a) => a.id),
+    instanceKeys,
+    activeAccounts: active.length,
+    firstInstance: { accountId, region, instanceId },
+  };
+}
+
+// ---- processes -------------------------------------------------------------------------------------
+
+interface SimProcess {
+  endpoint: string;
+  central: { accessKeyId: string; secretAccessKey: string };
+  externalId: string;
+  roleName: string;
+  counters(): Promise<{ counters: Record<string, number>; total: number; peakInFlight: number }>;
+  firstCallTime(): Promise<number | undefined>;
+  reset(): Promise<void>;
+  stop(): void;
+}
+
+async function startSimProcess(world: WorldOptions): Promise<SimProcess> {
+  const latency = { fixedMs: latencyMs, jitterMs: 0 };
+  const options = { ...world, knobs: { latency: { ec2: latency, sts: latency, organizations: latency } } };
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/sim-server.ts', JSON.stringify(options)], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const first = await new Promise<string>((resolve, reject) => {
+    let text = '';
+    child.stdout.on('data', (d: Buffer) => {
+      text += d.toString();
+      const newline = text.indexOf('\n');
+      if (newline >= 0) resolve(text.slice(0, newline));
+    });
+    child.on('close', (code) => reject(new Error(`the sim process exited with ${code}`)));
+  });
+  const info = JSON.parse(first) as Pick<SimProcess, 'endpoint' | 'central' | 'externalId' | 'roleName'>;
+  const admin = (path: string, init?: RequestInit) => fetch(`${info.endpoint}/__sim/${path}`, init);
+  return {
+    ...info,
+    counters: async () =>
+      (await (await admin('counters')).json()) as Awaited<ReturnType<SimProcess['counters']>>,
+    firstCallTime: async () => {
+      const entries = (await (await admin('log')).json()) as { time: number }[];
+      return entries.length ? Math.min(...entries.map((e) => e.time)) : undefined;
+    },
+    reset: async () => {
+      await admin('reset', { method: 'POST' });
+    },
+    stop: () => child.kill('SIGTERM'),
+  };
+}
+
+/** Runs a bench child process and returns its JSON lines. */
+async function runChild(
+  script: string,
+  job: unknown,
+  env: NodeJS.ProcessEnv,
+): Promise<{ steps: StepResult[]; summary: ProcessSummary }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', script, JSON.stringify(job)], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  if (code !== 0) throw new Error(`${script} exited with ${code}: ${err.slice(-2000)}`);
+  const lines = out
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as StepResult | ProcessSummary);
+  const summary = lines.find((l): l is ProcessSummary => l.kind === 'process');
+  if (!summary) throw new Error(`${script} printed no summary: ${out.slice(-500)}`);
+  return { steps: lines.filter((l): l is StepResult => l.kind === 'step'), summary };
+}
+
+function gatewayEnv(sim: SimProcess): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { PATH: process.env['PATH'], HOME: process.env['HOME'] };
+  return {
+    ...env,
+    AWS_ACCESS_KEY_ID: sim.central.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: sim.central.secretAccessKey,
+    AWS_REGION: 'us-east-1',
+    AWS_CONFIG_FILE: '/nonexistent',
+    AWS_SHARED_CREDENTIALS_FILE: '/nonexistent',
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+  };
+}
+
+function gatewayConfig(sim: SimProcess, extra: { graph?: Record<string, unknown> } = {}) {
+  return {
+    credentials: { endpoints: { default: sim.endpoint }, broker: { externalId: sim.externalId } },
+    graph: { regions, ...extra.graph },
+  };
+}
+
+// ---- scenarios -------------------------------------------------------------------------------------
+
+const INVENTORY = `instances { totalCount nodes { instanceId state instanceType vpcId account { accountId } region { name } } }`;
+const ACCOUNTS = `accounts { totalCount nodes { accountId name state } }`;
+
+interface Row {
+  scenario: string;
+  what: string;
+  runs: number;
+  wall: Stats;
+  /** AWS calls per run, by service:Operation. */
+  calls: Record<string, number>;
+  callsTotal: number;
+  boundMs?: number;
+  wallOverBound?: number;
+  cpuMsPerItem?: number;
+  peakRssMb?: number;
+  bytesPerItem?: number;
+  startToFirstCallMs?: Stats;
+  /** Every run's answer equals the ground truth. */
+  exact: boolean;
+  items: number;
+  errors: string[];
+}
+
+const rows: Row[] = [];
+
+function perRun(counters: Record<string, number>, n: number): Record<string, number> {
+  return Object.fromEntries(Object.entries(counters).map(([k, v]) => [k, Math.round((v / n) * 10) / 10]));
+}
+
+function bound(criticalCalls: number, totalCalls: number): number {
+  return Math.max(criticalCalls * latencyMs, (totalCalls * latencyMs) / CONCURRENCY);
+}
+
+async function coldRuns(
+  sim: SimProcess,
+  scenario: string,
+  what: string,
+  query: string,
+  expected: string[],
+  boundOf: (calls: number) => number,
+  config = gatewayConfig(sim),
+  n = runs,
+): Promise<Row> {
+  const walls: number[] = [];
+  const firsts: number[] = [];
+  const cpu: number[] = [];
+  let exact = true;
+  let items = 0;
+  let peakRssMb = 0;
+  let bytes = 0;
+  const errors = new Set<string>();
+  await sim.reset();
+  for (let i = 0; i < n; i++) {
+    if (i > 0) await sim.reset();
+    const { steps, summary } = await runChild(
+      'bench/gateway-run.ts',
+      { config, steps: [{ label: scenario, query }] },
+      gatewayEnv(sim),
+    );
+    const step = steps[0]!;
+    walls.push(step.wallMs);
+    cpu.push(step.cpuMs);
+    exact &&= step.digest === digest(expected) && step.items === expected.length;
+    items = step.items;
+    bytes = step.bytes;
+    step.errors.forEach((e) => errors.add(e));
+    peakRssMb = Math.max(peakRssMb, summary.peakRssMb);
+    if (expected.length < 50_000) {
+      const first = await sim.firstCallTime();
+      if (first !== undefined) firsts.push(first - summary.processStartEpochMs);
+    }
+  }
+  // The counters cover the last run only (reset before each).
+  const { counters, total } = await sim.counters();
+  const boundMs = boundOf(total);
+  const wall = stats(walls);
+  return {
+    scenario,
+    what,
+    runs: n,
+    wall,
+    calls: counters,
+    callsTotal: total,
+    boundMs,
+    wallOverBound: wall.median / boundMs,
+    cpuMsPerItem: stats(cpu).median / Math.max(1, items),
+    peakRssMb,
+    bytesPerItem: bytes / Math.max(1, items),
+    ...(firsts.length ? { startToFirstCallMs: stats(firsts) } : {}),
+    exact,
+    items,
+    errors: [...errors],
+  };
+}
+
+/**
+ * One process: a warm-up step, then `runs` measured steps of `query`; the gateway process resets the
+ * sim's request log after the warm-up, so the counters hold the measured steps' calls only.
+ */
+async function warmRuns(
+  sim: SimProcess,
+  scenario: string,
+  what: string,
+  warmup: string,
+  query: string,
+  expected: string[],
+  boundMs: number | undefined,
+): Promise<Row> {
+  await sim.reset();
+  const steps = [
+    { label: 'warm-up', query: warmup },
+    ...Array.from({ length: runs }, (_, i) => ({
+      label: scenario,
+      query,
+      ...(i === 0 ? { resetSimBefore: sim.endpoint } : {}),
+    })),
+  ];
+  const { steps: results, summary } = await runChild(
+    'bench/gateway-run.ts',
+    { config: gatewayConfig(sim), steps },
+    gatewayEnv(sim),
+  );
+  const measured = results.slice(1);
+  const wall = stats(measured.map((s) => s.wallMs));
+  const { counters, total } = await sim.counters();
+  return {
+    scenario,
+    what,
+    runs,
+    wall,
+    calls: perRun(counters, runs),
+    callsTotal: total / runs,
+    ...(boundMs !== undefined ? { boundMs, wallOverBound: wall.median / boundMs } : {}),
+    cpuMsPerItem: stats(measured.map((s) => s.cpuMs)).median / Math.max(1, measured[0]?.items ?? 1),
+    peakRssMb: summary.peakRssMb,
+    exact: measured.every((s) => s.digest === digest(expected) && s.items === expected.length),
+    items: measured[0]?.items ?? 0,
+    errors: [...new Set(measured.flatMap((s) => s.errors))],
+  };
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  console.log(
+    `orgraph bench — node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, latency ${latencyMs} ms per AWS call, scale ${args.scale}, ${runs} runs`,
+  );
+  const inventory = truthOf(inventoryWorld);
+  const pages = (n: number) => Math.ceil(n / ACCOUNTS_PER_PAGE);
+
+  if (['S1', 'S5'].some((s) => only.has(s))) {
+    const exportTruth = truthOf(exportWorld);
+    const sim = await startSimProcess(exportWorld);
+    try {
+      if (only.has('S1'))
+        rows.push(
+          await coldRuns(
+            sim,
+            'S1',
+            `accounts only, ${exportWorld.accounts} accounts`,
+            `{ ${ACCOUNTS} }`,
+            exportTruth.accountKeys,
+            () => pages(exportWorld.accounts) * latencyMs,
+          ),
+        );
+      if (only.has('S5'))
+        rows.push(
+          await coldRuns(
+            sim,
+            'S5',
+            `JSON export, ${exportWorld.accounts} accounts × ${regions.length} Regions × ${scale.instances} instances`,
+            `{ ${INVENTORY} }`,
+            exportTruth.instanceKeys,
+            (calls) => bound(pages(exportWorld.accounts) + 2, calls),
+            gatewayConfig(sim),
+            1,
+          ),
+        );
+    } finally {
+      sim.stop();
+    }
+  }
+
+  const sim = await startSimProcess(inventoryWorld);
+  try {
+    const inventoryBound = (calls: number) => bound(pages(inventoryWorld.accounts) + 2, calls);
+    const label = `${inventoryWorld.accounts} accounts × ${regions.length} Regions × ${scale.instances} instances`;
+    if (only.has('S2'))
+      rows.push(
+        await coldRuns(
+          sim,
+          'S2',
+          `cold inventory, ${label}`,
+          `{ ${INVENTORY} }`,
+          inventory.instanceKeys,
+          inventoryBound,
+        ),
+      );
+    if (only.has('S3')) {
+      const targets = inventory.activeAccounts * regions.length;
+      rows.push(
+        await warmRuns(
+          sim,
+          'S3',
+          `sessions warm, response cache bypassed (@fresh), ${label}`,
+          `{ ${INVENTORY} }`,
+          `query Q @fresh { ${INVENTORY} }`,
+          inventory.instanceKeys,
+          bound(pages(inventoryWorld.accounts) + 1, pages(inventoryWorld.accounts) + targets),
+        ),
+      );
+    }
+    if (only.has('S4'))
+      rows.push(
+        await warmRuns(
+          sim,
+          'S4',
+          `within the cache TTL, ${label}`,
+          `{ ${INVENTORY} }`,
+          `{ ${INVENTORY} }`,
+          inventory.instanceKeys,
+          undefined,
+        ),
+      );
+    if (only.has('S6')) {
+      const { accountId, region, instanceId } = inventory.firstInstance;
+      rows.push(
+        await coldRuns(
+          sim,
+          'S6',
+          `one instance by id (account → region → instance)`,
+          `{ account(id: "${accountId}") { region(name: "${region}") { instance(id: "${instanceId}") { instanceId state account { accountId } region { name } } } } }`,
+          [`${accountId}|${region}|${instanceId}`],
+          () => 2 * latencyMs,
+        ),
+      );
+    }
+    if (only.has('baseline')) {
+      const walls: number[] = [];
+      let exact = true;
+      let cpu = 0;
+      for (let i = 0; i < baselineRuns; i++) {
+        await sim.reset();
+        const { steps } = await runChild(
+          'bench/baseline-run.ts',
+          {
+            endpoint: sim.endpoint,
+            central: sim.central,
+            roleName: sim.roleName,
+            externalId: sim.externalId,
+            regions,
+          },
+          gatewayEnv(sim),
+        );
+        walls.push(steps[0]!.wallMs);
+        cpu = steps[0]!.cpuMs;
+        exact &&= steps[0]!.digest === digest(inventory.instanceKeys);
+      }
+      const { counters, total } = await sim.counters();
+      const boundMs = inventoryBound(total);
+      const wall = stats(walls);
+      rows.push({
+        scenario: 'baseline',
+        what: `the seeds' sequential script, ${label}`,
+        runs: baselineRuns,
+        wall,
+        calls: counters,
+        callsTotal: total,
+        boundMs,
+        wallOverBound: wall.median / boundMs,
+        cpuMsPerItem: cpu / inventory.instanceKeys.length,
+        exact,
+        items: inventory.instanceKeys.length,
+        errors: [],
+      });
+    }
+  } finally {
+    sim.stop();
+  }
+
+  printTable();
+  if (only.has('sim')) {
+    console.log('\nsimulated AWS (in this process):');
+    for (const line of await benchSim()) console.log(`  ${line}`);
+  }
+  const file =
+    args.out ?? `bench/results/${new Date(started).toISOString().replace(/[:.]/g, '-')}-${args.scale}.json`;
+  const path = resolve(ROOT, file);
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(
+    path,
+    JSON.stringify(
+      { node: process.version, cpus: cpus().length, latencyMs, scale: args.scale, runs, rows },
+      null,
+      2,
+    ),
+  );
+  console.log(`\nJSON: ${file}`);
+  if (rows.some((r) => !r.exact)) {
+    console.error('some answers differ from the ground truth (column "exact")');
+    process.exitCode = 1;
+  }
+}
+
+function ms(value: number | undefined): string {
+  if (value === undefined) return '–';
+  return value >= 1000 ? `${(value / 1000).toFixed(2)} s` : `${value.toFixed(value >= 100 ? 0 : 1)} ms`;
+}
+
+function printTable(): void {
+  const baseline = rows.find((r) => r.scenario === 'baseline');
+  const header = [
+    'scenario',
+    'median',
+    'min–max',
+    'AWS calls/run',
+    'bound',
+    'wall÷bound',
+    'vs baseline',
+    'CPU/item',
+    'peak RSS',
+    'exact',
+  ];
+  const table = rows.map((r) => [
+    r.scenario,
+    ms(r.wall.median),
+    `${ms(r.wall.min)}–${ms(r.wall.max)}`,
+    String(Math.round(r.callsTotal * 10) / 10),
+    ms(r.boundMs),
+    r.wallOverBound === undefined ? '–' : `${r.wallOverBound.toFixed(1)}×`,
+    baseline && r.scenario === 'S2' ? `${(baseline.wall.median / r.wall.median).toFixed(1)}× faster` : '–',
+    r.cpuMsPerItem === undefined ? '–' : `${r.cpuMsPerItem.toFixed(3)} ms`,
+    r.peakRssMb === undefined ? '–' : `${r.peakRssMb.toFixed(0)} MB`,
+    r.exact ? `yes (${r.items})` : `NO (${r.items})`,
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...table.map((row) => row[i]!.length)));
+  const line = (cells: string[]) => '| ' + cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ') + ' |';
+  console.log('\n' + line(header));
+  console.log('|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|');
+  for (const row of table) console.log(line(row));
+  console.log('');
+  for (const r of rows) {
+    console.log(`${r.scenario}: ${r.what}`);
+    console.log(
+      `    calls ${JSON.stringify(r.calls)}${r.errors.length ? `; errors ${r.errors.join(', ')}` : ''}`,
+    );
+    if (r.startToFirstCallMs)
+      console.log(`    process start → first AWS call: median ${ms(r.startToFirstCallMs.median)}`);
+    if (r.bytesPerItem && r.scenario === 'S5')
+      console.log(`    ${r.bytesPerItem.toFixed(0)} bytes of JSON per instance`);
+  }
+}
+
+await main();

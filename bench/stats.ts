@@ -1,9 +1,21 @@
-// Small statistics for benchmarks: medians of repeated runs, measured side by side in one process.
+// Small statistics for benchmarks: the median to quote and the spread (min, max) around it.
 
-export function median(values: number[]): number {
+export interface Stats {
+  median: number;
+  min: number;
+  max: number;
+  n: number;
+}
+
+export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+export function stats(values: readonly number[]): Stats {
+  if (values.length === 0) throw new Error('no values');
+  return { median: median(values), min: Math.min(...values), max: Math.max(...values), n: values.length };
 }
 
 export async function timeRuns(runs: number, fn: () => Promise<unknown> | unknown): Promise<number[]> {

@@ -1,0 +1,41 @@
+// What the benchmark's processes tell each other: a gateway job (the configuration and the queries to
+// run), one line per step it ran and one about the process; and the digest both the gateway's answer
+// and the ground truth are reduced to, so every run is checked against the truth.
+import { createHash } from 'node:crypto';
+
+export interface GatewayJob {
+  /** The orgraph configuration file's content (parsed by the gateway process). */
+  config: Record<string, unknown>;
+  /** Run in order; `resetSimBefore` (the sim's endpoint) clears its request log before the step. */
+  steps: { label: string; query: string; resetSimBefore?: string }[];
+}
+
+export interface StepResult {
+  kind: 'step';
+  label: string;
+  wallMs: number;
+  /** User + system CPU of the gateway process during the step. */
+  cpuMs: number;
+  /** Instances (or accounts) in the answer. */
+  items: number;
+  digest: string;
+  /** Size of the answer as JSON. */
+  bytes: number;
+  /** Codes of the answer's errors. */
+  errors: string[];
+}
+
+export interface ProcessSummary {
+  kind: 'process';
+  /** performance.timeOrigin: when the process started (epoch ms). */
+  processStartEpochMs: number;
+  peakRssMb: number;
+}
+
+/** Order-independent digest of item keys ("account|Region|instanceId" or account ids). */
+export function digest(keys: readonly string[]): string {
+  return createHash('sha256')
+    .update([...keys].sort().join('\n'))
+    .digest('hex')
+    .slice(0, 16);
+}

@@ -1,0 +1,65 @@
+// `npm run bench` cannot rot unnoticed: one tiny run of two scenarios and the baseline, in real
+// processes against the sim, must produce exact answers and the AWS calls the design promises. No
+// timing is asserted (figures are the benchmark's business, not the tests').
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), 'orgraph-bench-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+interface Row {
+  scenario: string;
+  exact: boolean;
+  items: number;
+  calls: Record<string, number>;
+  boundMs?: number;
+  wall: { median: number; min: number; max: number; n: number };
+}
+
+describe('npm run bench (smoke)', () => {
+  it('runs S2, S6 and the baseline at tiny scale with exact answers and the expected AWS calls', async () => {
+    const out = join(dir, 'result.json');
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        'bench/run.ts',
+        '--scale',
+        'tiny',
+        '--runs',
+        '1',
+        '--only',
+        'S2,S6,baseline',
+        '--out',
+        out,
+      ],
+      { cwd: ROOT, timeout: 120_000 },
+    );
+    expect(stdout).toMatch(/\| S2 +\|/);
+    const result = JSON.parse(readFileSync(out, 'utf8')) as { rows: Row[] };
+    const byName = Object.fromEntries(result.rows.map((r) => [r.scenario, r]));
+    expect(Object.keys(byName).sort()).toEqual(['S2', 'S6', 'baseline']);
+    for (const row of result.rows) {
+      expect(row.exact, row.scenario).toBe(true);
+      expect(row.wall.n).toBe(1);
+      expect(row.boundMs).toBeGreaterThan(0);
+    }
+    // The baseline and orgraph read the same instances; orgraph assumes each role once.
+    expect(byName['S2']!.items).toBe(byName['baseline']!.items);
+    expect(byName['S2']!.calls['sts:AssumeRole']).toBe(byName['baseline']!.calls['sts:AssumeRole']);
+    expect(byName['S2']!.calls['ec2:DescribeInstances']).toBe(
+      byName['baseline']!.calls['ec2:DescribeInstances'],
+    );
+    // One instance by id: one AssumeRole and one DescribeInstances.
+    expect(byName['S6']!.items).toBe(1);
+    expect(byName['S6']!.calls['sts:AssumeRole']).toBe(1);
+    expect(byName['S6']!.calls['ec2:DescribeInstances']).toBe(1);
+  }, 180_000);
+});
