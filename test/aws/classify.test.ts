@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classifyAwsError } from '../../src/aws/classify.js';
+import { centralRefusal, classifyAssumeRoleError, classifyAwsError } from '../../src/aws/classify.js';
 import { AwsCallError } from '../../src/aws/errors.js';
 import {
   AssumeRoleFailedError,
@@ -97,6 +97,7 @@ describe('classifyAwsError', () => {
       roleArn,
       timeout: true,
       retryable: true,
+      transient: false,
     });
     expect(classifyAwsError(failed, ctx)).toMatchObject({ code: 'UPSTREAM_TIMEOUT', retryable: true });
   });
@@ -199,5 +200,145 @@ describe('withTimeout', () => {
 
   it('returns the value of work that finishes in time', async () => {
     expect(await withTimeout(1_000, undefined, async () => 42)).toBe(42);
+  });
+});
+
+/** A network failure as the SDK's HTTP handler rejects with (a reset connection is renamed TimeoutError). */
+function networkError(code: string, message: string, name = 'Error') {
+  return Object.assign(new Error(message), { name, code, $metadata: { attempts: 1 } });
+}
+
+/** An HTTP answer whose body the SDK could not parse (moto's HTML 500 page, a proxy's text). */
+function unparseable(status: number) {
+  const err = Object.assign(
+    new Error(
+      '@aws-sdk XML parse error: mismatched tags <p> and </body>.\n  Deserialization error: to see the raw response…',
+    ),
+    { $metadata: { httpStatusCode: status, attempts: 1 } },
+  );
+  Object.defineProperty(err, '$response', { value: { statusCode: status }, enumerable: false });
+  return err;
+}
+
+describe('one AWS error model: the same rules for every service and for AssumeRole', () => {
+  const assumeCtx = {
+    accountId: '111122223333',
+    roleArn: 'arn:aws:iam::111122223333:role/CMDBReadRole',
+    durationSeconds: 3600,
+    externalIdConfigured: true,
+  };
+
+  it.each([
+    [
+      'a dropped connection ("socket hang up", named TimeoutError)',
+      networkError('ECONNRESET', 'socket hang up', 'TimeoutError'),
+      'UPSTREAM_ERROR',
+      'transient',
+    ],
+    [
+      'a refused connection',
+      networkError('ECONNREFUSED', 'connect ECONNREFUSED 127.0.0.1:1'),
+      'UPSTREAM_ERROR',
+      'transient',
+    ],
+    [
+      'a DNS failure',
+      networkError('EAI_AGAIN', 'getaddrinfo EAI_AGAIN ec2.example'),
+      'UPSTREAM_ERROR',
+      'transient',
+    ],
+    ['a socket timeout', networkError('ETIMEDOUT', 'connect ETIMEDOUT'), 'UPSTREAM_TIMEOUT', undefined],
+    [
+      'the HTTP handler timing out',
+      Object.assign(new Error('Connection timed out after 10 ms'), { name: 'TimeoutError' }),
+      'UPSTREAM_TIMEOUT',
+      undefined,
+    ],
+    [
+      'a TLS certificate failure',
+      networkError('CERT_HAS_EXPIRED', 'certificate has expired'),
+      'UPSTREAM_ERROR',
+      undefined,
+    ],
+    [
+      'HTTP 429 without an AWS code',
+      Object.assign(sdkError('Unknown', 'Unknown', 429), {}),
+      'THROTTLED',
+      'throttled',
+    ],
+    [
+      'the $retryable trait',
+      Object.assign(sdkError('SomethingNew', 'try later', 400), { $retryable: {} }),
+      'UPSTREAM_ERROR',
+      'transient',
+    ],
+    ['an HTML 500 page', unparseable(500), 'UPSTREAM_ERROR', 'transient'],
+    ['an unparseable 403 page', unparseable(403), 'UPSTREAM_ERROR', undefined],
+    [
+      'EC2ThrottledException (from the SDK list)',
+      sdkError('EC2ThrottledException', 'slow down', 400),
+      'THROTTLED',
+      'throttled',
+    ],
+  ] as const)('%s → %s, retried as %s', (_what, err, code, kind) => {
+    expect(retryKind(err)).toBe(kind);
+    expect(classifyAwsError(err, ctx)).toMatchObject({
+      code,
+      retryable: kind !== undefined || code === 'UPSTREAM_TIMEOUT',
+    });
+  });
+
+  it('retries a dropped connection during AssumeRole like one on EC2, and blames STS AssumeRole', () => {
+    const drop = networkError('ECONNRESET', 'socket hang up', 'TimeoutError');
+    const session = classifyAssumeRoleError(drop, assumeCtx);
+    expect(session).toBeInstanceOf(AssumeRoleFailedError);
+    expect(session).toMatchObject({ code: 'UPSTREAM_ERROR', retryable: true, transient: true });
+    expect(retryKind(session)).toBe('transient');
+    expect(retryKind(drop)).toBe('transient');
+    expect(classifyAwsError(session, ctx).facts()).toMatchObject({
+      code: 'UPSTREAM_ERROR',
+      service: 'sts',
+      operation: 'AssumeRole',
+      accountId: '111122223333',
+    });
+    expect(session.message).toMatch(/lost the connection \(ECONNRESET/);
+  });
+
+  it('says an HTML error page is not an AWS response instead of quoting the XML parser', () => {
+    const err = classifyAwsError(unparseable(500), ctx);
+    expect(err.message).toBe(
+      'EC2 DescribeInstances in account 111122223333, Region eu-west-1 answered HTTP 500 with a body that is not an AWS response (could not be parsed) [HTTP 500]',
+    );
+    expect(err.awsErrorCode).toBeUndefined();
+    const session = classifyAssumeRoleError(unparseable(502), assumeCtx);
+    expect(session).toMatchObject({ code: 'UPSTREAM_ERROR', transient: true });
+    expect(session.message).not.toMatch(/XML parse/);
+  });
+
+  it('applies the same throttling rules to AssumeRole as to EC2 and Organizations', () => {
+    for (const name of [
+      'Throttling',
+      'RequestLimitExceeded',
+      'TooManyRequestsException',
+      'SlowDown',
+      'PriorRequestNotComplete',
+    ]) {
+      expect(classifyAssumeRoleError(sdkError(name, 'slow down', 400), assumeCtx)).toBeInstanceOf(
+        StsThrottledError,
+      );
+      expect(classifyAwsError(sdkError(name, 'slow down', 400), ctx).code).toBe('THROTTLED');
+    }
+  });
+
+  it('names the endpoint and the time spent when the central check timed out', () => {
+    const refusal = centralRefusal(new CallTimeoutError(1000), {
+      who: 'the default credential chain',
+      endpoint: 'http://127.0.0.1:9',
+      attempts: 1,
+      timeoutMs: 1000,
+    });
+    expect(refusal.message).toBe(
+      'STS at http://127.0.0.1:9 did not answer GetCallerIdentity for the default credential chain within 1000 ms (aws.callTimeoutMs; 1 attempt)',
+    );
   });
 });
