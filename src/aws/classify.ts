@@ -25,6 +25,7 @@ import {
   SessionError,
   StsThrottledError,
 } from '../credentials/session-errors.js';
+import { RolesAnywhereServiceError } from '../credentials/roles-anywhere/errors.js';
 import { redactText } from '../log.js';
 import { CallCancelledError, CallTimeoutError } from './timeout.js';
 
@@ -124,6 +125,15 @@ const TLS_CODE = /^(CERT_|ERR_TLS_|ERR_SSL_|DEPTH_ZERO_|SELF_SIGNED_|UNABLE_TO_(
 
 /** Reads an SDK or network error without trusting its shape. */
 export function awsErrorFacts(err: unknown): AwsErrorFacts {
+  // Roles Anywhere's own client (not the SDK) reports the code, HTTP status (0: no answer) and id.
+  if (err instanceof RolesAnywhereServiceError) {
+    return {
+      code: err.code,
+      message: err.serviceMessage,
+      ...(err.status !== 0 ? { status: err.status } : {}),
+      ...(err.requestId !== undefined ? { requestId: err.requestId } : {}),
+    };
+  }
   const e = (typeof err === 'object' && err !== null ? err : {}) as {
     name?: unknown;
     code?: unknown;
@@ -150,7 +160,18 @@ export function awsErrorFacts(err: unknown): AwsErrorFacts {
 /** The kind of a raw SDK or network error (not one of ours). */
 function kindOf(err: unknown, facts: AwsErrorFacts): FailureKind {
   if (typeof err !== 'object' || err === null) return 'other';
-  const sdk = err as SdkError;
+  // The SDK's rules read an SDK error's shape; an answer read outside the SDK is put in that shape.
+  const sdk = (
+    err instanceof RolesAnywhereServiceError
+      ? {
+          name: facts.code,
+          message: facts.message,
+          ...(facts.status !== undefined
+            ? { $metadata: { httpStatusCode: facts.status } }
+            : { code: facts.code }),
+        }
+      : err
+  ) as SdkError;
   if (facts.code === 'AbortError') return 'aborted';
   if (isThrottlingError(sdk)) return 'throttled';
   if (SESSION_REFUSED_CODES.has(facts.code)) return 'sessionRefused';
@@ -188,6 +209,15 @@ export function isTransient(err: unknown): boolean {
   if (isOurs(err)) return false;
   const kind = kindOf(err, awsErrorFacts(err));
   return kind === 'network' || kind === 'transient';
+}
+
+/**
+ * Whether an AWS error answer read outside the SDK (the Roles Anywhere client's own HTTP exchange)
+ * is worth another attempt: the same throttling and transient rules as every SDK call.
+ */
+export function isRetryableAnswer(answer: { code: string; status: number }): boolean {
+  const err = { name: answer.code, message: '', $metadata: { httpStatusCode: answer.status } };
+  return RETRIED.has(kindOf(err, awsErrorFacts(err)));
 }
 
 /** AWS refused the credentials as expired or invalid (EC2's AuthFailure included, see session-retry.ts). */

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { centralRefusal, classifyAssumeRoleError, classifyAwsError } from '../../src/aws/classify.js';
+import {
+  centralRefusal,
+  classifyAssumeRoleError,
+  classifyAwsError,
+  isRetryableAnswer,
+} from '../../src/aws/classify.js';
 import { AwsCallError } from '../../src/aws/errors.js';
 import {
   AssumeRoleFailedError,
@@ -340,5 +345,19 @@ describe('one AWS error model: the same rules for every service and for AssumeRo
     expect(refusal.message).toBe(
       'STS at http://127.0.0.1:9 did not answer GetCallerIdentity for the default credential chain within 1000 ms (aws.callTimeoutMs; 1 attempt)',
     );
+  });
+});
+
+describe('Roles Anywhere answers (read outside the SDK) follow the same rules', () => {
+  it.each([
+    ['ThrottlingException', 400, true],
+    ['TooManyRequestsException', 429, true],
+    ['Unknown', 429, true],
+    ['InternalServerException', 500, true],
+    ['ServiceUnavailableException', 503, true],
+    ['AccessDeniedException', 403, false],
+    ['ValidationException', 400, false],
+  ] as const)('%s (HTTP %i) retried: %s', (code, status, retried) => {
+    expect(isRetryableAnswer({ code, status })).toBe(retried);
   });
 });
