@@ -1,4 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { DescribeRegionsCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { ListRootsCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
 import {
   centralRefusal,
   classifyAssumeRoleError,
@@ -359,5 +364,73 @@ describe('Roles Anywhere answers (read outside the SDK) follow the same rules', 
     ['ValidationException', 400, false],
   ] as const)('%s (HTTP %i) retried: %s', (code, status, retried) => {
     expect(isRetryableAnswer({ code, status })).toBe(retried);
+  });
+});
+
+describe('errors as the real SDK clients throw them', () => {
+  it('an HTML 500 page (as moto sends) and a dropped connection, from EC2, STS and Organizations', async () => {
+    let mode: 'html' | 'drop' = 'html';
+    const server = createServer((req, res) => {
+      req.resume();
+      if (mode === 'drop') {
+        req.socket.destroy();
+        return;
+      }
+      res.writeHead(500, { 'content-type': 'text/html' });
+      res.end('<html><body><h1>Internal Server Error<p>boom</body></html>');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const config = {
+      region: 'us-east-1',
+      endpoint,
+      credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
+      maxAttempts: 1,
+    };
+    const calls = [
+      {
+        service: 'ec2',
+        operation: 'DescribeRegions',
+        send: () => new EC2Client(config).send(new DescribeRegionsCommand({})),
+      },
+      {
+        service: 'sts',
+        operation: 'GetCallerIdentity',
+        send: () => new STSClient(config).send(new GetCallerIdentityCommand({})),
+      },
+      {
+        service: 'organizations',
+        operation: 'ListRoots',
+        send: () => new OrganizationsClient(config).send(new ListRootsCommand({})),
+      },
+    ] as const;
+    try {
+      for (const call of calls) {
+        mode = 'html';
+        const html = await call.send().then(
+          () => undefined,
+          (err: unknown) => err,
+        );
+        expect(retryKind(html)).toBe('transient');
+        const page = classifyAwsError(html, { service: call.service, operation: call.operation });
+        expect(page).toMatchObject({ code: 'UPSTREAM_ERROR', retryable: true, service: call.service });
+        expect(page.message).toMatch(/answered HTTP 500 with a body that is not an AWS response/);
+        expect(page.message).not.toMatch(/XML|JSON|mismatched|Deserialization/);
+
+        mode = 'drop';
+        const drop = await call.send().then(
+          () => undefined,
+          (err: unknown) => err,
+        );
+        expect(retryKind(drop)).toBe('transient');
+        expect(classifyAwsError(drop, { service: call.service, operation: call.operation })).toMatchObject({
+          code: 'UPSTREAM_ERROR',
+          retryable: true,
+          awsErrorCode: 'ECONNRESET',
+        });
+      }
+    } finally {
+      server.close();
+    }
   });
 });
