@@ -240,7 +240,11 @@ export function isNotFound(err: unknown): boolean {
 /** The caller went away or a deadline passed: the SDK's AbortError, or ours. */
 export function isAbort(err: unknown): boolean {
   if (err instanceof CallCancelledError || err instanceof CallTimeoutError) return true;
-  return err instanceof Error && (err.name === 'AbortError' || err.name === 'TimeoutError');
+  if (!(err instanceof Error)) return false;
+  if (err.name === 'AbortError') return true;
+  // A deadline's TimeoutError (AbortSignal.timeout, the query deadline) — not the SDK's, which names a
+  // dropped connection or an HTTP timeout so and carries a Node code or `$metadata`.
+  return err.name === 'TimeoutError' && !('code' in err) && !('$metadata' in err);
 }
 
 function isOurs(err: unknown): boolean {

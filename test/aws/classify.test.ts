@@ -8,6 +8,7 @@ import {
   centralRefusal,
   classifyAssumeRoleError,
   classifyAwsError,
+  isAbort,
   isRetryableAnswer,
 } from '../../src/aws/classify.js';
 import { AwsCallError } from '../../src/aws/errors.js';
@@ -432,5 +433,15 @@ describe('errors as the real SDK clients throw them', () => {
     } finally {
       server.close();
     }
+  });
+});
+
+describe('isAbort', () => {
+  it('tells a deadline or a caller gone from a dropped connection the SDK names TimeoutError', () => {
+    expect(isAbort(new CallCancelledError('client gone'))).toBe(true);
+    expect(isAbort(new CallTimeoutError(10))).toBe(true);
+    expect(isAbort(Object.assign(new Error('deadline'), { name: 'TimeoutError' }))).toBe(true);
+    expect(isAbort(Object.assign(new Error('aborted'), { name: 'AbortError' }))).toBe(true);
+    expect(isAbort(networkError('ECONNRESET', 'socket hang up', 'TimeoutError'))).toBe(false);
   });
 });
