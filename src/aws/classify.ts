@@ -190,7 +190,11 @@ function kindOf(err: unknown, facts: AwsErrorFacts): FailureKind {
   return 'other';
 }
 
-const RETRIED: ReadonlySet<FailureKind> = new Set(['throttled', 'network', 'transient']);
+/**
+ * Retried within the call. 'timeout' is AWS's or the HTTP handler's (RequestTimeout, ETIMEDOUT), which
+ * the SDK retries too; our own per-call time limit (CallTimeoutError) is not a kind and never retried.
+ */
+const RETRIED: ReadonlySet<FailureKind> = new Set(['throttled', 'network', 'transient', 'timeout']);
 
 /** AWS said "slow down": to the call itself, or to the AssumeRole behind it (StsThrottledError). */
 export function isThrottling(err: unknown): boolean {
@@ -208,7 +212,7 @@ export function isTransient(err: unknown): boolean {
   if (err instanceof SessionError) return err.transient;
   if (isOurs(err)) return false;
   const kind = kindOf(err, awsErrorFacts(err));
-  return kind === 'network' || kind === 'transient';
+  return kind === 'network' || kind === 'transient' || kind === 'timeout';
 }
 
 /**
@@ -409,7 +413,7 @@ export function classifyAssumeRoleError(err: unknown, ctx: AssumeRoleContext): S
   if (kind === 'throttled') {
     return new StsThrottledError(`STS throttled AssumeRole of ${where} [${facts.code}]`, details);
   }
-  const timeout = kind === 'timeout' || kind === 'aborted' || err instanceof CallTimeoutError;
+  const timeout = kind === 'timeout' || kind === 'aborted';
   const retryable = timeout || RETRIED.has(kind);
   const what = facts.unparseable || kind === 'network' || kind === 'tls' ? describeFailure(kind, facts) : aws;
   return new AssumeRoleFailedError(

@@ -258,13 +258,17 @@ describe('one AWS error model: the same rules for every service and for AssumeRo
       'UPSTREAM_ERROR',
       'transient',
     ],
-    ['a socket timeout', networkError('ETIMEDOUT', 'connect ETIMEDOUT'), 'UPSTREAM_TIMEOUT', undefined],
+    ['a socket timeout', networkError('ETIMEDOUT', 'connect ETIMEDOUT'), 'UPSTREAM_TIMEOUT', 'transient'],
     [
       'the HTTP handler timing out',
-      Object.assign(new Error('Connection timed out after 10 ms'), { name: 'TimeoutError' }),
+      Object.assign(new Error('Connection timed out after 10 ms'), {
+        name: 'TimeoutError',
+        $metadata: { attempts: 1 },
+      }),
       'UPSTREAM_TIMEOUT',
-      undefined,
+      'transient',
     ],
+    ['our own per-call time limit', new CallTimeoutError(200), 'UPSTREAM_TIMEOUT', undefined],
     [
       'a TLS certificate failure',
       networkError('CERT_HAS_EXPIRED', 'certificate has expired'),

@@ -155,10 +155,11 @@ describe('fault matrix: what cannot be read', () => {
   });
 
   it('(h) a deadline shorter than the work: done within the deadline plus one call timeout, everything unread reported', async () => {
-    // Each target needs 3 one-instance pages of 150 ms, one at a time: 450 ms, over a 250 ms deadline.
-    sim = await faultSim(107, { knobs: { pageCap: 1, latency: { ec2: { fixedMs: 150, jitterMs: 0 } } } });
+    // Each target needs 3 one-instance pages of 400 ms, one at a time: 1.2 s of work, over a 250 ms
+    // deadline — and more than the deadline plus one call timeout, so ignoring the deadline shows.
+    sim = await faultSim(107, { knobs: { pageCap: 1, latency: { ec2: { fixedMs: 400, jitterMs: 0 } } } });
     const deadlineMs = 250;
-    const callTimeoutMs = 400;
+    const callTimeoutMs = 600;
     gateway = faultGateway(sim, {
       graph: { queryDeadlineMs: deadlineMs },
       data: { callTimeoutMs, concurrency: { global: 64, perTarget: 1 } },
