@@ -93,6 +93,7 @@ export async function createAwsAccess(
       maxSessions: b.maxSessions,
       central: { accountId: identity.accountId, credentials: principal.credentials },
       useCentralCredentialsForCentralAccount: b.useCentralCredentialsForCentralAccount,
+      ...(deps.callTimeoutMs !== undefined ? { callTimeoutMs: deps.callTimeoutMs } : {}),
       clock,
       logger: logger.child({ component: 'session-broker' }),
       ...(b.externalId !== undefined ? { externalId: b.externalId } : {}),

@@ -388,7 +388,7 @@ export function classifyAssumeRoleError(err: unknown, ctx: AssumeRoleContext): S
   const details: SessionErrorDetails = {
     accountId: ctx.accountId,
     roleArn: ctx.roleArn,
-    ...(facts.unparseable ? {} : { awsErrorCode: facts.code }),
+    ...(facts.unparseable || isOurs(err) ? {} : { awsErrorCode: facts.code }),
     cause: err,
   };
   if (facts.requestId !== undefined) details.requestId = facts.requestId;
@@ -413,13 +413,18 @@ export function classifyAssumeRoleError(err: unknown, ctx: AssumeRoleContext): S
   if (kind === 'throttled') {
     return new StsThrottledError(`STS throttled AssumeRole of ${where} [${facts.code}]`, details);
   }
-  const timeout = kind === 'timeout' || kind === 'aborted';
+  // Our own time limit on the broker's AssumeRole (sts.ts): a timeout, not retried within the call.
+  const ownTimeout = err instanceof CallTimeoutError;
+  const timeout = ownTimeout || kind === 'timeout' || kind === 'aborted';
   const retryable = timeout || RETRIED.has(kind);
   const what = facts.unparseable || kind === 'network' || kind === 'tls' ? describeFailure(kind, facts) : aws;
-  return new AssumeRoleFailedError(
-    `AssumeRole of ${where} failed: ${what} [${facts.unparseable ? `HTTP ${facts.status}` : facts.code}]`,
-    { ...details, timeout, retryable, transient: RETRIED.has(kind) },
-  );
+  const tail = ownTimeout ? '' : ` [${facts.unparseable ? `HTTP ${facts.status}` : facts.code}]`;
+  return new AssumeRoleFailedError(`AssumeRole of ${where} failed: ${what}${tail}`, {
+    ...details,
+    timeout,
+    retryable,
+    transient: RETRIED.has(kind),
+  });
 }
 
 /**

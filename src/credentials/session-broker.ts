@@ -41,6 +41,12 @@ export interface SessionBrokerOptions {
   assumeRole?: AssumeRoleFn;
   /** For the default `assumeRole`: Region (regional endpoint), central credentials, endpoint, handler. */
   sts?: StsClientOptions;
+  /**
+   * For the default `assumeRole`: an AssumeRole without an answer after this long fails (and the next
+   * caller tries again) instead of holding the account's session pending forever. The gateway passes
+   * `aws.callTimeoutMs`. Default: no limit of its own.
+   */
+  callTimeoutMs?: number;
   /** Member role ARN = arn:<partition>:iam::<account>:role<path><roleName>. */
   role?: RoleArnTemplate;
   externalId?: string;
@@ -139,7 +145,8 @@ export class SessionBroker {
     const maxSessions = positiveInteger('maxSessions', options.maxSessions ?? DEFAULT_MAX_SESSIONS);
     this.entries = new LRUCache<string, AccountEntry>({ max: maxSessions });
     if (options.assumeRole) this.assumeRole = options.assumeRole;
-    else if (options.sts) this.assumeRole = stsAssumeRole(createStsClient(options.sts));
+    else if (options.sts)
+      this.assumeRole = stsAssumeRole(createStsClient(options.sts), options.callTimeoutMs);
     else throw new TypeError('SessionBroker needs either `assumeRole` or `sts` options');
     this.centralDirect = options.useCentralCredentialsForCentralAccount ? options.central : undefined;
     if (options.useCentralCredentialsForCentralAccount && !options.central) {

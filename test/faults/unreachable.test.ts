@@ -81,7 +81,8 @@ describe('fault matrix: what cannot be read', () => {
 
   it('(e) STS timing out: every account reported UPSTREAM_TIMEOUT, blamed on sts:AssumeRole, no EC2 call', async () => {
     sim = await faultSim(105, { knobs: { unresponsive: ['sts'] } });
-    gateway = faultGateway(sim, { data: { callTimeoutMs: 200 } });
+    // The broker's AssumeRole has the same limit (as the gateway wires it): a hung one is given up.
+    gateway = faultGateway(sim, { data: { callTimeoutMs: 200 }, stack: { broker: { callTimeoutMs: 200 } } });
     const answer = instancesOf(await gateway.run(INSTANCES_QUERY));
 
     expect(answer.nodes).toEqual([]);
@@ -94,6 +95,12 @@ describe('fault matrix: what cannot be read', () => {
     expect(sim.log.count({ service: 'sts', operation: 'AssumeRole', errorCode: 'NeverAnswered' })).toBe(
       activeAccounts(sim).length,
     );
+
+    // STS answers again: the same gateway reads everything — no session stayed pending forever.
+    sim.knobs.unresponsive = [];
+    const again = instancesOf(await gateway.run(INSTANCES_QUERY));
+    expect(again.failures).toEqual([]);
+    expect(keysOf(again)).toEqual(truth(sim));
   });
 
   it('(g) role missing, ExternalId mismatch and a disabled Region together: exactly those, with their codes', async () => {
