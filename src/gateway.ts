@@ -52,6 +52,8 @@ export async function createGateway(config: OrgraphConfig, deps: GatewayDeps = {
     clock,
     logger,
     sdkMaxAttempts: SDK_MAX_ATTEMPTS,
+    callTimeoutMs: config.aws.callTimeoutMs,
+    retry: config.aws.retry,
     ...(deps.env ? { env: deps.env } : {}),
     ...(accounts.source === 'organizations' && accounts.managementAccountRole
       ? { organizationsRole: accounts.managementAccountRole }

@@ -10,6 +10,7 @@ import { SessionBroker } from '../credentials/session-broker.js';
 import type { Logger } from '../log.js';
 import { silentLogger } from '../log.js';
 import { SDK_MAX_ATTEMPTS } from './aws-data.js';
+import type { RetryPolicy } from './throttle-retry.js';
 import { ClientPool, createSharedHttpHandler } from './client-pool.js';
 import type { Env } from './endpoints.js';
 import { resolveEndpoint } from './endpoints.js';
@@ -25,6 +26,9 @@ export interface AwsAccessDeps {
    * the graph configuration's `accounts.managementAccountRole`. Absent: the central principal.
    */
   organizationsRole?: { accountId: string; roleName?: string };
+  /** The start-up check's per-attempt time limit and retries: the data layer's (`aws.callTimeoutMs`, `aws.retry`). */
+  callTimeoutMs?: number;
+  retry?: RetryPolicy;
 }
 
 export interface AwsAccess {
@@ -64,6 +68,8 @@ export async function createAwsAccess(
       env,
       requestHandler: httpHandler,
       logger,
+      ...(deps.callTimeoutMs !== undefined ? { callTimeoutMs: deps.callTimeoutMs } : {}),
+      ...(deps.retry !== undefined ? { retry: deps.retry } : {}),
     });
     const stsEndpoint = resolveEndpoint('sts', config.endpoints, env);
     const b = config.broker;
@@ -87,6 +93,7 @@ export async function createAwsAccess(
       maxSessions: b.maxSessions,
       central: { accountId: identity.accountId, credentials: principal.credentials },
       useCentralCredentialsForCentralAccount: b.useCentralCredentialsForCentralAccount,
+      ...(deps.callTimeoutMs !== undefined ? { callTimeoutMs: deps.callTimeoutMs } : {}),
       clock,
       logger: logger.child({ component: 'session-broker' }),
       ...(b.externalId !== undefined ? { externalId: b.externalId } : {}),

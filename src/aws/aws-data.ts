@@ -36,7 +36,7 @@ import { CallRunner } from './call-runner.js';
 import { callerIdentityCheck } from './session-check.js';
 import type { Sleep } from './throttle-retry.js';
 import { realSleep } from './throttle-retry.js';
-import { classifyAwsError } from './classify.js';
+import { classifyAwsError, isNotFound } from './classify.js';
 import type { CallContext } from './classify.js';
 import { collectPages, followNextToken } from './paging.js';
 import { chunk, describeKnownIds, isWellFormedEc2Id } from './by-ids.js';
@@ -220,9 +220,8 @@ export function createAwsData(deps: AwsDataDeps): AwsDataLayer {
     if (wanted.length === 0) return { value: new Map(), fetchedAt: now() };
     const prefix = `${ec2Key(target, list.operation)}|id|`;
     const idErrorMessage = (err: unknown): string | undefined => {
-      if (!(err instanceof AwsCallError)) return undefined;
-      if (err.awsErrorCode !== list.ids.notFoundCode && err.awsErrorCode !== list.ids.malformedCode)
-        return undefined;
+      // An id EC2 says does not exist (or is malformed): classify.ts decides, as for every AWS error.
+      if (!(err instanceof AwsCallError) || !isNotFound(err)) return undefined;
       return err.cause instanceof Error ? err.cause.message : err.message;
     };
     const answers = await classified(

@@ -159,6 +159,9 @@ export class CallRunner {
   private async execute<T>(route: Route, work: Work<T>): Promise<T> {
     const { limiter, policy } = this.options;
     let attempts = 0;
+    // Set when the call gave up while it was still waiting for the account's session: then it is the
+    // AssumeRole that did not answer, and no request of the call's own service was even sent.
+    let blame: CallContext | undefined;
     try {
       const permit = await limiter.acquire(route.lane, route.gate, route.signal);
       // Set when the caller stopped waiting while the work was still running.
@@ -195,6 +198,8 @@ export class CallRunner {
           } catch (err) {
             if (!attempt.isSettled()) {
               lingering = unabortable;
+              if (unabortable !== undefined && route.context.accountId !== undefined)
+                blame = { service: 'sts', operation: 'AssumeRole', accountId: route.context.accountId };
               throw err;
             }
             const kind = retryKind(err);
@@ -216,7 +221,7 @@ export class CallRunner {
         else permit.release();
       }
     } catch (err) {
-      const error = classifyAwsError(err, { ...route.context, attempts });
+      const error = classifyAwsError(err, { ...(blame ?? route.context), attempts });
       this.count(error);
       throw error;
     }

@@ -5,7 +5,7 @@
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import type { STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity } from '@aws-sdk/types';
-import { isSessionRefused } from './session-retry.js';
+import { isSessionRefused } from './classify.js';
 import type { SessionCheck } from './session-retry.js';
 
 /**

@@ -8,7 +8,7 @@
 // session drop it once (invalidate only drops the session it was given) and their retries share one
 // AssumeRole.
 import type { AwsCredentialIdentity } from '@aws-sdk/types';
-import { awsErrorFacts } from '../credentials/session-errors.js';
+import { isAuthFailure, isSessionRefused } from './classify.js';
 
 /** What withSessionRetry needs from the session broker. */
 export interface SessionSource {
@@ -36,21 +36,7 @@ export interface SessionRetryOptions {
   onRegionRefused?: (session: AwsCredentialIdentity) => void;
 }
 
-/** AWS error codes that mean "these credentials are expired or not (any longer) valid". */
-export const SESSION_REFUSED_CODES: ReadonlySet<string> = new Set([
-  'ExpiredToken',
-  'ExpiredTokenException',
-  'RequestExpired',
-  'InvalidClientTokenId',
-  'UnrecognizedClientException',
-  'AuthFailure',
-]);
-
-export function isSessionRefused(err: unknown): boolean {
-  return SESSION_REFUSED_CODES.has(awsErrorFacts(err).code);
-}
-
-const isAuthFailure = (err: unknown) => awsErrorFacts(err).code === 'AuthFailure';
+export { isSessionRefused };
 
 /**
  * Runs `call` (which uses clients whose credentials come from `broker.credentialsFor(accountId)`);

@@ -30,6 +30,7 @@ knobs:
   --latency SERVICE=MS[+JITTER]   per-call latency, e.g. ec2=40+20 (repeatable)
   --error-rate F            fraction 0..1 of calls answered 500/503
   --drop-rate F             fraction 0..1 of connections dropped
+  --unresponsive a,b        services that never answer (sts, ec2, organizations, rolesanywhere)
   --credential-lifetime S   lifetime of issued credentials in seconds
   --throttling              enable AWS-like throttling
   --page-cap N              cap every list page at N items
@@ -81,6 +82,8 @@ function knobPatchFromFlags(
     }
   }
   if (Object.keys(faults).length) patch['faults'] = faults;
+  if (typeof values['unresponsive'] === 'string')
+    patch['unresponsive'] = values['unresponsive'].split(',').filter((v) => v !== '');
   const lifetime = wholeNumber('credential-lifetime', values['credential-lifetime'] as string | undefined, 1);
   if (lifetime !== undefined) patch['credentialLifetimeSeconds'] = lifetime;
   if (values['throttling']) patch['throttling'] = true;
@@ -135,6 +138,7 @@ export function parseSimArgs(argv: string[]): {
         latency: { type: 'string', multiple: true },
         'error-rate': { type: 'string' },
         'drop-rate': { type: 'string' },
+        unresponsive: { type: 'string' },
         'credential-lifetime': { type: 'string' },
         throttling: { type: 'boolean' },
         'page-cap': { type: 'string' },

@@ -14,7 +14,10 @@ import { memoizeCredentials } from './credential-cell.js';
 import { fromRolesAnywhere } from './roles-anywhere/provider.js';
 import type { RolesAnywhereOptions } from './roles-anywhere/options.js';
 import { accountOfArn, partitionOfArn } from './role-arn.js';
-import { awsErrorFacts } from './session-errors.js';
+import { awsErrorFacts, centralRefusal } from '../aws/classify.js';
+import type { RetryPolicy, Sleep } from '../aws/throttle-retry.js';
+import { backoffDelay, mayRetry, realSleep, retryKind } from '../aws/throttle-retry.js';
+import { CallTimeoutError, withTimeout } from '../aws/timeout.js';
 import { profileExists, sharedFilePaths } from './shared-config-files.js';
 import { createStsClient } from './sts.js';
 
@@ -139,7 +142,24 @@ export interface ValidateOptions {
   env?: Env;
   requestHandler?: NodeHttpHandler;
   logger?: Logger;
+  /**
+   * The same per-attempt time limit and retry policy as every other AWS call (`aws.callTimeoutMs`,
+   * `aws.retry`): an STS that never answers fails the start-up instead of hanging it.
+   */
+  callTimeoutMs?: number;
+  retry?: RetryPolicy;
+  sleep?: Sleep;
+  random?: () => number;
 }
+
+/** Defaults of `aws.callTimeoutMs` and `aws.retry` (config/data.ts), for callers without a config. */
+const DEFAULT_CALL_TIMEOUT_MS = 10_000;
+const DEFAULT_RETRY: RetryPolicy = {
+  maxAttempts: 5,
+  baseDelayMs: 50,
+  maxDelayMs: 2_000,
+  throttleBudgetMs: 20_000,
+};
 
 /** Resolves the credentials, asks STS who they belong to, and says whether AssumeRole will be chaining. */
 export async function validateCentralPrincipal(
@@ -148,24 +168,52 @@ export async function validateCentralPrincipal(
 ): Promise<CentralIdentity> {
   const env = options.env ?? process.env;
   const logger = options.logger ?? silentLogger;
+  const timeoutMs = options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
+  const policy = options.retry ?? DEFAULT_RETRY;
+  const sleep = options.sleep ?? realSleep;
+  const random = options.random ?? Math.random;
   try {
-    await principal.credentials();
+    // A credential source that never answers (a Roles Anywhere endpoint, instance metadata) is cut too.
+    await withTimeout(timeoutMs, undefined, () => principal.credentials());
   } catch (err) {
+    if (err instanceof CallTimeoutError) {
+      throw new CentralPrincipalError(
+        `the credentials of ${principal.description} did not resolve within ${timeoutMs} ms (aws.callTimeoutMs)`,
+        principal.source,
+        undefined,
+        { cause: err },
+      );
+    }
     throw resolutionError(principal, err, env);
   }
   const endpoint = resolveEndpoint('sts', options.endpoints, env);
   const sts = createStsClient({
     region: options.stsRegion,
     credentials: principal.credentials,
-    maxAttempts: 2,
+    // Retried below, under the call timeout, as every AWS call is (see call-runner.ts).
+    maxAttempts: 1,
     ...(endpoint !== undefined ? { endpoint } : {}),
     ...(options.requestHandler !== undefined ? { requestHandler: options.requestHandler } : {}),
   });
+  const where = endpoint ?? `https://sts.${options.stsRegion}.amazonaws.com`;
   let out;
+  let attempts = 0;
   try {
-    out = await sts.send(new GetCallerIdentityCommand({}));
+    for (;;) {
+      attempts++;
+      try {
+        out = await withTimeout(timeoutMs, undefined, (abortSignal) =>
+          sts.send(new GetCallerIdentityCommand({}), { abortSignal }),
+        );
+        break;
+      } catch (err) {
+        const kind = retryKind(err);
+        if (!mayRetry(policy, kind, attempts, 0)) throw err;
+        await sleep(backoffDelay(policy, attempts, random));
+      }
+    }
   } catch (err) {
-    throw stsRefusal(principal, err, endpoint ?? `https://sts.${options.stsRegion}.amazonaws.com`);
+    throw stsRefusal(principal, err, where, { attempts, timeoutMs });
   } finally {
     // Only when the client owns its handler: destroying a shared one would cut everyone's sockets.
     if (options.requestHandler === undefined) sts.destroy();
@@ -231,33 +279,14 @@ function resolutionError(principal: CentralPrincipal, err: unknown, env: Env): C
   );
 }
 
-function stsRefusal(principal: CentralPrincipal, err: unknown, endpoint: string): CentralPrincipalError {
-  const facts = awsErrorFacts(err);
-  const who = principal.description;
-  const reasons: Record<string, string> = {
-    InvalidClientTokenId: `STS does not know the access key of ${who} (InvalidClientTokenId): it was deleted, deactivated, or belongs to another partition`,
-    UnrecognizedClientException: `STS does not know the access key of ${who} (UnrecognizedClientException)`,
-    SignatureDoesNotMatch: `STS rejected the signature of ${who} (SignatureDoesNotMatch): the secret key does not belong to the access key, or the clock is off`,
-    ExpiredToken: `the session credentials of ${who} have expired (ExpiredToken); renew them (e.g. aws sso login) and start again`,
-    ExpiredTokenException: `the session credentials of ${who} have expired (ExpiredTokenException)`,
-    AccessDenied: `STS refused ${who} (AccessDenied)`,
-  };
-  const known = reasons[facts.code];
-  if (known) return new CentralPrincipalError(known, principal.source, facts.code, { cause: err });
-  if (facts.status === undefined) {
-    return new CentralPrincipalError(
-      `could not reach STS at ${endpoint} to validate ${who}: ${redactText(facts.message)} [${facts.code}]`,
-      principal.source,
-      facts.code,
-      { cause: err },
-    );
-  }
-  return new CentralPrincipalError(
-    `STS GetCallerIdentity failed for ${who}: ${redactText(facts.message)} [${facts.code}]`,
-    principal.source,
-    facts.code,
-    { cause: err },
-  );
+function stsRefusal(
+  principal: CentralPrincipal,
+  err: unknown,
+  endpoint: string,
+  tried: { attempts: number; timeoutMs: number },
+): CentralPrincipalError {
+  const refusal = centralRefusal(err, { who: principal.description, endpoint, ...tried });
+  return new CentralPrincipalError(refusal.message, principal.source, refusal.awsErrorCode, { cause: err });
 }
 
 function messageOf(err: unknown): string {

@@ -1,6 +1,8 @@
 // One refreshing credential slot: concurrent callers share one pending fetch, credentials are
-// refreshed a fixed window before they expire (so no caller receives credentials that expire within
-// the window), failures are never stored, and a session AWS refused can be dropped. The session
+// refreshed a window before they expire (so no caller receives credentials that expire within the
+// window), failures are never stored, and a session AWS refused can be dropped. The window is at most
+// half the lifetime AWS actually issued: a 15-minute (or, in a test, 2-second) session under a
+// 5-minute window would otherwise be stale at birth and fetched again on every call. The session
 // broker keeps one cell per account; the central principal wraps its provider in one.
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@aws-sdk/types';
 
@@ -14,6 +16,8 @@ export interface CellOptions {
 
 export class CredentialCell {
   private current: AwsCredentialIdentity | undefined;
+  /** The clock when `current` arrived: its lifetime is measured from there. */
+  private issuedAt = 0;
   private pending: Promise<AwsCredentialIdentity> | undefined;
 
   constructor(
@@ -31,6 +35,7 @@ export class CredentialCell {
       (credentials) => {
         if (this.pending === pending) this.pending = undefined;
         this.current = credentials;
+        this.issuedAt = this.options.clock();
         return credentials;
       },
       (err: unknown) => {
@@ -64,7 +69,13 @@ export class CredentialCell {
 
   private isFresh(credentials: AwsCredentialIdentity): boolean {
     if (!credentials.expiration) return true; // long-lived keys never need a refresh
-    return credentials.expiration.getTime() - this.options.clock() > this.options.refreshWindowMs;
+    return credentials.expiration.getTime() - this.options.clock() > this.windowFor(credentials.expiration);
+  }
+
+  /** The refresh window of a session: the configured one, at most half of the lifetime it was issued with. */
+  private windowFor(expiration: Date): number {
+    const lifetime = expiration.getTime() - this.issuedAt;
+    return Math.max(0, Math.min(this.options.refreshWindowMs, lifetime / 2));
   }
 }
 

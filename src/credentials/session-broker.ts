@@ -2,7 +2,8 @@
 // per session lifetime, shared by every Region, client and concurrent request of the process.
 //
 // - Concurrent callers join the pending AssumeRole; sessions are refreshed `refreshWindowSeconds`
-//   before they expire, so no caller receives credentials that expire within the window.
+//   before they expire (at most halfway through the lifetime AWS issued), so no caller receives
+//   credentials that expire within the window.
 // - Failures are never cached as success. Refusals that will not change by retrying (AccessDenied,
 //   a duration the role does not allow) are remembered for `negativeCacheSeconds` and returned as
 //   the very same error, so one broken account is not hammered; other failures are retried by the
@@ -24,7 +25,7 @@ import {
   validateRoleSessionName,
 } from './role-arn.js';
 import type { SessionError } from './session-errors.js';
-import { classifyAssumeRoleError } from './session-errors.js';
+import { classifyAssumeRoleError } from '../aws/classify.js';
 import type { AssumeRoleFn, AssumeRoleParams, StsClientOptions } from './sts.js';
 import { createStsClient, stsAssumeRole } from './sts.js';
 import { nonNegative, positiveInteger } from '../option-checks.js';
@@ -40,6 +41,12 @@ export interface SessionBrokerOptions {
   assumeRole?: AssumeRoleFn;
   /** For the default `assumeRole`: Region (regional endpoint), central credentials, endpoint, handler. */
   sts?: StsClientOptions;
+  /**
+   * For the default `assumeRole`: an AssumeRole without an answer after this long fails (and the next
+   * caller tries again) instead of holding the account's session pending forever. The gateway passes
+   * `aws.callTimeoutMs`. Default: no limit of its own.
+   */
+  callTimeoutMs?: number;
   /** Member role ARN = arn:<partition>:iam::<account>:role<path><roleName>. */
   role?: RoleArnTemplate;
   externalId?: string;
@@ -138,7 +145,8 @@ export class SessionBroker {
     const maxSessions = positiveInteger('maxSessions', options.maxSessions ?? DEFAULT_MAX_SESSIONS);
     this.entries = new LRUCache<string, AccountEntry>({ max: maxSessions });
     if (options.assumeRole) this.assumeRole = options.assumeRole;
-    else if (options.sts) this.assumeRole = stsAssumeRole(createStsClient(options.sts));
+    else if (options.sts)
+      this.assumeRole = stsAssumeRole(createStsClient(options.sts), options.callTimeoutMs);
     else throw new TypeError('SessionBroker needs either `assumeRole` or `sts` options');
     this.centralDirect = options.useCentralCredentialsForCentralAccount ? options.central : undefined;
     if (options.useCentralCredentialsForCentralAccount && !options.central) {
@@ -265,14 +273,17 @@ export class SessionBroker {
     return credentials;
   }
 
-  /** A session that is born inside the refresh window would be re-assumed on every call: say so once. */
+  /**
+   * A session issued for no longer than twice the refresh window is refreshed halfway through its
+   * life instead (credential-cell.ts): say so once, as AWS (or a policy) cut the duration asked for.
+   */
   private noteLifetime(credentials: AwsCredentialIdentity, accountId: string): void {
     if (this.warnedShortLifetime || !credentials.expiration) return;
     const lifetimeMs = credentials.expiration.getTime() - this.clock();
-    if (lifetimeMs <= this.refreshWindowMs) {
+    if (lifetimeMs <= 2 * this.refreshWindowMs) {
       this.warnedShortLifetime = true;
       this.logger.warn(
-        'issued session lasts no longer than the refresh window; every call will assume the role again',
+        'issued session is short for the refresh window; it is renewed halfway through its lifetime instead',
         {
           accountId,
           lifetimeSeconds: Math.round(lifetimeMs / 1000),

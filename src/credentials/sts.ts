@@ -4,6 +4,7 @@
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@aws-sdk/types';
 import type { NodeHttpHandler } from '@smithy/node-http-handler';
+import { withTimeout } from '../aws/timeout.js';
 
 export interface StsClientOptions {
   /** The Region whose STS endpoint is called (sts.<region>.amazonaws.com). */
@@ -38,9 +39,17 @@ export interface AssumeRoleParams {
 /** The broker's only way to reach STS; tests inject a fake with the same shape. */
 export type AssumeRoleFn = (params: AssumeRoleParams) => Promise<AwsCredentialIdentity>;
 
-export function stsAssumeRole(client: STSClient): AssumeRoleFn {
+/**
+ * AssumeRole through `client`. With `timeoutMs` the request is cut after that long (CallTimeoutError):
+ * an STS that never answers must not leave the account's shared session pending forever.
+ */
+export function stsAssumeRole(client: STSClient, timeoutMs?: number): AssumeRoleFn {
   return async (params) => {
-    const out = await client.send(new AssumeRoleCommand(params));
+    const command = new AssumeRoleCommand(params);
+    const out =
+      timeoutMs === undefined
+        ? await client.send(command)
+        : await withTimeout(timeoutMs, undefined, (abortSignal) => client.send(command, { abortSignal }));
     const c = out.Credentials;
     if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken || !c.Expiration) {
       throw new Error(`STS AssumeRole answered without complete credentials for ${params.RoleArn}`);

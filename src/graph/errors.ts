@@ -7,6 +7,7 @@ import { GraphQLError } from './graphql-runtime.js';
 import { unwrapResolverError } from '@apollo/server/errors';
 import type { AwsCallErrorFacts } from '../aws/errors.js';
 import { AwsCallError, ERROR_CODES } from '../aws/errors.js';
+import { isAbort } from '../aws/classify.js';
 
 /** Extensions of the errors this gateway reports. */
 declare module 'graphql' {
@@ -46,7 +47,7 @@ export function badUserInput(message: string): GraphQLError {
 
 /** True for the errors an abort (deadline, client gone) makes a call reject with. */
 export function isAbortError(error: unknown): boolean {
-  return error instanceof Error && (error.name === 'AbortError' || error.name === 'TimeoutError');
+  return isAbort(error);
 }
 
 /**

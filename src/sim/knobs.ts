@@ -22,6 +22,11 @@ export interface SimKnobs {
   latency: Partial<Record<ServiceName, LatencyKnob>>;
   /** Fractions 0..1 of requests answered with a 500/503 error, or whose connection is dropped. */
   faults: { errorRate: number; dropRate: number };
+  /**
+   * Services that read each request and never answer it (the connection stays open until the client
+   * gives up): an endpoint that hangs, for testing time limits. Logged as status 0, `NeverAnswered`.
+   */
+  unresponsive: ServiceName[];
   /** Overrides the lifetime of every credential the sim issues (seconds), so expiry can be tested. */
   credentialLifetimeSeconds?: number;
   throttling: boolean;
@@ -43,6 +48,7 @@ export function defaultKnobs(): SimKnobs {
   return {
     latency: {},
     faults: { errorRate: 0, dropRate: 0 },
+    unresponsive: [],
     throttling: false,
     shortPages: false,
     scenarios: new Map(),
@@ -108,6 +114,18 @@ export function applyKnobPatch(knobs: SimKnobs, patch: unknown): void {
           next.faults.dropRate = fraction(value['dropRate'], 'knobs.faults.dropRate');
         break;
       }
+      case 'unresponsive':
+        if (
+          !Array.isArray(value) ||
+          !value.every(
+            (v): v is string => typeof v === 'string' && (SERVICES as readonly string[]).includes(v),
+          )
+        )
+          throw new Error(
+            `knobs.unresponsive must be a list of services (known: ${SERVICES.join(', ')}), got ${JSON.stringify(value)}`,
+          );
+        next.unresponsive = [...new Set(value as ServiceName[])];
+        break;
       case 'credentialLifetimeSeconds':
         if (value === null) delete next.credentialLifetimeSeconds;
         else next.credentialLifetimeSeconds = nonNegative(value, 'knobs.credentialLifetimeSeconds');
@@ -157,7 +175,7 @@ export function applyKnobPatch(knobs: SimKnobs, patch: unknown): void {
       }
       default:
         throw new Error(
-          `knobs.${key}: unknown knob (known: latency, faults, credentialLifetimeSeconds, throttling, pageCap, shortPages, scenarios)`,
+          `knobs.${key}: unknown knob (known: latency, faults, unresponsive, credentialLifetimeSeconds, throttling, pageCap, shortPages, scenarios)`,
         );
     }
   }

@@ -95,6 +95,8 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 interface Outcome {
   response?: SimResponse;
   dropped?: boolean;
+  /** Never answered (knobs.unresponsive): the connection is left open. */
+  hung?: boolean;
   errorCode?: string;
 }
 
@@ -187,6 +189,7 @@ export function createSimHandler(core: SimCore): (req: IncomingMessage, res: Ser
       }
       entry.operation = parsed.operation;
       entry.params = parsed.params;
+      if (ctx.knobs.unresponsive.includes(service)) return { hung: true, errorCode: 'NeverAnswered' };
       const caller = module.authenticatesItself ? ANONYMOUS : authenticate(service, raw, entry.region);
       entry.accountId = caller.accountId;
 
@@ -275,6 +278,7 @@ export function createSimHandler(core: SimCore): (req: IncomingMessage, res: Ser
         ...(outcome.errorCode !== undefined ? { errorCode: outcome.errorCode } : {}),
         durationMs: Date.now() - started,
       });
+      if (outcome.hung) return; // the client's time limit ends it (or the sim's close)
       if (outcome.dropped || !outcome.response) {
         req.socket.destroy();
         return;

@@ -117,4 +117,54 @@ describe('organization-wide fan-out', () => {
     for (const a of [noRole1, noRole2, ...inactive])
       expect(sim.log.count({ service: 'ec2', accountId: a })).toBe(0);
   });
+
+  it('holds the per-target cap when several APIs run in one (account, Region) at once', async () => {
+    sim.log.reset();
+    const PER_TARGET = 2;
+    const { data, close } = simAwsStack(sim, {
+      httpHandler: handler,
+      data: { concurrency: { global: 64, perTarget: PER_TARGET }, cache: { ttlSeconds: 0 } },
+    });
+    const active = sim.world.accounts.filter((a) => a.state === 'ACTIVE').map((a) => a.id);
+    const targets: Target[] = [active[0]!, active[1]!].flatMap((accountId) =>
+      REGIONS.slice(0, 2).map((region) => ({ accountId, region })),
+    );
+    // Per target: instances (three distinct filtered lists), VPCs, subnets and the AZs at once.
+    const states = ['running', 'stopped', 'pending'];
+    await Promise.all(
+      targets.flatMap((target) => [
+        ...states.map((state) =>
+          all(
+            data.ec2.instancePages(target, { filters: [{ Name: 'instance-state-name', Values: [state] }] }),
+          ),
+        ),
+        all(data.ec2.vpcPages(target)),
+        all(data.ec2.subnetPages(target)),
+        data.ec2.describeAvailabilityZones(target),
+      ]),
+    );
+    close();
+
+    // The sim logs when each request arrived and how long it took: the requests in flight at once,
+    // per (account, Region), never exceed the cap — while all targets together ran far more.
+    const ec2 = sim.log.entries({ service: 'ec2' }).filter((e) => e.operation !== 'DescribeRegions');
+    const peak = (entries: typeof ec2) => {
+      const events = entries.flatMap((e) => [
+        [e.time, 1],
+        [e.time + e.durationMs, -1],
+      ]);
+      // At one instant an answer ends before the next request starts.
+      events.sort((a, b) => a[0]! - b[0]! || a[1]! - b[1]!);
+      let now = 0;
+      let max = 0;
+      for (const [, delta] of events) max = Math.max(max, (now += delta!));
+      return max;
+    };
+    for (const t of targets) {
+      const mine = ec2.filter((e) => e.accountId === t.accountId && e.region === t.region);
+      expect(mine.length).toBeGreaterThanOrEqual(6);
+      expect(peak(mine), `${t.accountId}/${t.region}`).toBeLessThanOrEqual(PER_TARGET);
+    }
+    expect(sim.log.peakInFlight).toBeGreaterThan(PER_TARGET);
+  });
 });

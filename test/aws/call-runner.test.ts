@@ -128,6 +128,7 @@ describe('CallRunner and the AssumeRole behind a call', () => {
           roleArn: ROLE,
           timeout: false,
           retryable: true,
+          transient: true,
         });
       },
       invalidate: () => false,

@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { classifyAwsError } from '../../src/aws/classify.js';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { DescribeRegionsCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { ListRootsCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
+import {
+  centralRefusal,
+  classifyAssumeRoleError,
+  classifyAwsError,
+  isAbort,
+  isRetryableAnswer,
+} from '../../src/aws/classify.js';
 import { AwsCallError } from '../../src/aws/errors.js';
 import {
   AssumeRoleFailedError,
@@ -97,6 +108,7 @@ describe('classifyAwsError', () => {
       roleArn,
       timeout: true,
       retryable: true,
+      transient: false,
     });
     expect(classifyAwsError(failed, ctx)).toMatchObject({ code: 'UPSTREAM_TIMEOUT', retryable: true });
   });
@@ -199,5 +211,241 @@ describe('withTimeout', () => {
 
   it('returns the value of work that finishes in time', async () => {
     expect(await withTimeout(1_000, undefined, async () => 42)).toBe(42);
+  });
+});
+
+/** A network failure as the SDK's HTTP handler rejects with (a reset connection is renamed TimeoutError). */
+function networkError(code: string, message: string, name = 'Error') {
+  return Object.assign(new Error(message), { name, code, $metadata: { attempts: 1 } });
+}
+
+/** An HTTP answer whose body the SDK could not parse (moto's HTML 500 page, a proxy's text). */
+function unparseable(status: number) {
+  const err = Object.assign(
+    new Error(
+      '@aws-sdk XML parse error: mismatched tags <p> and </body>.\n  Deserialization error: to see the raw response…',
+    ),
+    { $metadata: { httpStatusCode: status, attempts: 1 } },
+  );
+  Object.defineProperty(err, '$response', { value: { statusCode: status }, enumerable: false });
+  return err;
+}
+
+describe('one AWS error model: the same rules for every service and for AssumeRole', () => {
+  const assumeCtx = {
+    accountId: '111122223333',
+    roleArn: 'arn:aws:iam::111122223333:role/CMDBReadRole',
+    durationSeconds: 3600,
+    externalIdConfigured: true,
+  };
+
+  it.each([
+    [
+      'a dropped connection ("socket hang up", named TimeoutError)',
+      networkError('ECONNRESET', 'socket hang up', 'TimeoutError'),
+      'UPSTREAM_ERROR',
+      'transient',
+    ],
+    [
+      'a refused connection',
+      networkError('ECONNREFUSED', 'connect ECONNREFUSED 127.0.0.1:1'),
+      'UPSTREAM_ERROR',
+      'transient',
+    ],
+    [
+      'a DNS failure',
+      networkError('EAI_AGAIN', 'getaddrinfo EAI_AGAIN ec2.example'),
+      'UPSTREAM_ERROR',
+      'transient',
+    ],
+    ['a socket timeout', networkError('ETIMEDOUT', 'connect ETIMEDOUT'), 'UPSTREAM_TIMEOUT', 'transient'],
+    [
+      'the HTTP handler timing out',
+      Object.assign(new Error('Connection timed out after 10 ms'), {
+        name: 'TimeoutError',
+        $metadata: { attempts: 1 },
+      }),
+      'UPSTREAM_TIMEOUT',
+      'transient',
+    ],
+    ['our own per-call time limit', new CallTimeoutError(200), 'UPSTREAM_TIMEOUT', undefined],
+    [
+      'a TLS certificate failure',
+      networkError('CERT_HAS_EXPIRED', 'certificate has expired'),
+      'UPSTREAM_ERROR',
+      undefined,
+    ],
+    [
+      'HTTP 429 without an AWS code',
+      Object.assign(sdkError('Unknown', 'Unknown', 429), {}),
+      'THROTTLED',
+      'throttled',
+    ],
+    [
+      'the $retryable trait',
+      Object.assign(sdkError('SomethingNew', 'try later', 400), { $retryable: {} }),
+      'UPSTREAM_ERROR',
+      'transient',
+    ],
+    ['an HTML 500 page', unparseable(500), 'UPSTREAM_ERROR', 'transient'],
+    ['an unparseable 403 page', unparseable(403), 'UPSTREAM_ERROR', undefined],
+    [
+      'EC2ThrottledException (from the SDK list)',
+      sdkError('EC2ThrottledException', 'slow down', 400),
+      'THROTTLED',
+      'throttled',
+    ],
+  ] as const)('%s → %s, retried as %s', (_what, err, code, kind) => {
+    expect(retryKind(err)).toBe(kind);
+    expect(classifyAwsError(err, ctx)).toMatchObject({
+      code,
+      retryable: kind !== undefined || code === 'UPSTREAM_TIMEOUT',
+    });
+  });
+
+  it('retries a dropped connection during AssumeRole like one on EC2, and blames STS AssumeRole', () => {
+    const drop = networkError('ECONNRESET', 'socket hang up', 'TimeoutError');
+    const session = classifyAssumeRoleError(drop, assumeCtx);
+    expect(session).toBeInstanceOf(AssumeRoleFailedError);
+    expect(session).toMatchObject({ code: 'UPSTREAM_ERROR', retryable: true, transient: true });
+    expect(retryKind(session)).toBe('transient');
+    expect(retryKind(drop)).toBe('transient');
+    expect(classifyAwsError(session, ctx).facts()).toMatchObject({
+      code: 'UPSTREAM_ERROR',
+      service: 'sts',
+      operation: 'AssumeRole',
+      accountId: '111122223333',
+    });
+    expect(session.message).toMatch(/lost the connection \(ECONNRESET/);
+  });
+
+  it('says an HTML error page is not an AWS response instead of quoting the XML parser', () => {
+    const err = classifyAwsError(unparseable(500), ctx);
+    expect(err.message).toBe(
+      'EC2 DescribeInstances in account 111122223333, Region eu-west-1 answered HTTP 500 with a body that is not an AWS response (could not be parsed) [HTTP 500]',
+    );
+    expect(err.awsErrorCode).toBeUndefined();
+    const session = classifyAssumeRoleError(unparseable(502), assumeCtx);
+    expect(session).toMatchObject({ code: 'UPSTREAM_ERROR', transient: true });
+    expect(session.message).not.toMatch(/XML parse/);
+  });
+
+  it('applies the same throttling rules to AssumeRole as to EC2 and Organizations', () => {
+    for (const name of [
+      'Throttling',
+      'RequestLimitExceeded',
+      'TooManyRequestsException',
+      'SlowDown',
+      'PriorRequestNotComplete',
+    ]) {
+      expect(classifyAssumeRoleError(sdkError(name, 'slow down', 400), assumeCtx)).toBeInstanceOf(
+        StsThrottledError,
+      );
+      expect(classifyAwsError(sdkError(name, 'slow down', 400), ctx).code).toBe('THROTTLED');
+    }
+  });
+
+  it('names the endpoint and the time spent when the central check timed out', () => {
+    const refusal = centralRefusal(new CallTimeoutError(1000), {
+      who: 'the default credential chain',
+      endpoint: 'http://127.0.0.1:9',
+      attempts: 1,
+      timeoutMs: 1000,
+    });
+    expect(refusal.message).toBe(
+      'STS at http://127.0.0.1:9 did not answer GetCallerIdentity for the default credential chain within 1000 ms (aws.callTimeoutMs; 1 attempt)',
+    );
+  });
+});
+
+describe('Roles Anywhere answers (read outside the SDK) follow the same rules', () => {
+  it.each([
+    ['ThrottlingException', 400, true],
+    ['TooManyRequestsException', 429, true],
+    ['Unknown', 429, true],
+    ['InternalServerException', 500, true],
+    ['ServiceUnavailableException', 503, true],
+    ['AccessDeniedException', 403, false],
+    ['ValidationException', 400, false],
+  ] as const)('%s (HTTP %i) retried: %s', (code, status, retried) => {
+    expect(isRetryableAnswer({ code, status })).toBe(retried);
+  });
+});
+
+describe('errors as the real SDK clients throw them', () => {
+  it('an HTML 500 page (as moto sends) and a dropped connection, from EC2, STS and Organizations', async () => {
+    let mode: 'html' | 'drop' = 'html';
+    const server = createServer((req, res) => {
+      req.resume();
+      if (mode === 'drop') {
+        req.socket.destroy();
+        return;
+      }
+      res.writeHead(500, { 'content-type': 'text/html' });
+      res.end('<html><body><h1>Internal Server Error<p>boom</body></html>');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const config = {
+      region: 'us-east-1',
+      endpoint,
+      credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
+      maxAttempts: 1,
+    };
+    const calls = [
+      {
+        service: 'ec2',
+        operation: 'DescribeRegions',
+        send: () => new EC2Client(config).send(new DescribeRegionsCommand({})),
+      },
+      {
+        service: 'sts',
+        operation: 'GetCallerIdentity',
+        send: () => new STSClient(config).send(new GetCallerIdentityCommand({})),
+      },
+      {
+        service: 'organizations',
+        operation: 'ListRoots',
+        send: () => new OrganizationsClient(config).send(new ListRootsCommand({})),
+      },
+    ] as const;
+    try {
+      for (const call of calls) {
+        mode = 'html';
+        const html = await call.send().then(
+          () => undefined,
+          (err: unknown) => err,
+        );
+        expect(retryKind(html)).toBe('transient');
+        const page = classifyAwsError(html, { service: call.service, operation: call.operation });
+        expect(page).toMatchObject({ code: 'UPSTREAM_ERROR', retryable: true, service: call.service });
+        expect(page.message).toMatch(/answered HTTP 500 with a body that is not an AWS response/);
+        expect(page.message).not.toMatch(/XML|JSON|mismatched|Deserialization/);
+
+        mode = 'drop';
+        const drop = await call.send().then(
+          () => undefined,
+          (err: unknown) => err,
+        );
+        expect(retryKind(drop)).toBe('transient');
+        expect(classifyAwsError(drop, { service: call.service, operation: call.operation })).toMatchObject({
+          code: 'UPSTREAM_ERROR',
+          retryable: true,
+          awsErrorCode: 'ECONNRESET',
+        });
+      }
+    } finally {
+      server.close();
+    }
+  });
+});
+
+describe('isAbort', () => {
+  it('tells a deadline or a caller gone from a dropped connection the SDK names TimeoutError', () => {
+    expect(isAbort(new CallCancelledError('client gone'))).toBe(true);
+    expect(isAbort(new CallTimeoutError(10))).toBe(true);
+    expect(isAbort(Object.assign(new Error('deadline'), { name: 'TimeoutError' }))).toBe(true);
+    expect(isAbort(Object.assign(new Error('aborted'), { name: 'AbortError' }))).toBe(true);
+    expect(isAbort(networkError('ECONNRESET', 'socket hang up', 'TimeoutError'))).toBe(false);
   });
 });

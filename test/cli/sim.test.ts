@@ -72,6 +72,7 @@ describe('orgraph sim', () => {
     [['--scenario', '12=roleMissing'], /--scenario expects ACCOUNT=/],
     [['--format', 'xml', '--dump'], /--format must be json or ndjson, got 'xml'/],
     [['--port', '70000'], /--port must be at most 65535/],
+    [['--unresponsive', 'sts,s3'], /knobs\.unresponsive must be a list of services .* got \["sts","s3"\]/],
   ])('rejects %j with a clear message', (args, message) => {
     expect(() => parseSimArgs(args)).toThrow(message);
   });
@@ -85,6 +86,8 @@ describe('orgraph sim', () => {
       '7',
       '--credential-lifetime',
       '30',
+      '--unresponsive',
+      'sts,organizations',
       '--scenario',
       '123456789012=roleMissing',
       '--scenario',
@@ -95,6 +98,7 @@ describe('orgraph sim', () => {
       throttling: true,
       pageCap: 7,
       credentialLifetimeSeconds: 30,
+      unresponsive: ['sts', 'organizations'],
     });
     expect(options.knobs?.scenarios?.get('123456789012')).toEqual({
       roleMissing: true,

@@ -1,10 +1,11 @@
 // The sim's HTTP core through the real SDK clients: signatures, session tokens and expiry, permissions,
 // faults, throttling, the request log and the admin path.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { DescribeInstancesCommand, DescribeRegionsCommand, RunInstancesCommand } from '@aws-sdk/client-ec2';
 import { ListAccountsCommand } from '@aws-sdk/client-organizations';
 import { startSim } from '../../src/sim/index.js';
+import { applyKnobPatch } from '../../src/sim/knobs.js';
 import type { RunningSim } from '../../src/sim/index.js';
 import { manualClock } from '../helpers/clock.js';
 import { signedFormPost } from '../helpers/signed-request.js';
@@ -156,6 +157,33 @@ describe('knobs', () => {
       status: 0,
       errorCode: 'ConnectionDropped',
     });
+  });
+
+  it('never answers the services set unresponsive, until the client gives up; others still answer', async () => {
+    applyKnobPatch(sim.knobs, { unresponsive: ['sts'] });
+    const controller = new AbortController();
+    const pending = stsClient(sim).send(new GetCallerIdentityCommand({}), { abortSignal: controller.signal });
+    let settled = false;
+    void pending.then(
+      () => (settled = true),
+      () => (settled = true),
+    );
+    // The STS request arrives and is logged as never answered; Organizations answers meanwhile.
+    await vi.waitFor(() =>
+      expect(sim.log.entries({ operation: 'GetCallerIdentity' })).toMatchObject([
+        { service: 'sts', status: 0, errorCode: 'NeverAnswered' },
+      ]),
+    );
+    const accounts = await organizationsClient(sim).send(new ListAccountsCommand({}));
+    expect(accounts.Accounts?.length).toBeGreaterThan(0);
+    expect(settled).toBe(false);
+    controller.abort();
+    await expect(pending).rejects.toThrow();
+    expect(() => applyKnobPatch(sim.knobs, { unresponsive: ['s3'] })).toThrow(
+      /knobs\.unresponsive must be a list of services \(known: sts, ec2, organizations, rolesanywhere\), got \["s3"\]/,
+    );
+    applyKnobPatch(sim.knobs, { unresponsive: [] });
+    await stsClient(sim).send(new GetCallerIdentityCommand({}));
   });
 
   it('adds the configured latency', async () => {

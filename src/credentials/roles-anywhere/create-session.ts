@@ -8,6 +8,7 @@ import { RolesAnywhereServiceError } from './errors.js';
 import type { RolesAnywhereTarget } from './errors.js';
 import { formatAmzDate, signCreateSessionRequest } from './signer.js';
 import type { RolesAnywhereMaterial, RolesAnywhereSettings } from './validate.js';
+import { isRetryableAnswer } from '../../aws/classify.js';
 
 export interface RolesAnywhereSession {
   accessKeyId: string;
@@ -50,13 +51,6 @@ const DEFAULT_MAX_ATTEMPTS = 3;
 const DEFAULT_TIMEOUT_MS = 10_000;
 const BACKOFF_BASE_MS = 200;
 const BACKOFF_CAP_MS = 5_000;
-const RETRYABLE_CODES = new Set([
-  'ThrottlingException',
-  'TooManyRequestsException',
-  'InternalServerException',
-  'ServiceUnavailableException',
-]);
-
 /** Calls CreateSession and returns the first credential set; throws RolesAnywhereServiceError. */
 export async function createSession(
   settings: RolesAnywhereSettings,
@@ -187,7 +181,7 @@ export function parseCreateSessionError(
   const rawMessage =
     typeof body.message === 'string' ? body.message : typeof body.Message === 'string' ? body.Message : '';
   const message = rawMessage ? rawMessage.slice(0, 500) : `HTTP ${answer.status} without a message`;
-  const retryable = answer.status >= 500 || answer.status === 429 || RETRYABLE_CODES.has(code);
+  const retryable = isRetryableAnswer({ code, status: answer.status });
   return new RolesAnywhereServiceError(
     code,
     message,

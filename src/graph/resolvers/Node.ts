@@ -1,6 +1,6 @@
 // Query.node: a global id back to its object, checked against the account scope. Objects that do not
 // exist (or are out of scope) are null; a malformed id is BAD_USER_INPUT.
-import { AwsCallError } from '../../aws/errors.js';
+import { isNotFound } from '../../aws/classify.js';
 import type { GraphContext } from '../context.js';
 import { decodeGlobalId } from '../global-id.js';
 import { Ec2Loaders } from '../loaders/ec2.js';
@@ -35,8 +35,7 @@ export async function resolveNode(id: string, ctx: GraphContext): Promise<NodeMo
       try {
         return unitModel(first, await ctx.organizations.unit(first));
       } catch (error) {
-        if (error instanceof AwsCallError && error.awsErrorCode === 'OrganizationalUnitNotFoundException')
-          return null;
+        if (isNotFound(error)) return null;
         throw error;
       }
     }

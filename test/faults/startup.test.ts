@@ -1,0 +1,96 @@
+// Fault matrix (f): STS never answering at start-up. `orgraph query` (a real process) checks the
+// central principal with GetCallerIdentity under the same per-call timeout and retries as every other
+// call, and exits 1 with an error naming the endpoint — instead of hanging forever.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { RunningSim } from '../../src/sim/index.js';
+import { runCli } from '../helpers/run-cli.js';
+import { restoreEnvironment, useEmulatorEnvironment } from '../helpers/gateway-env.js';
+import { createCentralPrincipal, validateCentralPrincipal } from '../../src/credentials/central-principal.js';
+import { faultSim } from './harness.js';
+
+let sim: RunningSim;
+const dir = mkdtempSync(join(tmpdir(), 'orgraph-faults-'));
+
+beforeAll(async () => {
+  sim = await faultSim(109, { knobs: { unresponsive: ['sts'] } });
+});
+afterAll(async () => {
+  await sim.close();
+});
+
+function env(): NodeJS.ProcessEnv {
+  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('AWS_')));
+  return {
+    ...clean,
+    AWS_ENDPOINT_URL: sim.endpoint,
+    AWS_ACCESS_KEY_ID: sim.central.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: sim.central.secretAccessKey,
+    AWS_REGION: 'us-east-1',
+    AWS_CONFIG_FILE: join(dir, 'none'),
+    AWS_SHARED_CREDENTIALS_FILE: join(dir, 'none'),
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+  };
+}
+
+describe('fault matrix: start-up', () => {
+  it('(f) STS never answering: `orgraph query` exits 1 naming the endpoint, within the configured timeout', async () => {
+    const config = join(dir, 'orgraph.json');
+    writeFileSync(
+      config,
+      JSON.stringify({
+        credentials: { broker: { externalId: sim.world.externalId } },
+        aws: { callTimeoutMs: 300, retry: { maxAttempts: 2, baseDelayMs: 10, maxDelayMs: 20 } },
+        graph: { regions: ['us-east-1'] },
+      }),
+    );
+    const { code, stdout, stderr } = await runCli(
+      ['query', '--config', config, '{ instances { totalCount } }'],
+      env(),
+    );
+
+    expect(code).toBe(1);
+    expect(stdout).toBe('');
+    expect(stderr.trim()).toBe(
+      `orgraph: STS at ${sim.endpoint} did not answer GetCallerIdentity for the default credential chain within 300 ms (aws.callTimeoutMs; 1 attempt)`,
+    );
+    // One attempt, cut at the timeout — a timed-out call is not retried, as everywhere (the retries
+    // are for throttling and transient failures) — and nothing else was asked.
+    expect(sim.log.entries().map((e) => `${e.service}:${e.operation}:${e.errorCode ?? e.status}`)).toEqual([
+      'sts:GetCallerIdentity:NeverAnswered',
+    ]);
+  });
+
+  it('retries a dropped connection and a 5xx of the start-up check like any other call', async () => {
+    // The sim draws "drop?" then "5xx?" (and which 5xx) per request: drop, then 503, then an answer.
+    const draws = [0.2, 0.9, 0.1, 0.7];
+    const flaky = await faultSim(110, {
+      random: () => draws.shift() ?? 0.9,
+      knobs: { faults: { dropRate: 0.5, errorRate: 0.5 } },
+    });
+    useEmulatorEnvironment(flaky.central);
+    try {
+      const principal = createCentralPrincipal(
+        { source: 'default' },
+        { endpoints: { default: flaky.endpoint } },
+      );
+      const identity = await validateCentralPrincipal(principal, {
+        stsRegion: 'us-east-1',
+        endpoints: { default: flaky.endpoint },
+        callTimeoutMs: 2_000,
+        retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 2 },
+      });
+      expect(identity.accountId).toBe(flaky.world.organization.managementAccountId);
+      expect(flaky.log.entries().map((e) => `${e.operation}:${e.errorCode ?? e.status}`)).toEqual([
+        'GetCallerIdentity:ConnectionDropped',
+        'GetCallerIdentity:ServiceUnavailable',
+        'GetCallerIdentity:200',
+      ]);
+    } finally {
+      restoreEnvironment();
+      await flaky.close();
+    }
+  });
+});
