@@ -11,4 +11,9 @@ export {
   GraphQLScalarType,
   Kind,
   buildSchema,
+  getArgumentValues,
+  getNamedType,
+  getVariableValues,
+  isInterfaceType,
+  isObjectType,
 } from 'graphql/index.js';

@@ -12,6 +12,7 @@ import type { GraphContext } from './context.js';
 import { createGraphContext } from './context.js';
 import { CursorCodec } from './cursor.js';
 import { createFormatError } from './errors.js';
+import { useInputChecks } from './plugins/input-checks.js';
 import { usePartialErrors } from './plugins/partial-errors.js';
 import { useRequestLifecycle } from './plugins/request-lifecycle.js';
 import { resolvers } from './resolvers/index.js';
@@ -56,7 +57,8 @@ export function createGraph(options: GraphOptions): Graph {
         clock,
         ...(request.signal ? { signal: request.signal } : {}),
       }),
-    plugins: [useRequestLifecycle(), usePartialErrors(formatError)],
+    // Input checks first: a refused operation must not reach any hook that could call AWS.
+    plugins: [useInputChecks(), useRequestLifecycle(), usePartialErrors(formatError)],
     formatError,
   };
 }
