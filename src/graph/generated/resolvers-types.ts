@@ -131,6 +131,7 @@ export type AccountState =
   | 'PENDING_CLOSURE'
   | 'SUSPENDED';
 
+/** Criteria for accounts. Every list holds at most 1,000 values; a malformed account or unit id is refused as BAD_USER_INPUT. */
 export type AccountWhere = {
   accountIds?: InputMaybe<Array<Scalars['String']['input']>>;
   /** Case-insensitive substring of the account name. */
