@@ -34,7 +34,7 @@ export interface Graph {
   schema: GraphQLSchema;
   /** A fresh context (loaders, deadline, abort signal) for one request. */
   createContext(request?: { signal?: AbortSignal }): GraphContext;
-  /** @fresh handling, end-of-request cleanup, and partial-failure errors. */
+  /** Input checks (bad arguments refused before any AWS call), @fresh handling, end-of-request cleanup, and partial-failure errors. */
   plugins: ApolloServerPlugin<GraphContext>[];
   formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
 }
