@@ -6,15 +6,14 @@
 // wording), the list is split in halves until the culprit stands alone — slower, never wrong.
 import type { Ec2IdKind } from './ec2-source.js';
 import { EC2_IDS_PER_CALL } from './ec2-source.js';
+import { isEc2Id } from './ids.js';
 
 /** Rounds of "drop the named ids and ask again" before falling back to halving. */
 const MAX_NAMED_ROUNDS = 3;
 
 /** Ids EC2 would refuse as malformed: `<prefix>-` and 8 or 17 lowercase hex digits. */
 export function isWellFormedEc2Id(kind: Pick<Ec2IdKind, 'prefix'>, id: string): boolean {
-  if (!id.startsWith(`${kind.prefix}-`)) return false;
-  const rest = id.slice(kind.prefix.length + 1);
-  return (rest.length === 8 || rest.length === 17) && /^[0-9a-f]+$/.test(rest);
+  return isEc2Id(kind.prefix, id);
 }
 
 /** The ids among `requested` that an EC2 error message names. */

@@ -15,7 +15,8 @@ Runs one GraphQL operation and prints {"data", "errors"} as JSON on stdout.
   --variables JSON  operation variables
   --file FILE       read the operation from a file instead of the argument
 
-exit status: 0 complete answer, 3 partial answer (data with errors[]), 1 failure, 2 bad usage or configuration`;
+exit status: 0 complete answer, 3 partial answer (data with errors[]), 1 failure, 2 bad usage,
+configuration or input (an operation refused as BAD_USER_INPUT before it ran)`;
 
 export async function runQuery(argv: string[]): Promise<number> {
   let parsed;
@@ -80,7 +81,8 @@ export async function runQuery(argv: string[]): Promise<number> {
     const result = await gateway.execute(query, variables);
     console.log(JSON.stringify(result, null, 2));
     if (!result.errors?.length) return 0;
-    return result.data ? 3 : 1;
+    if (result.data) return 3;
+    return result.errors.every((e) => e.extensions?.['code'] === 'BAD_USER_INPUT') ? 2 : 1;
   } finally {
     await gateway.close();
   }

@@ -7,6 +7,7 @@ import { dumpWorld, generateWorld } from '../sim/generator.js';
 import { applyKnobPatch, defaultKnobs } from '../sim/knobs.js';
 import type { SimKnobs } from '../sim/knobs.js';
 import { CliUsageError } from './errors.js';
+import { isAccountId } from '../aws/ids.js';
 
 const HELP = `usage: orgraph sim [options]
 
@@ -93,10 +94,10 @@ function knobPatchFromFlags(
   const scenarios: Record<string, Record<string, unknown>> = {};
   for (const spec of (values['scenario'] as string[] | undefined) ?? []) {
     const m =
-      /^(\d{12})=(roleMissing|externalIdMismatch|disabledRegions:([a-z0-9+-]+)|extraLatencyMs:(\d+))$/.exec(
+      /^([^=]+)=(roleMissing|externalIdMismatch|disabledRegions:([a-z0-9+-]+)|extraLatencyMs:(\d+))$/.exec(
         spec,
       );
-    if (!m) {
+    if (!m || !isAccountId(m[1] as string)) {
       throw new CliUsageError(
         `--scenario expects ACCOUNT=roleMissing|externalIdMismatch|disabledRegions:r1+r2|extraLatencyMs:N with a 12-digit account id, got '${spec}'`,
       );

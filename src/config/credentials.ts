@@ -2,10 +2,10 @@
 // endpoint overrides and how Organizations is reached. Every option has its default here; a bad value
 // is reported with its option path and the value (never a secret, whose value is not echoed).
 import { z } from 'zod';
+import { ACCOUNT_ID_SOURCE, EXPECTED, REGION_NAME, REGION_NAME_SOURCE } from '../aws/ids.js';
 import { ConfigProblemsError, parseSection } from './issues.js';
 
 const NAME_CHARS = /^[\w+=,.@-]+$/;
-const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 
 const url = z.string().refine(
   (value) => {
@@ -18,7 +18,7 @@ const url = z.string().refine(
   },
   { message: 'must be an http(s) URL' },
 );
-const region = z.string().regex(REGION, 'must be an AWS Region name such as us-east-1');
+const region = z.string().regex(REGION_NAME, `must be ${EXPECTED.region}`);
 const seconds = (min: number, max: number) =>
   z
     .number({ error: 'must be a number of seconds' })
@@ -53,13 +53,16 @@ export const rolesAnywhereSchema = z.strictObject({
     .optional(),
   trustAnchorArn: arn(
     'a trust anchor ARN (arn:aws:rolesanywhere:<region>:<account>:trust-anchor/<id>)',
-    /^arn:[\w-]+:rolesanywhere:[a-z0-9-]+:\d{12}:trust-anchor\/[\w-]+$/,
+    new RegExp(`^arn:[\\w-]+:rolesanywhere:${REGION_NAME_SOURCE}:${ACCOUNT_ID_SOURCE}:trust-anchor/[\\w-]+$`),
   ),
   profileArn: arn(
     'a Roles Anywhere profile ARN (arn:aws:rolesanywhere:<region>:<account>:profile/<id>)',
-    /^arn:[\w-]+:rolesanywhere:[a-z0-9-]+:\d{12}:profile\/[\w-]+$/,
+    new RegExp(`^arn:[\\w-]+:rolesanywhere:${REGION_NAME_SOURCE}:${ACCOUNT_ID_SOURCE}:profile/[\\w-]+$`),
   ),
-  roleArn: arn('an IAM role ARN (arn:aws:iam::<account>:role/<name>)', /^arn:[\w-]+:iam::\d{12}:role\/.+$/),
+  roleArn: arn(
+    'an IAM role ARN (arn:aws:iam::<account>:role/<name>)',
+    new RegExp(`^arn:[\\w-]+:iam::${ACCOUNT_ID_SOURCE}:role/.+$`),
+  ),
   durationSeconds: seconds(900, 43_200).optional(),
   roleSessionName: z
     .string()

@@ -2,9 +2,8 @@
 // throttling retries and call timeouts. Every option has its default here; a bad value is reported
 // with its option path and the value it had.
 import { z } from 'zod';
+import { EXPECTED, REGION_NAME } from '../aws/ids.js';
 import { ConfigProblemsError, parseSection } from './issues.js';
-
-const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 
 const int = (what: string, min: number, max: number) =>
   z
@@ -54,10 +53,7 @@ export const awsDataOptionsSchema = z
      * A Region every account has enabled: its EC2 endpoint answers DescribeRegions for an account,
      * and its STS endpoint checks a member session after an EC2 AuthFailure.
      */
-    regionsFrom: z
-      .string()
-      .regex(REGION, 'must be an AWS Region name such as us-east-1')
-      .default('us-east-1'),
+    regionsFrom: z.string().regex(REGION_NAME, `must be ${EXPECTED.region}`).default('us-east-1'),
   })
   .superRefine((options, ctx) => {
     if (options.retry.maxDelayMs < options.retry.baseDelayMs) {

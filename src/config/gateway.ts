@@ -3,15 +3,12 @@
 // reported with its option path and the value.
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
+import { ACCOUNT_ID, EXPECTED, REGION_NAME, UNIT_ID } from '../aws/ids.js';
 import { ConfigProblemsError, parseSection } from './issues.js';
 
-const ACCOUNT_ID = /^\d{12}$/;
-const UNIT_ID = /^(r-[0-9a-z]{4,32}|ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})$/;
-const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
-
-const accountId = z.string().regex(ACCOUNT_ID, 'must be a 12-digit account id');
-const unitId = z.string().regex(UNIT_ID, 'must be a root id (r-...) or an organizational unit id (ou-...)');
-const region = z.string().regex(REGION, 'must be an AWS Region name such as us-east-1');
+const accountId = z.string().regex(ACCOUNT_ID, `must be ${EXPECTED.accountId}`);
+const unitId = z.string().regex(UNIT_ID, `must be ${EXPECTED.unitId}`);
+const region = z.string().regex(REGION_NAME, `must be ${EXPECTED.region}`);
 const positiveInt = (what: string, max: number, why: string) =>
   z
     .number({ error: `must be a number (${what})` })

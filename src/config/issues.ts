@@ -18,7 +18,9 @@ export class ConfigProblemsError extends Error {
 
 /**
  * Validates `input` (undefined counts as `{}`) and fills in defaults; throws the error `fail` makes of
- * every problem, each named by its option path below `rootPath`.
+ * every problem, each named by its option path below `rootPath`. `null` — for the section or any option
+ * in it — is a problem, never "use the default": `{"credentials": null}` silently meaning the default
+ * credential chain would send a misconfigured gateway to real AWS.
  */
 export function parseSection<S extends z.ZodType>(
   schema: S,
@@ -26,10 +28,13 @@ export function parseSection<S extends z.ZodType>(
   rootPath: string,
   fail: (problems: string[]) => Error,
 ): z.output<S> {
+  if (input === null) throw fail([`${rootPath}: ${NULL_PROBLEM}`]);
   const result = schema.safeParse(input ?? {}, { reportInput: true });
   if (result.success) return result.data;
   throw fail(result.error.issues.map((issue) => describeIssue(issue, rootPath)));
 }
+
+const NULL_PROBLEM = 'must not be null (leave an option out to use its default)';
 
 // Not echoed either: the ExternalId, and every passphrase option (passphraseEnv, passphraseFile).
 const UNECHOED = /externalId|passphrase/i;
@@ -49,6 +54,8 @@ export function describeIssue(issue: z.core.$ZodIssue, rootPath: string): string
   if (discriminated && input !== null && typeof input === 'object' && !Array.isArray(input))
     input = (input as Record<string, unknown>)[key];
   if (input === undefined && issue.code === 'invalid_type') return `${path}: is required`;
+  if (input === null && (issue.code === 'invalid_type' || issue.code === 'invalid_union'))
+    return /^\d+$/.test(key) ? `${path}: must not be null` : `${path}: ${NULL_PROBLEM}`;
   let shown = '';
   if (input === undefined) shown = issue.message.startsWith('is required') ? '' : ' (missing)';
   else if (secret) shown = ' (value not shown)';

@@ -64,9 +64,10 @@ export function parseOrgraphConfig(input: unknown, source = 'configuration'): Or
       return undefined;
     }
   };
-  const credentials = attempt(() => parseCredentialsConfig(raw['credentials'] ?? {}, 'credentials'));
-  const aws = attempt(() => parseAwsDataOptions(raw['aws'] ?? {}, 'aws'));
-  const graph = attempt(() => parseGatewayGraphConfig(raw['graph'] ?? {}, 'graph'));
+  // A missing section takes its defaults; a null one is a mistake (see parseSection), not "defaults".
+  const credentials = attempt(() => parseCredentialsConfig(raw['credentials'], 'credentials'));
+  const aws = attempt(() => parseAwsDataOptions(raw['aws'], 'aws'));
+  const graph = attempt(() => parseGatewayGraphConfig(raw['graph'], 'graph'));
   if (problems.length > 0 || !credentials || !aws || !graph) throw new OrgraphConfigError(source, problems);
   return { credentials, aws, graph };
 }

@@ -1,5 +1,6 @@
 // The member role's ARN in each account, built from one template (partition, path, role name), and
 // the STS input rules the broker checks before any call so a bad setting fails at start-up.
+import { isAccountId } from '../aws/ids.js';
 
 export interface RoleArnTemplate {
   /** aws | aws-cn | aws-us-gov | ... Default 'aws'. */
@@ -13,16 +14,13 @@ export interface RoleArnTemplate {
 export const DEFAULT_ROLE_NAME = 'CMDBReadRole';
 export const DEFAULT_ROLE_SESSION_NAME = 'orgraph';
 
-const ACCOUNT_ID = /^\d{12}$/;
 const PARTITION = /^aws(-[a-z]+)*$/;
 const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
 const ROLE_PATH = /^\/(?:[\x21-\x7e]+\/)?$/;
 const ROLE_SESSION_NAME = /^[\w+=,.@-]{2,64}$/;
 const EXTERNAL_ID = /^[\w+=,.@:/-]{2,1224}$/;
 
-export function isAccountId(value: string): boolean {
-  return ACCOUNT_ID.test(value);
-}
+export { isAccountId };
 
 /** Throws a TypeError naming the bad part; returns a function from account id to role ARN. */
 export function roleArnTemplate(template: RoleArnTemplate = {}): (accountId: string) => string {

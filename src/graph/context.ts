@@ -37,6 +37,8 @@ export interface GraphContext {
 export interface RequestState {
   /** Set when the operation carries @fresh: every data call then bypasses the response cache. */
   fresh: boolean;
+  /** Set when the input checks refused the operation: nothing of it may call AWS. */
+  refused: boolean;
 }
 
 export interface ContextOptions {
@@ -61,7 +63,7 @@ export class QueryDeadlineError extends Error {
  */
 export function createGraphContext(options: ContextOptions): GraphContext {
   const { data, config, cursors } = options;
-  const request: RequestState = { fresh: false };
+  const request: RequestState = { fresh: false, refused: false };
   const controller = new AbortController();
   // Every AWS call of the request listens to this one signal; dozens at once are expected, not a leak.
   setMaxListeners(0, controller.signal);

@@ -4,8 +4,15 @@
 // a silently wrong page.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { badUserInput } from './errors.js';
+import { shown } from './shown.js';
 
 const MAC_BYTES = 18;
+const CURSOR_SHAPE = /^([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)$/;
+
+/** Whether a string has the shape of a cursor (two base64url parts); says nothing of its signature. */
+export function isCursorShaped(cursor: string): boolean {
+  return CURSOR_SHAPE.test(cursor);
+}
 
 export class CursorCodec {
   readonly #secret: string;
@@ -24,10 +31,8 @@ export class CursorCodec {
   /** The position of a cursor issued for `binding`; throws BAD_USER_INPUT otherwise. */
   decode(binding: string, cursor: string): Record<string, unknown> {
     const invalid = () =>
-      badUserInput(
-        `Invalid cursor ${JSON.stringify(cursor.length > 60 ? cursor.slice(0, 57) + '...' : cursor)}: not a cursor this field issued for these arguments`,
-      );
-    const match = /^([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)$/.exec(cursor);
+      badUserInput(`Invalid cursor ${shown(cursor)}: not a cursor this field issued for these arguments`);
+    const match = isCursorShaped(cursor) ? CURSOR_SHAPE.exec(cursor) : null;
     if (!match) throw invalid();
     const body = Buffer.from(match[1] as string, 'base64url');
     const given = Buffer.from(match[2] as string, 'base64url');

@@ -91,19 +91,44 @@ export function splitFilters(filters: readonly Filter[], options: SplitOptions =
  * for ids the loaders add; BAD_USER_INPUT naming the argument when they cannot be split.
  */
 export function splitWhereFilters(filters: readonly Filter[], reserve = 0): Filter[][] {
+  const split = trySplitWhere(filters, reserve);
+  if ('argument' in split) throw badUserInput(`'${split.argument}' ${split.problem}`);
+  return split.parts;
+}
+
+/**
+ * Why a user's `where` filters cannot be sent to EC2 (the `where` argument to blame and the rest of the
+ * sentence), or undefined when they can.
+ */
+export function whereSplitProblem(
+  filters: readonly Filter[],
+  reserve = 0,
+): { argument: string; problem: string } | undefined {
+  const split = trySplitWhere(filters, reserve);
+  return 'argument' in split ? split : undefined;
+}
+
+function trySplitWhere(
+  filters: readonly Filter[],
+  reserve: number,
+): { parts: Filter[][] } | { argument: string; problem: string } {
   try {
-    return splitFilters(filters, { budget: MAX_FILTER_VALUES - reserve, maxCalls: MAX_SPLIT_CALLS });
+    return {
+      parts: splitFilters(filters, { budget: MAX_FILTER_VALUES - reserve, maxCalls: MAX_SPLIT_CALLS }),
+    };
   } catch (error) {
     if (!(error instanceof FilterSplitError)) throw error;
     const argument = `where.${whereArgumentOf(error.filter)}`;
     const total = valueCount(filters);
     if (error.reason === 'too-many-calls')
-      throw badUserInput(
-        `'${argument}' has too many values: EC2 accepts ${MAX_FILTER_VALUES} filter values per call and this where (${total} values) would need more than ${MAX_SPLIT_CALLS} calls per account and Region; query in smaller batches`,
-      );
-    throw badUserInput(
-      `'${argument}' cannot be sent to EC2: a call accepts at most ${MAX_FILTER_VALUES} filter values (this where has ${total}), and only lists of exact values (no * or ?) of instanceIds, vpcIds, subnetIds, types, states, availabilityZones or tag values can be split over several calls; use fewer values`,
-    );
+      return {
+        argument,
+        problem: `has too many values: EC2 accepts ${MAX_FILTER_VALUES} filter values per call and this where (${total} values) would need more than ${MAX_SPLIT_CALLS} calls per account and Region; query in smaller batches`,
+      };
+    return {
+      argument,
+      problem: `cannot be sent to EC2: a call accepts at most ${MAX_FILTER_VALUES} filter values (this where has ${total}), and only lists of exact values (no * or ?) of instanceIds, vpcIds, subnetIds, types, states, availabilityZones or tag values can be split over several calls; use fewer values`,
+    };
   }
 }
 

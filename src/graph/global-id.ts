@@ -1,22 +1,33 @@
 // Global ids for Query.node: base64url of "<Type>:<key part>:<key part>...". Decoding checks the type
 // and the shape of every part, so a malformed id is a BAD_USER_INPUT error that shows the bad value.
+import { ACCOUNT_ID, ORGANIZATION_ID, REGION_NAME, UNIT_ID, isEc2Id } from '../aws/ids.js';
 import { badUserInput } from './errors.js';
+import { shown } from './shown.js';
 
 export type NodeTypeName =
   'Organization' | 'OrganizationalUnit' | 'Account' | 'Region' | 'Vpc' | 'Subnet' | 'Instance';
 
-const ACCOUNT = /^\d{12}$/;
-const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+type Shape = (part: string) => boolean;
+const shape =
+  (pattern: RegExp): Shape =>
+  (part) =>
+    pattern.test(part);
+const ec2 =
+  (prefix: string): Shape =>
+  (part) =>
+    isEc2Id(prefix, part);
+const ACCOUNT = shape(ACCOUNT_ID);
+const REGION = shape(REGION_NAME);
 
 /** The key parts of each type and the shape each must have. */
-const KEY_SHAPES: Record<NodeTypeName, RegExp[]> = {
-  Organization: [/^o-[a-z0-9]{10,32}$/],
-  OrganizationalUnit: [/^(r-[0-9a-z]{4,32}|ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})$/],
+const KEY_SHAPES: Record<NodeTypeName, Shape[]> = {
+  Organization: [shape(ORGANIZATION_ID)],
+  OrganizationalUnit: [shape(UNIT_ID)],
   Account: [ACCOUNT],
   Region: [ACCOUNT, REGION],
-  Vpc: [ACCOUNT, REGION, /^vpc-[0-9a-f]{8,17}$/],
-  Subnet: [ACCOUNT, REGION, /^subnet-[0-9a-f]{8,17}$/],
-  Instance: [ACCOUNT, REGION, /^i-[0-9a-f]{8,17}$/],
+  Vpc: [ACCOUNT, REGION, ec2('vpc')],
+  Subnet: [ACCOUNT, REGION, ec2('subnet')],
+  Instance: [ACCOUNT, REGION, ec2('i')],
 };
 
 export interface DecodedId {
@@ -30,17 +41,28 @@ export function encodeGlobalId(type: NodeTypeName, ...parts: string[]): string {
 
 /** The type and key parts of a global id; throws BAD_USER_INPUT for anything this gateway did not issue. */
 export function decodeGlobalId(id: string): DecodedId {
-  const invalid = (why: string) =>
-    badUserInput(`Invalid id ${JSON.stringify(id.length > 80 ? id.slice(0, 77) + '...' : id)}: ${why}`);
-  if (!/^[A-Za-z0-9_-]+$/.test(id)) throw invalid('not an id issued by this API (expected base64url)');
+  const decoded = decode(id);
+  if (typeof decoded === 'string')
+    throw badUserInput(`Invalid id ${shown(id)}: not an id issued by this API (${decoded})`);
+  return decoded;
+}
+
+/** Why `id` is not a global id this gateway issued ('unknown type', ...), or undefined when it is one. */
+export function globalIdProblem(id: string): string | undefined {
+  const decoded = decode(id);
+  return typeof decoded === 'string' ? decoded : undefined;
+}
+
+/** Longer than any id this API encodes (a type and three AWS ids, base64url). */
+const MAX_ID_LENGTH = 512;
+
+function decode(id: string): DecodedId | string {
+  if (id.length > MAX_ID_LENGTH || !/^[A-Za-z0-9_-]+$/.test(id)) return 'expected base64url';
   const text = Buffer.from(id, 'base64url').toString('utf8');
   const [type, ...parts] = text.split(':');
-  if (type === undefined || !Object.prototype.hasOwnProperty.call(KEY_SHAPES, type)) {
-    throw invalid('not an id issued by this API (unknown type)');
-  }
+  if (type === undefined || !Object.prototype.hasOwnProperty.call(KEY_SHAPES, type)) return 'unknown type';
   const shapes = KEY_SHAPES[type as NodeTypeName];
-  if (parts.length !== shapes.length || parts.some((part, i) => !(shapes[i] as RegExp).test(part))) {
-    throw invalid(`malformed ${type} id`);
-  }
+  if (parts.length !== shapes.length || parts.some((part, i) => !(shapes[i] as Shape)(part)))
+    return `malformed ${type} id`;
   return { type: type as NodeTypeName, parts };
 }

@@ -11,7 +11,12 @@ export {
   GraphQLScalarType,
   Kind,
   buildSchema,
+  getArgumentValues,
+  getNamedType,
+  getVariableValues,
   graphqlSync,
+  isInterfaceType,
+  isObjectType,
   parse,
   visit,
 } from 'graphql/index.js';

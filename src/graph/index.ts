@@ -15,6 +15,7 @@ import type { GraphContext } from './context.js';
 import { createGraphContext } from './context.js';
 import { CursorCodec } from './cursor.js';
 import { createFormatError } from './errors.js';
+import { useInputChecks } from './plugins/input-checks.js';
 import { usePartialErrors } from './plugins/partial-errors.js';
 import { useRequestLifecycle } from './plugins/request-lifecycle.js';
 import { resolvers } from './resolvers/index.js';
@@ -37,7 +38,7 @@ export interface Graph {
   schema: GraphQLSchema;
   /** A fresh context (loaders, deadline, abort signal) for one request. */
   createContext(request?: { signal?: AbortSignal }): GraphContext;
-  /** @fresh handling, end-of-request cleanup, and partial-failure errors. */
+  /** Input checks (bad arguments refused before any AWS call), @fresh handling, end-of-request cleanup, and partial-failure errors. */
   plugins: ApolloServerPlugin<GraphContext>[];
   formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
 }
@@ -60,7 +61,8 @@ export function createGraph(options: GraphOptions): Graph {
         clock,
         ...(request.signal ? { signal: request.signal } : {}),
       }),
-    plugins: [useRequestLifecycle(), usePartialErrors(formatError)],
+    // Input checks first: a refused operation must not reach any hook that could call AWS.
+    plugins: [useInputChecks(), useRequestLifecycle(), usePartialErrors(formatError)],
     formatError,
   };
 }

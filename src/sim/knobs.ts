@@ -1,6 +1,7 @@
 // Runtime knobs of the simulated AWS: latency, faults, throttling, credential lifetime, page caps and
 // per-account scenarios. Mutable at run time (in-process or through the admin path).
 import type { ServiceName } from './types.js';
+import { isAccountId } from '../aws/ids.js';
 
 export interface LatencyKnob {
   fixedMs: number;
@@ -145,7 +146,7 @@ export function applyKnobPatch(knobs: SimKnobs, patch: unknown): void {
       case 'scenarios': {
         if (!isRecord(value)) throw new Error('knobs.scenarios: expected an object keyed by account id');
         for (const [accountId, scenario] of Object.entries(value)) {
-          if (!/^\d{12}$/.test(accountId))
+          if (!isAccountId(accountId))
             throw new Error(`knobs.scenarios: '${accountId}' is not a 12-digit account id`);
           if (scenario === null) {
             next.scenarios.delete(accountId);

@@ -103,6 +103,27 @@ describe('orgraph query', () => {
     expect(stderr).toContain('credentials.broker.roleSessionName');
   });
 
+  it('exits 2 when the operation is refused as bad input, without reading the organization', async () => {
+    sim.log.reset();
+    const { code, stdout } = await runCli(
+      ['query', '--config', configFile, '{ instances(where: { regions: ["mars-1"] }) { totalCount } }'],
+      env(),
+    );
+    expect(code).toBe(2);
+    const result = JSON.parse(stdout) as {
+      data?: unknown;
+      errors: { message: string; extensions: { code: string } }[];
+    };
+    expect(result.data).toBeUndefined();
+    expect(result.errors.map((e) => e.extensions.code)).toEqual(['BAD_USER_INPUT']);
+    expect(result.errors[0]?.message).toContain('Argument where.regions[0] of instances');
+    expect(result.errors[0]?.message).toContain('(got "mars-1")');
+    // At most the start-up check of the central principal: no Organizations, AssumeRole or EC2 call.
+    expect(sim.log.count({ service: 'organizations' })).toBe(0);
+    expect(sim.log.count({ operation: 'AssumeRole' })).toBe(0);
+    expect(sim.log.count({ service: 'ec2' })).toBe(0);
+  });
+
   it('exits 2 when the operation is missing', async () => {
     const { code, stderr } = await runCli(['query'], env());
     expect(code).toBe(2);

@@ -163,8 +163,8 @@ describe('where lists beyond 200 values through the graph', () => {
       },
     );
     expect(result.errors?.[0]?.extensions?.['code']).toBe('BAD_USER_INPUT');
-    expect(result.errors?.[0]?.message).toContain("'where.types'");
-    expect(result.errors?.[0]?.path).toEqual(['instances']);
+    expect(result.errors?.[0]?.message).toContain('Argument where.types of instances cannot be sent to EC2');
+    expect(result.data).toBeUndefined();
     expect(fake.calls.filter((c) => c.op.startsWith('Describe'))).toEqual([]);
   });
 });

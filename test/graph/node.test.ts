@@ -124,11 +124,15 @@ describe('Query.node', () => {
     expect(fake.calls.some((c) => c.accountId === accountIdOf(2))).toBe(false);
   });
 
-  it('refuses a malformed id with BAD_USER_INPUT', async () => {
-    const result = await harness(new FakeAwsData()).run(NODE_QUERY, { id: encodeGlobalId('Account', 'abc') });
-    expect(result.data?.['node']).toBeNull();
+  it('refuses a malformed id with BAD_USER_INPUT before running the operation', async () => {
+    const fake = new FakeAwsData();
+    const id = encodeGlobalId('Account', 'abc');
+    const result = await harness(fake).run(NODE_QUERY, { id });
+    expect(result.data).toBeUndefined();
     expect(result.errors?.[0]?.extensions?.['code']).toBe('BAD_USER_INPUT');
-    expect(result.errors?.[0]?.path).toEqual(['node']);
+    expect(result.errors?.[0]?.message).toContain(`Argument id of node must be an id issued by this API`);
+    expect(result.errors?.[0]?.message).toContain(JSON.stringify(id));
+    expect(fake.calls).toEqual([]);
   });
 
   it('batches node lookups of one target into one by-ids call', async () => {

@@ -1,4 +1,5 @@
 // ARNs a Roles Anywhere configuration names, and the endpoint the trust anchor's Region implies.
+import { ACCOUNT_ID_SOURCE, REGION_NAME_SOURCE } from '../../aws/ids.js';
 import { RolesAnywhereConfigError } from './errors.js';
 
 export interface RolesAnywhereResourceArn {
@@ -16,8 +17,8 @@ export interface RoleArn {
 }
 
 const PARTITION = '(aws(?:-[a-z]+)*)';
-const REGION = '([a-z]{2}(?:-[a-z]+)+-\\d+)';
-const ACCOUNT = '(\\d{12})';
+const REGION = `(${REGION_NAME_SOURCE})`;
+const ACCOUNT = `(${ACCOUNT_ID_SOURCE})`;
 const RESOURCE_ID = '([A-Za-z0-9-]{1,64})';
 
 const TRUST_ANCHOR_ARN = new RegExp(

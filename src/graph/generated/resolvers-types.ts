@@ -56,7 +56,7 @@ export type Account = Node & {
   name?: Maybe<Scalars['String']['output']>;
   /** The unit or root directly above the account (Organizations source only). Read from one walk of the organization tree per request when several parents are asked for. */
   parent?: Maybe<OrganizationalUnit>;
-  /** One Region by name (no AWS call by itself); null when a Region list is configured and does not name it. */
+  /** One Region by name (no AWS call by itself). A name that is not a Region name, or (when the graph option regions is set) not one of those Regions, is refused as BAD_USER_INPUT. */
   region?: Maybe<Region>;
   /** Regions enabled for the account (DescribeRegions) or the configured list; null when they cannot be read. */
   regions?: Maybe<RegionConnection>;
@@ -131,6 +131,7 @@ export type AccountState =
   | 'PENDING_CLOSURE'
   | 'SUSPENDED';
 
+/** Criteria for accounts. Every list holds at most 1,000 values; a malformed account or unit id is refused as BAD_USER_INPUT. */
 export type AccountWhere = {
   accountIds?: InputMaybe<Array<Scalars['String']['input']>>;
   /** Case-insensitive substring of the account name. */
@@ -151,7 +152,7 @@ export type AvailabilityZone = {
 export type ErrorCode =
   /** AWS refused the call with the credentials orgraph had (e.g. the role lacks a permission). */
   | 'ACCESS_DENIED'
-  /** An argument was invalid (e.g. a tampered cursor). */
+  /** An argument was invalid (a malformed id or Region, a where list over 1,000 values, a tampered cursor, a mutation): refused before any AWS call, naming the argument and the value. */
   | 'BAD_USER_INPUT'
   /** The Region is not enabled for the account. */
   | 'REGION_NOT_ENABLED'
@@ -257,7 +258,7 @@ export type InstanceState =
   | 'STOPPING'
   | 'TERMINATED';
 
-/** Criteria for instances. EC2 accepts at most 200 filter values per call: longer lists of exact values (no * or ?) are split over several calls; a longer list that cannot be split is refused as BAD_USER_INPUT. */
+/** Criteria for instances. EC2 accepts at most 200 filter values per call: longer lists of exact values (no * or ?) are split over several calls; a longer list that cannot be split is refused as BAD_USER_INPUT. Every list holds at most 1,000 values, and a value that can never match (a malformed id, a Region that is not read) is refused as BAD_USER_INPUT before any AWS call. */
 export type InstanceWhere = {
   accountIds?: InputMaybe<Array<Scalars['String']['input']>>;
   availabilityZones?: InputMaybe<Array<Scalars['String']['input']>>;
@@ -614,7 +615,7 @@ export type SubnetEdge = {
   node: Subnet;
 };
 
-/** Criteria for subnets. EC2 accepts at most 200 filter values per call: longer lists of exact values (no * or ?) are split over several calls; a longer list that cannot be split is refused as BAD_USER_INPUT. */
+/** Criteria for subnets. EC2 accepts at most 200 filter values per call: longer lists of exact values (no * or ?) are split over several calls; a longer list that cannot be split is refused as BAD_USER_INPUT. Every list holds at most 1,000 values, and a value that can never match (a malformed id, a Region that is not read) is refused as BAD_USER_INPUT before any AWS call. */
 export type SubnetWhere = {
   accountIds?: InputMaybe<Array<Scalars['String']['input']>>;
   availabilityZones?: InputMaybe<Array<Scalars['String']['input']>>;
@@ -700,7 +701,7 @@ export type VpcEdge = {
   node: Vpc;
 };
 
-/** Criteria for VPCs. EC2 accepts at most 200 filter values per call: longer lists of exact values (no * or ?) are split over several calls; a longer list that cannot be split is refused as BAD_USER_INPUT. */
+/** Criteria for VPCs. EC2 accepts at most 200 filter values per call: longer lists of exact values (no * or ?) are split over several calls; a longer list that cannot be split is refused as BAD_USER_INPUT. Every list holds at most 1,000 values, and a value that can never match (a malformed id, a Region that is not read) is refused as BAD_USER_INPUT before any AWS call. */
 export type VpcWhere = {
   accountIds?: InputMaybe<Array<Scalars['String']['input']>>;
   /** Any associated IPv4 CIDR block, exactly. */

@@ -1,7 +1,7 @@
 // An account: its id is all the parent carries; details come from the list that found it (or the
 // account list, read once per request), Regions from the configured list or DescribeRegions.
 import type { GraphContext } from '../context.js';
-import { badUserInput } from '../errors.js';
+import { checkEnv, requireValidArguments } from '../argument-checks.js';
 import type { AccountResolvers, AccountState } from '../generated/resolvers-types.js';
 import { encodeGlobalId } from '../global-id.js';
 import type { AccountModel, AccountRecord } from '../mappers.js';
@@ -16,7 +16,6 @@ const ACCOUNT_STATES: readonly AccountState[] = [
   'PENDING_CLOSURE',
   'CLOSED',
 ];
-const REGION_NAME = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 
 const parentKey = (account: AccountModel) => `Account:${account.accountId}`;
 
@@ -53,10 +52,8 @@ export const Account: AccountResolvers = {
   },
   // No AWS call: a Region that is not enabled shows as errors on the fields that read it.
   region: (account, { name }, ctx) => {
-    if (!REGION_NAME.test(name))
-      throw badUserInput(`'name' must be an AWS Region name such as us-east-1 (got ${JSON.stringify(name)})`);
-    const configured = ctx.config.regions;
-    if (configured && !configured.includes(name)) return null;
+    // Refused when it is not a Region name, or not one of the configured Regions.
+    requireValidArguments('Account', 'region', { name }, checkEnv(ctx));
     return regionModel(account.accountId, name);
   },
   ...fanoutListFields(

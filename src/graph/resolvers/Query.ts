@@ -1,6 +1,6 @@
 // The entry points: the organization, accounts, the organization-wide lists and node(id).
 import type { QueryResolvers } from '../generated/resolvers-types.js';
-import { badUserInput } from '../errors.js';
+import { checkEnv, requireValidArguments } from '../argument-checks.js';
 import type { GraphContext } from '../context.js';
 import type { AccountWhere, InputMaybe } from '../generated/resolvers-types.js';
 import type { AccountRecord } from '../mappers.js';
@@ -15,8 +15,7 @@ export const Query: QueryResolvers = {
   // No call here: the organization's fields read what they need.
   organization: (_, __, ctx) => (ctx.organizations.hasOrganization ? organizationModel() : null),
   account: async (_, { id }, ctx) => {
-    if (!/^\d{12}$/.test(id))
-      throw badUserInput(`'id' must be a 12-digit account id (got ${JSON.stringify(id)})`);
+    requireValidArguments('Query', 'account', { id }, checkEnv(ctx));
     const record = await ctx.scope.account(id);
     return record ? accountModel(id, record) : null;
   },

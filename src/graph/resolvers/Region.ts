@@ -1,7 +1,7 @@
 // One account's view of one Region: (account, Region) is all the parent carries; every list and
 // lookup below it is one target of the data layer.
 import type { GraphContext } from '../context.js';
-import { badUserInput } from '../errors.js';
+import { checkEnv, requireValidArguments } from '../argument-checks.js';
 import type { OptInStatus, RegionResolvers } from '../generated/resolvers-types.js';
 import { encodeGlobalId } from '../global-id.js';
 import { Ec2Loaders } from '../loaders/ec2.js';
@@ -24,11 +24,9 @@ async function described(r: RegionModel, ctx: GraphContext) {
   return (await ctx.ec2.describedRegions(r.accountId)).find((d) => d.region === r.region);
 }
 
-function checkedId(id: string, prefix: string, what: string): string {
-  if (!new RegExp(`^${prefix}-[0-9a-f]{8,17}$`).test(id))
-    throw badUserInput(
-      `'id' must be ${what} id such as ${prefix}-0123456789abcdef0 (got ${JSON.stringify(id)})`,
-    );
+/** The id argument of a lookup, checked by the argument rules. */
+function checkedId(ctx: GraphContext, field: 'vpc' | 'subnet' | 'instance', id: string): string {
+  requireValidArguments('Region', field, { id }, checkEnv(ctx));
   return id;
 }
 
@@ -48,9 +46,9 @@ export const Region: RegionResolvers = {
   vpcs: (r, args, ctx, info) => targetList(VPC_LISTING, targetOf(r), parentKey(r), args, ctx, info),
   subnets: (r, args, ctx, info) => targetList(SUBNET_LISTING, targetOf(r), parentKey(r), args, ctx, info),
   instances: (r, args, ctx, info) => targetList(INSTANCE_LISTING, targetOf(r), parentKey(r), args, ctx, info),
-  vpc: (r, { id }, ctx) => ctx.ec2.vpcById.load(Ec2Loaders.idKey(targetOf(r), checkedId(id, 'vpc', 'a VPC'))),
+  vpc: (r, { id }, ctx) => ctx.ec2.vpcById.load(Ec2Loaders.idKey(targetOf(r), checkedId(ctx, 'vpc', id))),
   subnet: (r, { id }, ctx) =>
-    ctx.ec2.subnetById.load(Ec2Loaders.idKey(targetOf(r), checkedId(id, 'subnet', 'a subnet'))),
+    ctx.ec2.subnetById.load(Ec2Loaders.idKey(targetOf(r), checkedId(ctx, 'subnet', id))),
   instance: (r, { id }, ctx) =>
-    ctx.ec2.instanceById.load(Ec2Loaders.idKey(targetOf(r), checkedId(id, 'i', 'an instance'))),
+    ctx.ec2.instanceById.load(Ec2Loaders.idKey(targetOf(r), checkedId(ctx, 'instance', id))),
 };

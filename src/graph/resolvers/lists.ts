@@ -150,11 +150,10 @@ export function pageRequest(
   field: string,
   bound: Record<string, unknown> = {},
 ): PageRequest {
-  return {
-    first: validateFirst(args.first, ctx.config.maxFirst),
-    after: args.after,
-    binding: bindingOf(parentKey, field, bound),
-  };
+  const binding = bindingOf(parentKey, field, bound);
+  // A cursor this field did not issue is refused now, before the field reads anything.
+  if (args.after != null) ctx.cursors.decode(binding, args.after);
+  return { first: validateFirst(args.first, ctx.config.maxFirst), after: args.after, binding };
 }
 
 /** The requested page of a list read whole (accounts, units, Regions, a VPC's subnets). */

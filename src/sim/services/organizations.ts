@@ -17,6 +17,7 @@ import { jsonResponse, parseJsonTarget } from '../protocols/json.js';
 import { organizationsErrorResponse, organizationsErrors as errors } from './organizations/errors.js';
 import { hierarchyOf } from './organizations/hierarchy.js';
 import { pageOf, readMaxResults } from './organizations/paging.js';
+import { ACCOUNT_ID, OU_ID, ROOT_ID } from '../../aws/ids.js';
 import {
   accountShape,
   organizationalUnitShape,
@@ -25,10 +26,6 @@ import {
 } from './organizations/shapes.js';
 
 export const ORGANIZATIONS_TARGET_PREFIX = 'AWSOrganizationsV20161128';
-
-const ACCOUNT_ID = /^\d{12}$/;
-const ROOT_ID = /^r-[0-9a-z]{4,32}$/;
-const OU_ID = /^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$/;
 
 /** Who may call an operation: any member of the organization, or only its administrators. */
 type Audience = 'member' | 'administrator';

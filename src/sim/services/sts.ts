@@ -6,9 +6,12 @@ import { SimError } from '../types.js';
 import { parseQueryParams, queryAction, xmlElement, xmlEscape, xmlResponse } from '../protocols/query.js';
 import { scenarioFor } from '../knobs.js';
 import type { SimRole } from '../model.js';
+import { ACCOUNT_ID_SOURCE } from '../../aws/ids.js';
 
 const NS = 'https://sts.amazonaws.com/doc/2011-06-15/';
-const ROLE_ARN = /^arn:(aws|aws-cn|aws-us-gov):iam::(\d{12}):role\/(?:[\w+=,.@-]+\/)*([\w+=,.@-]{1,64})$/;
+const ROLE_ARN = new RegExp(
+  `^arn:(aws|aws-cn|aws-us-gov):iam::(${ACCOUNT_ID_SOURCE}):role/(?:[\\w+=,.@-]+/)*([\\w+=,.@-]{1,64})$`,
+);
 const SESSION_NAME = /^[\w+=,.@-]*$/;
 const ROLE_CHAINING_MAX = 3600;
 

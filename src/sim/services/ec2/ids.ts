@@ -1,6 +1,7 @@
 // Explicit id lists (InstanceId.N, VpcId.N, SubnetId.N): every id is checked for shape first
 // (`.Malformed`), then for existence (`.NotFound`, naming every unknown id — the whole call fails).
 // EC2 ids are `<prefix>-` and 8 (old style) or 17 (current) lowercase hex digits.
+import { isEc2Id } from '../../../aws/ids.js';
 import { ec2Errors } from './errors.js';
 
 export interface IdScope {
@@ -32,8 +33,7 @@ export const SUBNET_IDS: IdScope = {
 };
 
 export function isWellFormedId(scope: IdScope, id: string): boolean {
-  const rest = id.startsWith(scope.prefix + '-') ? id.slice(scope.prefix.length + 1) : undefined;
-  return rest !== undefined && (rest.length === 8 || rest.length === 17) && /^[0-9a-f]+$/.test(rest);
+  return isEc2Id(scope.prefix, id);
 }
 
 /** Throws `.Malformed` for the first id whose shape EC2 would refuse. */
