@@ -13,6 +13,7 @@ import { createGraphContext } from './context.js';
 import { CursorCodec } from './cursor.js';
 import { createFormatError } from './errors.js';
 import { usePartialErrors } from './plugins/partial-errors.js';
+import { useQueryBudgets } from './plugins/query-budgets.js';
 import { useRequestLifecycle } from './plugins/request-lifecycle.js';
 import { resolvers } from './resolvers/index.js';
 import { buildExecutableSchema } from './schema.js';
@@ -33,7 +34,7 @@ export interface Graph {
   schema: GraphQLSchema;
   /** A fresh context (loaders, deadline, abort signal) for one request. */
   createContext(request?: { signal?: AbortSignal }): GraphContext;
-  /** @fresh handling, end-of-request cleanup, and partial-failure errors. */
+  /** @fresh handling, end-of-request cleanup, query budgets, and partial-failure errors. */
   plugins: ApolloServerPlugin<GraphContext>[];
   formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
 }
@@ -56,7 +57,8 @@ export function createGraph(options: GraphOptions): Graph {
         clock,
         ...(request.signal ? { signal: request.signal } : {}),
       }),
-    plugins: [useRequestLifecycle(), usePartialErrors(formatError)],
+    // The budgets' willSendResponse must run before the partial errors are added (see useQueryBudgets).
+    plugins: [useRequestLifecycle(), useQueryBudgets(formatError), usePartialErrors(formatError)],
     formatError,
   };
 }
