@@ -265,6 +265,23 @@ describe('response budget', () => {
   });
 });
 
+describe('default limits', () => {
+  it("answer the README's query on the README's sim (50 accounts, Regions from DescribeRegions)", async () => {
+    const regions = ['us-east-1', 'eu-west-1'];
+    const s = await sim({ seed: 1, accounts: 50, regions, instancesPerRegion: 40 });
+    const result = await gateway(s).run(
+      '{ instances(where: { states: [RUNNING] }) { totalCount nodes { instanceId name account { name } region { name } } failures { code accountId region } } }',
+    );
+    expect(result.errors).toBeUndefined();
+    const running = s.world.accounts
+      .filter((a) => a.state === 'ACTIVE')
+      .flatMap((a) => regions.flatMap((r) => s.world.regionData(a.id, r).instances))
+      .filter((i) => i.state.name === 'running');
+    expect(running.length).toBeGreaterThan(1000);
+    expect(at(dataOf(result), 'instances', 'totalCount')).toBe(running.length);
+  });
+});
+
 describe('graph.limits configuration', () => {
   it('has documented defaults and names a bad option by its path', () => {
     expect(parseGatewayGraphConfig({}).limits).toEqual({
