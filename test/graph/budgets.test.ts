@@ -119,6 +119,16 @@ describe('AWS-call budget', () => {
         config,
       ),
     ).toBe(2);
+    // Lists of accounts' own lists: the accounts listed (first: 2) × 2 Regions + 2 sessions.
+    expect(await estimateOf(s, '{ accounts(first: 2) { nodes { instances { totalCount } } } }', config)).toBe(
+      6,
+    );
+    // node(id) of a VPC: one by-id call in one account, and its subnets one more.
+    const vpc = s.world.regionData(first?.id as string, 'us-east-1').vpcs[0]?.vpcId as string;
+    const vpcId = Buffer.from(`Vpc:${first?.id}:us-east-1:${vpc}`).toString('base64url');
+    expect(
+      await estimateOf(s, `{ node(id: "${vpcId}") { ... on Vpc { subnets { totalCount } } } }`, config),
+    ).toBe(3);
     // A where that matches nothing costs nothing: no refusal at all.
     s.log.reset();
     const empty = await gateway(s, { ...config, limits: { maxAwsCalls: 1 } }).run(

@@ -8,7 +8,9 @@
 // filter-split.ts); a list below a Region, VPC or subnet, and a by-id lookup (an instance's VPC, a
 // Region's `vpc(id)`), make one batched call per target of their parents, however many parents there
 // are. Each account reached needs one AssumeRole, and, when `graph.regions` is not configured, one
-// DescribeRegions — the Regions are then assumed to be `limits.assumedRegionsPerAccount` per account.
+// DescribeRegions — the Regions are then assumed to be `limits.assumedRegionsPerAccount` per account;
+// fields whose objects come from the same accounts (a span's origin) share those, and all of them
+// together never count more than the accounts in scope.
 // Unknowns are counted at their worst: a unit's subtree as every account, each list's first AWS page
 // only (further pages depend on the data), and aliases with the same arguments as distinct lists.
 // Organizations calls are not counted: they are made at most once per request whatever the shape.
@@ -54,7 +56,20 @@ export interface EstimateInput {
 interface Span {
   accounts: number;
   targets: number;
+  /**
+   * The set of accounts the span is drawn from: spans with one origin share their accounts, so their
+   * sessions (and DescribeRegions) are counted once, for the widest of them.
+   */
+  origin: object;
 }
+
+/** The origin of every span over all accounts in scope, not narrowed. */
+const ALL_ACCOUNTS = {};
+
+const NOTHING: Span = { accounts: 0, targets: 0, origin: {} };
+
+/** A span over accounts of its own (narrowed, or picked by id). */
+const own = (accounts: number, targets: number): Span => ({ accounts, targets, origin: {} });
 
 /** What one field costs and the span of the objects it returns. */
 interface FieldCost {
@@ -62,6 +77,7 @@ interface FieldCost {
   /** Accounts whose session (AssumeRole) the field needs. */
   sessions?: number;
   describeRegions?: number;
+  /** The span of what the field returns (default: its parent's); per-account costs are charged to it. */
   child?: Span | (() => Promise<Span>);
 }
 
@@ -118,16 +134,18 @@ function fanout(list: ListName, base: 'all' | 'parents'): Rule {
     const where = args['where'] as Where;
     const narrowing = narrowingOf(where as Parameters<typeof narrowingOf>[0]);
     const parts = partsOf(list, where);
-    if (parts === 0 || narrowsToNothing(narrowing)) return { child: { accounts: 0, targets: 0 } };
-    const base_ = base === 'all' ? await env.allAccounts() : span.accounts;
-    const accounts = Math.min(base_, distinct(narrowing.accountIds));
+    if (parts === 0 || narrowsToNothing(narrowing)) return { child: NOTHING };
+    const baseAccounts = base === 'all' ? await env.allAccounts() : span.accounts;
+    const accounts = Math.min(baseAccounts, distinct(narrowing.accountIds));
     const targets = accounts * regionsPerAccount(env.config, narrowing.regions);
-    if (targets === 0) return { child: { accounts: 0, targets: 0 } };
+    if (targets === 0) return { child: NOTHING };
     return {
       ec2: targets * parts,
       sessions: accounts,
       describeRegions: env.config.regions ? 0 : accounts,
-      child: { accounts, targets },
+      child: narrowing.accountIds
+        ? own(accounts, targets)
+        : { accounts, targets, origin: base === 'all' ? ALL_ACCOUNTS : span.origin },
     };
   };
 }
@@ -138,7 +156,7 @@ function perTarget(list: ListName, nestedAttribute?: string): Rule {
     const where = args['where'] as Where;
     const parts = partsOf(list, where, nestedAttribute);
     if (parts === 0 || narrowsToNothing(narrowingOf(where as Parameters<typeof narrowingOf>[0])))
-      return { child: { accounts: 0, targets: 0 } };
+      return { child: NOTHING };
     return { ec2: span.targets * parts, sessions: span.accounts, child: span };
   };
 }
@@ -150,8 +168,11 @@ const byId: Rule = (_args, span) => ({ ec2: span.targets, sessions: span.account
 const accountList: Rule = (args, _span, env) => ({
   child: async () => {
     const where = args['where'] as Where;
-    const accounts = Math.min(firstOf(args), distinct(where?.['accountIds']), await env.allAccounts());
-    return { accounts, targets: accounts };
+    const wanted = Math.min(firstOf(args), distinct(where?.['accountIds']));
+    const accounts = Math.min(wanted, await env.allAccounts());
+    return wanted === Number.POSITIVE_INFINITY
+      ? { accounts, targets: accounts, origin: ALL_ACCOUNTS }
+      : own(accounts, accounts);
   },
 });
 
@@ -184,13 +205,13 @@ const RULES: Readonly<Record<string, Rule>> = {
   'Account.regions': (args, span, env) => ({
     ...(env.config.regions ? {} : { describeRegions: span.accounts, sessions: span.accounts }),
     child: {
-      accounts: span.accounts,
+      ...span,
       targets: span.accounts * Math.min(firstOf(args), regionsPerAccount(env.config)),
     },
   }),
-  'Account.region': (_args, span) => ({ child: { accounts: span.accounts, targets: span.accounts } }),
-  'Query.account': () => ({ child: { accounts: 1, targets: 1 } }),
-  'Organization.managementAccount': () => ({ child: { accounts: 1, targets: 1 } }),
+  'Account.region': (_args, span) => ({ child: { ...span, targets: span.accounts } }),
+  'Query.account': () => ({ child: own(1, 1) }),
+  'Organization.managementAccount': () => ({ child: own(1, 1) }),
   'Query.accounts': accountList,
   'Organization.accounts': accountList,
   'OrganizationalUnit.accounts': accountList,
@@ -199,23 +220,27 @@ const RULES: Readonly<Record<string, Rule>> = {
     try {
       type = decodeGlobalId(String(args['id'])).type;
     } catch {
-      return { child: { accounts: 0, targets: 0 } };
+      return { child: NOTHING };
     }
-    const one = { accounts: 1, targets: 1 };
+    const one = own(1, 1);
     return type === 'Vpc' || type === 'Subnet' || type === 'Instance'
       ? { ec2: 1, sessions: 1, child: one }
       : { child: one };
   },
 };
 
-/** Type.field names with a cost of their own (the rest only pass their span on). */
-const COSTLY = new Set(
-  Object.keys(RULES).filter(
-    (k) =>
-      !/^(Query\.account|Organization\.managementAccount|Account\.region|.*\.accounts|Query\.node)$/.test(k),
-  ),
-);
-COSTLY.add('Query.node');
+/** Rules that only set the span of what they return (no call of their own). */
+const SPAN_ONLY = new Set([
+  'Query.account',
+  'Organization.managementAccount',
+  'Account.region',
+  'Query.accounts',
+  'Organization.accounts',
+  'OrganizationalUnit.accounts',
+]);
+
+/** Type.field names with a cost of their own (every other field only passes its span on). */
+const COSTLY = new Set(Object.keys(RULES).filter((k) => !SPAN_ONLY.has(k)));
 
 export async function estimateAwsCalls(input: EstimateInput): Promise<CallEstimate> {
   const { schema, config, fragments, variables } = input;
@@ -229,7 +254,13 @@ export async function estimateAwsCalls(input: EstimateInput): Promise<CallEstima
         return n;
       })),
   };
-  const totals = { ec2: 0, sessions: 0, describeRegions: 0 };
+  let ec2Total = 0;
+  // Per origin, the most accounts any field needed a session (a Region list) in.
+  const sessions = new Map<object, number>();
+  const regionLists = new Map<object, number>();
+  const charge = (map: Map<object, number>, span: Span, accounts: number | undefined) => {
+    if (accounts) map.set(span.origin, Math.max(map.get(span.origin) ?? 0, accounts));
+  };
   let costliest: CallEstimate['costliest'];
   const costlyCache = new Map<SelectionSetNode, Map<string, boolean>>();
 
@@ -308,9 +339,10 @@ export async function estimateAwsCalls(input: EstimateInput): Promise<CallEstima
       const rule = RULES[`${typeName}.${name}`];
       const cost: FieldCost = rule ? await rule(argsOf(def, selection), span, env) : {};
       const ec2 = cost.ec2 ?? 0;
-      totals.ec2 += ec2;
-      if (ec2 > 0 || cost.sessions) totals.sessions += cost.sessions ?? 0;
-      totals.describeRegions += cost.describeRegions ?? 0;
+      ec2Total += ec2;
+      const charged = typeof cost.child === 'object' ? cost.child : span;
+      charge(sessions, charged, cost.sessions);
+      charge(regionLists, charged, cost.describeRegions);
       if (ec2 > 0 && (!costliest || ec2 > costliest.calls)) costliest = { path: fieldPath, calls: ec2 };
       const below = selection.selectionSet;
       const childType = getNamedType(def.type).name;
@@ -322,16 +354,16 @@ export async function estimateAwsCalls(input: EstimateInput): Promise<CallEstima
   };
 
   const rootType = schema.getRootType(input.operation.operation);
-  if (rootType)
-    await walk(input.operation.selectionSet, rootType.name, { accounts: 0, targets: 0 }, '', new Set());
+  if (rootType) await walk(input.operation.selectionSet, rootType.name, NOTHING, '', new Set());
 
   // Sessions and Region lists are per account, so never more than the accounts in scope.
+  const sum = (map: Map<object, number>) => [...map.values()].reduce((a, b) => a + b, 0);
   const cap = (n: number) => (allKnown !== undefined ? Math.min(n, allKnown) : n);
-  const assumeRole = cap(totals.sessions);
-  const describeRegions = cap(totals.describeRegions);
+  const assumeRole = cap(sum(sessions));
+  const describeRegions = cap(sum(regionLists));
   return {
-    total: totals.ec2 + assumeRole + describeRegions,
-    ec2: totals.ec2,
+    total: ec2Total + assumeRole + describeRegions,
+    ec2: ec2Total,
     assumeRole,
     describeRegions,
     ...(costliest ? { costliest } : {}),
