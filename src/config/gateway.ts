@@ -72,6 +72,48 @@ export const scopeListSchema = z.strictObject({
   unitIds: z.array(unitId).default([]),
 });
 
+/**
+ * What one query may cost (see src/graph/budget/). Every default lets each query of the README, the
+ * demo and the tests run, and refuses the two hostile shapes that motivated the limits: 200 aliased
+ * fan-outs (2,000+ AWS calls on 5 accounts × 2 Regions) and lists nested 8 times (an answer that
+ * grows exponentially from a few dozen calls).
+ */
+export const queryLimitsSchema = z.strictObject({
+  /**
+   * The worst-case AWS calls (EC2, AssumeRole, DescribeRegions) an operation may plan, estimated before
+   * any of them is made. Default 1,000: one whole-organization list over 300 accounts × 2 Regions (600
+   * EC2 calls + 300 AssumeRole), or a few narrower ones; a larger organization raises it (one list
+   * costs accounts × Regions + accounts).
+   */
+  maxAwsCalls: positiveInt('AWS calls', 10_000_000, 'an upper bound on sanity').default(1_000),
+  /**
+   * The Regions the estimate assumes per account when `regions` is not configured (the Regions are
+   * then read per account with DescribeRegions, which needs the role the estimate must not assume).
+   * Default 17: the Regions AWS enables in every account (those that need no opt-in).
+   */
+  assumedRegionsPerAccount: positiveInt('Regions', 100, 'AWS has fewer').default(17),
+  /**
+   * Items (nodes of every list) an answer may hold; the query stops with QUERY_TOO_EXPENSIVE when one
+   * more list would pass it. Default 10,000: above the largest answers of the tests, the demo and the
+   * bench (≈6,000 instances), while the most expensive shape, lists nested 8 deep, then holds ≈40 MB
+   * live (≈4 KB an item); a flat list of instances costs far less per item. Larger lists are paged.
+   */
+  maxResponseItems: positiveInt('items', 100_000_000, 'an upper bound on sanity').default(10_000),
+  /** The deepest field nesting (default 20: a five-level unit tree down to an instance's VPC). */
+  maxDepth: positiveInt('levels', 1_000, 'an upper bound on sanity').default(20),
+  /** Aliased fields in one operation (default 30). */
+  maxAliases: z
+    .number({ error: 'must be a number (aliases)' })
+    .int('must be a whole number (aliases)')
+    .min(0, 'must be at least 0 (aliases)')
+    .max(10_000, 'must be at most 10000 (aliases; an upper bound on sanity)')
+    .default(30),
+  /** Fields at the top of one operation, fragments expanded (default 20). */
+  maxRootFields: positiveInt('fields', 10_000, 'an upper bound on sanity').default(20),
+});
+
+export type QueryLimits = z.output<typeof queryLimitsSchema>;
+
 export const gatewayGraphConfigSchema = z
   .strictObject({
     /** Default: Organizations, called by the central principal. */
@@ -105,6 +147,8 @@ export const gatewayGraphConfigSchema = z
      * BAD_USER_INPUT error.
      */
     maxFirst: positiveInt('items', MAX_MAX_FIRST, 'a page is built and sent whole').default(1_000),
+    /** What one query may cost; see queryLimitsSchema. */
+    limits: queryLimitsSchema.prefault({}),
     /**
      * Key that signs pagination cursors (at least 32 characters). Absent: a random key per process, so
      * cursors do not survive a restart or move between replicas.

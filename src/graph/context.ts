@@ -6,6 +6,7 @@ import type { GraphQLError } from 'graphql';
 import type { AwsData, CallOptions } from '../aws/data.js';
 import type { GatewayGraphConfig } from '../config/gateway.js';
 import { MAX_QUERY_DEADLINE_MS } from '../config/gateway.js';
+import { ResponseBudget } from './budget/response-budget.js';
 import type { CursorCodec } from './cursor.js';
 import { AccessLoaders } from './loaders/access.js';
 import { Ec2Loaders } from './loaders/ec2.js';
@@ -30,6 +31,8 @@ export interface GraphContext {
   callOptions(): CallOptions;
   /** Errors for failures that did not fail their field (a fan-out's failed targets). */
   readonly partialErrors: GraphQLError[];
+  /** The items the answer's lists hold so far; exceeding it aborts the request's work. */
+  readonly budget: ResponseBudget;
   /** Stops the request's remaining work and its deadline timer. Idempotent. */
   dispose(): void;
 }
@@ -93,6 +96,7 @@ export function createGraphContext(options: ContextOptions): GraphContext {
     request,
     callOptions,
     partialErrors: [],
+    budget: new ResponseBudget(config.limits.maxResponseItems, (error) => controller.abort(error)),
     dispose: () => {
       clearTimeout(timer);
       clientSignal?.removeEventListener('abort', onClientAbort);

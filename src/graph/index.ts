@@ -17,6 +17,7 @@ import { CursorCodec } from './cursor.js';
 import { createFormatError } from './errors.js';
 import { useInputChecks } from './plugins/input-checks.js';
 import { usePartialErrors } from './plugins/partial-errors.js';
+import { useQueryBudgets } from './plugins/query-budgets.js';
 import { useRequestLifecycle } from './plugins/request-lifecycle.js';
 import { resolvers } from './resolvers/index.js';
 import { buildFederatedSchema } from './federation.js';
@@ -38,7 +39,7 @@ export interface Graph {
   schema: GraphQLSchema;
   /** A fresh context (loaders, deadline, abort signal) for one request. */
   createContext(request?: { signal?: AbortSignal }): GraphContext;
-  /** Input checks (bad arguments refused before any AWS call), @fresh handling, end-of-request cleanup, and partial-failure errors. */
+  /** Input checks (bad arguments refused before any AWS call), query budgets, @fresh handling, end-of-request cleanup, and partial-failure errors. */
   plugins: ApolloServerPlugin<GraphContext>[];
   formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
 }
@@ -61,8 +62,14 @@ export function createGraph(options: GraphOptions): Graph {
         clock,
         ...(request.signal ? { signal: request.signal } : {}),
       }),
-    // Input checks first: a refused operation must not reach any hook that could call AWS.
-    plugins: [useInputChecks(), useRequestLifecycle(), usePartialErrors(formatError)],
+    // Input checks first: a refused operation must not reach any hook that could call AWS. The
+    // budgets' willSendResponse must run before the partial errors are added (see useQueryBudgets).
+    plugins: [
+      useInputChecks(),
+      useRequestLifecycle(),
+      useQueryBudgets(formatError),
+      usePartialErrors(formatError),
+    ],
     formatError,
   };
 }

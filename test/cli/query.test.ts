@@ -88,6 +88,34 @@ describe('orgraph query', () => {
     }
   });
 
+  it('exits 1 with QUERY_TOO_EXPENSIVE, before any AssumeRole or EC2 call, over graph.limits.maxAwsCalls', async () => {
+    const tight = join(dir, 'tight.json');
+    writeFileSync(
+      tight,
+      JSON.stringify({
+        credentials: { broker: { externalId: sim.world.externalId } },
+        graph: { regions: ['us-east-1'], limits: { maxAwsCalls: 3 } },
+      }),
+    );
+    sim.log.reset();
+    const { code, stdout } = await runCli(
+      ['query', '--config', tight, '{ instances { totalCount } }'],
+      env(),
+    );
+    expect(code).toBe(1);
+    const result = JSON.parse(stdout) as {
+      data?: unknown;
+      errors: { extensions: Record<string, unknown> }[];
+    };
+    expect(result.data).toBeUndefined();
+    // 4 accounts × 1 Region + 4 AssumeRole.
+    expect(result.errors.map((e) => e.extensions)).toEqual([
+      { code: 'QUERY_TOO_EXPENSIVE', estimatedCalls: 8, limit: 3 },
+    ]);
+    expect(sim.log.count({ operation: 'AssumeRole' })).toBe(0);
+    expect(sim.log.count({ service: 'ec2' })).toBe(0);
+  });
+
   it('exits 2 naming the bad option of a configuration file', async () => {
     const bad = join(dir, 'bad.json');
     writeFileSync(

@@ -21,6 +21,14 @@ describe('gateway graph configuration', () => {
       queryDeadlineMs: 60_000,
       maxFirst: 1_000,
       federation: { enabled: false },
+      limits: {
+        maxAwsCalls: 1_000,
+        assumedRegionsPerAccount: 17,
+        maxResponseItems: 10_000,
+        maxDepth: 20,
+        maxAliases: 30,
+        maxRootFields: 20,
+      },
     });
   });
 

@@ -76,7 +76,8 @@ export async function fanoutList<W extends object, Item, Model>(
   args: ListArgs<W>,
   ctx: GraphContext,
   info: GraphQLResolveInfo,
-): Promise<ConnectionModel<Model>> {
+): Promise<ConnectionModel<Model> | null> {
+  if (ctx.budget.stopped) return null;
   const page = pageRequest(ctx, args, parentKey, info.fieldName, { where: args.where });
   const narrowing = narrowingOf(args.where);
   const parts = partsOf(listing.filters(args.where));
@@ -96,7 +97,8 @@ export async function targetList<W extends object, Item, Model>(
   args: ListArgs<W>,
   ctx: GraphContext,
   info: GraphQLResolveInfo,
-): Promise<ConnectionModel<Model>> {
+): Promise<ConnectionModel<Model> | null> {
+  if (ctx.budget.stopped) return null;
   const page = pageRequest(ctx, args, parentKey, info.fieldName, { where: args.where });
   const parts = partsOf(listing.filters(args.where));
   if (parts === null || !(await admitsTarget(ctx, target, narrowingOf(args.where))))
@@ -120,7 +122,8 @@ export async function nestedList<W extends object, Item, Model>(
   args: ListArgs<W>,
   ctx: GraphContext,
   info: GraphQLResolveInfo,
-): Promise<ConnectionModel<Model>> {
+): Promise<ConnectionModel<Model> | null> {
+  if (ctx.budget.stopped) return null;
   const page = pageRequest(ctx, args, parentKey, info.fieldName, { where: args.where });
   const filters = siblingFilters(listing.filters(args.where), attribute, parentId);
   // Refused before any call when the where cannot be split with room for the parent ids.
@@ -150,6 +153,8 @@ export function pageRequest(
   field: string,
   bound: Record<string, unknown> = {},
 ): PageRequest {
+  // A query stopped by its response budget starts no more lists.
+  ctx.budget.check();
   const binding = bindingOf(parentKey, field, bound);
   // A cursor this field did not issue is refused now, before the field reads anything.
   if (args.after != null) ctx.cursors.decode(binding, args.after);
@@ -162,7 +167,9 @@ export function wholeListPage<T>(
   items: readonly T[],
   page: PageRequest,
 ): ConnectionModel<T> {
-  return listConnection(items, { ...page, cursors: ctx.cursors });
+  const connection = listConnection(items, { ...page, cursors: ctx.cursors });
+  ctx.budget.admit(connection.nodes.length);
+  return connection;
 }
 
 /** The calls a target's list takes: its where's filters, split when EC2 would refuse them whole. */
@@ -170,15 +177,15 @@ function partsOf(filters: PushedFilters): Filter[][] | null {
   return filters === null ? null : splitWhereFilters(filters);
 }
 
-/** One page of `listing` over the targets of `plan`. */
-function readPage<W, Item, Model>(
+/** One page of `listing` over the targets of `plan`, admitted to the response budget. */
+async function readPage<W, Item, Model>(
   ctx: GraphContext,
   listing: Listing<W, Item, Model>,
   plan: FanoutPlan,
   parts: readonly (readonly Filter[])[],
   page: PageRequest,
 ): Promise<FanoutResult<Model>> {
-  return readFanout(ctx, {
+  const result = await readFanout(ctx, {
     kind: listing.kind,
     plan,
     parts,
@@ -186,6 +193,8 @@ function readPage<W, Item, Model>(
     ...(page.after != null ? { after: page.after } : {}),
     binding: page.binding,
   });
+  ctx.budget.admit(result.connection.nodes.length);
+  return result;
 }
 
 /** Whether a where's accounts, units and Regions admit one target. */
