@@ -13,6 +13,7 @@ import { SDK_MAX_ATTEMPTS } from './aws-data.js';
 import { ClientPool, createSharedHttpHandler } from './client-pool.js';
 import type { Env } from './endpoints.js';
 import { resolveEndpoint } from './endpoints.js';
+import type { AwsCallObserver } from './call-observer.js';
 
 export interface AwsAccessDeps {
   clock?: () => number;
@@ -25,6 +26,8 @@ export interface AwsAccessDeps {
    * the graph configuration's `accounts.managementAccountRole`. Absent: the central principal.
    */
   organizationsRole?: { accountId: string; roleName?: string };
+  /** Told about every request sent to AWS after the central principal is validated. */
+  observer?: AwsCallObserver;
 }
 
 export interface AwsAccess {
@@ -77,6 +80,7 @@ export async function createAwsAccess(
         // The Organizations-role broker below is built from these options, so it gets the same.
         maxAttempts: SDK_MAX_ATTEMPTS,
         ...(stsEndpoint !== undefined ? { endpoint: stsEndpoint } : {}),
+        ...(deps.observer ? { observer: deps.observer } : {}),
       },
       role: { partition: b.partition ?? identity.partition, path: b.rolePath, roleName: b.roleName },
       roleSessionName: b.roleSessionName,
@@ -118,6 +122,7 @@ export async function createAwsAccess(
       env,
       stsRegion,
       ...(deps.sdkMaxAttempts !== undefined ? { maxAttempts: deps.sdkMaxAttempts } : {}),
+      ...(deps.observer ? { observer: deps.observer } : {}),
     });
     return { principal, identity, stsRegion, broker, pool, close: () => pool.close() };
   } catch (err) {
