@@ -32,7 +32,12 @@ let issued = 0;
 
 beforeAll(async () => {
   const root = await makeRootCa({ name: 'Provider Root', spec: 'p256' });
-  const leaf = await makeCertificate(root, { name: 'provider-leaf', spec: 'p256' });
+  // Valid from well before the fixed clocks of the signing tests (2026-11-23), whatever today is.
+  const leaf = await makeCertificate(root, {
+    name: 'provider-leaf',
+    spec: 'p256',
+    notBefore: new Date('2026-01-01T00:00:00Z'),
+  });
   paths.certificate = pki.write('leaf.pem', leaf.certPem);
   paths.privateKey = pki.write('leaf.key', keyPem(leaf.key, 'pkcs8'));
   const short = await makeCertificate(root, {
