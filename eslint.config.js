@@ -17,7 +17,7 @@ export default tseslint.config(
   },
   {
     files: ['web/**/*.js'],
-    languageOptions: { globals: { document: 'readonly', fetch: 'readonly', JSON: 'readonly' } },
+    languageOptions: { globals: { document: 'readonly', fetch: 'readonly', localStorage: 'readonly' } },
   },
   {
     files: ['scripts/**/*.mjs'],

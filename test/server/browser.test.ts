@@ -97,4 +97,31 @@ describe('GraphiQL in chromium', () => {
     expect(offHost).toEqual([]);
     expect(problems).toEqual([]);
   }, 90_000);
+
+  it('sends the bearer token typed into the Headers editor when the gateway requires one', async () => {
+    const token = 'browser-token-3b9d2f61ac';
+    const locked = await serve(sim, { env: { ORGRAPH_TOKEN: token }, logLevel: 'warn' });
+    try {
+      const page = await context.newPage();
+      await page.goto(`${locked.base}/graphql`);
+      await page.locator('.graphiql-container').waitFor({ timeout: 30_000 });
+      const headers = page.locator('.graphiql-editor-tool .graphiql-editor').last();
+      await expect.poll(() => headers.innerText()).toContain('PASTE-YOUR-TOKEN');
+
+      // Without the real token: the gateway's 401 is shown.
+      await page.locator('.graphiql-execute-button').click();
+      const result = page.locator('.result-window');
+      await expect.poll(() => result.innerText(), { timeout: 20_000 }).toContain('UNAUTHENTICATED');
+
+      await headers.click();
+      await page.keyboard.press('Control+A');
+      await page.keyboard.press('Delete');
+      await page.keyboard.type(`{"Authorization": "Bearer ${token}"}`);
+      await page.locator('.graphiql-execute-button').click();
+      await expect.poll(() => result.innerText(), { timeout: 20_000 }).toContain('"totalCount": 5');
+      expect(await page.evaluate(() => JSON.stringify(localStorage))).not.toContain(token);
+    } finally {
+      await locked.server.close();
+    }
+  }, 90_000);
 });

@@ -24,6 +24,26 @@ async function fetcher(params, options) {
   }
 }
 
+// GraphiQL keeps tabs and history in localStorage, history with each operation's headers even when
+// shouldPersistHeaders is off: every value is stored without its `headers`, so no token is kept.
+function withoutHeaders(value) {
+  try {
+    return JSON.stringify(JSON.parse(value), (key, v) => (key === 'headers' ? undefined : v));
+  } catch {
+    return value;
+  }
+}
+const storage = {
+  getItem: (key) => localStorage.getItem(key),
+  setItem: (key, value) => localStorage.setItem(key, withoutHeaders(value)),
+  removeItem: (key) => localStorage.removeItem(key),
+  clear: () => localStorage.clear(),
+  key: (index) => localStorage.key(index),
+  get length() {
+    return localStorage.length;
+  },
+};
+
 const headers = settings.authRequired
   ? JSON.stringify({ Authorization: 'Bearer PASTE-YOUR-TOKEN' }, null, 2)
   : '';
@@ -38,6 +58,7 @@ createRoot(document.getElementById('graphiql')).render(
     })),
     defaultHeaders: headers,
     shouldPersistHeaders: false,
+    storage,
     defaultEditorToolsVisibility: settings.authRequired ? 'headers' : false,
   }),
 );
