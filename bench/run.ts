@@ -13,6 +13,7 @@
 //   npm run bench -- --scale small     # a tenth of the size (quick look); tiny: the smoke test's size
 //   npm run bench -- --runs 5 --latency 40
 //   npm run bench -- --only sim        # the simulated AWS itself: start-up, one 1,000-instance page
+//   npm run bench -- --only load       # orgraph serve under load against a plain Apollo Server
 import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -22,6 +23,7 @@ import { parseArgs } from 'node:util';
 import { generateWorld } from '../src/sim/generator.js';
 import type { ProcessSummary, StepResult } from './protocol.js';
 import { digest } from './protocol.js';
+import { benchServe } from './serve.js';
 import { benchSim } from './sim.js';
 import type { Stats } from './stats.js';
 import { stats } from './stats.js';
@@ -59,7 +61,7 @@ const baselineRuns = args['baseline-runs']
   : args.scale === 'full'
     ? 1
     : runs;
-const only = new Set((args.only ?? 'S1,S2,S3,S4,S5,S6,baseline,sim').split(',').map((s) => s.trim()));
+const only = new Set((args.only ?? 'S1,S2,S3,S4,S5,S6,baseline,load,sim').split(',').map((s) => s.trim()));
 const regions = REGIONS.slice(0, scale.regions);
 
 function positive(text: string | undefined, name: string): number {
@@ -480,6 +482,10 @@ async function main(): Promise<void> {
   }
 
   printTable();
+  if (only.has('load')) {
+    console.log('\norgraph serve under load (autocannon):');
+    for (const line of await benchServe()) console.log(`  ${line}`);
+  }
   if (only.has('sim')) {
     console.log('\nsimulated AWS (in this process):');
     for (const line of await benchSim()) console.log(`  ${line}`);

@@ -7,8 +7,9 @@ import { createAwsAccess } from './aws/aws-access.js';
 import type { AwsDataLayer } from './aws/aws-data.js';
 import { SDK_MAX_ATTEMPTS, createAwsData } from './aws/aws-data.js';
 import type { Env } from './aws/endpoints.js';
+import type { AwsCallObserver } from './aws/call-observer.js';
 import type { OrgraphConfig } from './config/orgraph-config.js';
-import type { Graph, GraphContext } from './graph/index.js';
+import type { ApolloOptions, Graph, GraphContext } from './graph/index.js';
 import { createApolloServer, createGraph } from './graph/index.js';
 import type { Logger } from './log.js';
 import { silentLogger } from './log.js';
@@ -18,6 +19,10 @@ export interface GatewayDeps {
   logger?: Logger;
   /** Environment for credentials and endpoint resolution; default process.env. */
   env?: Env;
+  /** Told about every request sent to AWS (the HTTP server's metrics and debug logs). */
+  awsCallObserver?: AwsCallObserver;
+  /** Introspection, batching and extra plugins of the Apollo Server (the HTTP server sets them). */
+  apollo?: ApolloOptions;
 }
 
 export interface QueryResult {
@@ -55,13 +60,14 @@ export async function createGateway(config: OrgraphConfig, deps: GatewayDeps = {
     callTimeoutMs: config.aws.callTimeoutMs,
     retry: config.aws.retry,
     ...(deps.env ? { env: deps.env } : {}),
+    ...(deps.awsCallObserver ? { observer: deps.awsCallObserver } : {}),
     ...(accounts.source === 'organizations' && accounts.managementAccountRole
       ? { organizationsRole: accounts.managementAccountRole }
       : {}),
   });
   const data = createAwsData({ pool: access.pool, broker: access.broker, options: config.aws, clock });
   const graph = createGraph({ config: config.graph, data, clock, logger });
-  const server = createApolloServer(graph);
+  const server = createApolloServer(graph, deps.apollo);
   await server.start();
   return {
     access,

@@ -7,3 +7,6 @@ export { startSim } from './sim/index.js';
 export type { RunningSim, SimOptions } from './sim/index.js';
 export { fromRolesAnywhere, validateRolesAnywhere } from './credentials/roles-anywhere/index.js';
 export { AwsCallError } from './aws/errors.js';
+export { startServer, ServeRefusedError } from './server/index.js';
+export type { RunningServer, StartServerOptions } from './server/index.js';
+export type { AwsCallEvent, AwsCallObserver } from './aws/call-observer.js';

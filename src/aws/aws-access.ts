@@ -14,6 +14,7 @@ import type { RetryPolicy } from './throttle-retry.js';
 import { ClientPool, createSharedHttpHandler } from './client-pool.js';
 import type { Env } from './endpoints.js';
 import { resolveEndpoint } from './endpoints.js';
+import type { AwsCallObserver } from './call-observer.js';
 
 export interface AwsAccessDeps {
   clock?: () => number;
@@ -29,6 +30,8 @@ export interface AwsAccessDeps {
   /** The start-up check's per-attempt time limit and retries: the data layer's (`aws.callTimeoutMs`, `aws.retry`). */
   callTimeoutMs?: number;
   retry?: RetryPolicy;
+  /** Told about every request sent to AWS after the central principal is validated. */
+  observer?: AwsCallObserver;
 }
 
 export interface AwsAccess {
@@ -83,6 +86,7 @@ export async function createAwsAccess(
         // The Organizations-role broker below is built from these options, so it gets the same.
         maxAttempts: SDK_MAX_ATTEMPTS,
         ...(stsEndpoint !== undefined ? { endpoint: stsEndpoint } : {}),
+        ...(deps.observer ? { observer: deps.observer } : {}),
       },
       role: { partition: b.partition ?? identity.partition, path: b.rolePath, roleName: b.roleName },
       roleSessionName: b.roleSessionName,
@@ -125,6 +129,7 @@ export async function createAwsAccess(
       env,
       stsRegion,
       ...(deps.sdkMaxAttempts !== undefined ? { maxAttempts: deps.sdkMaxAttempts } : {}),
+      ...(deps.observer ? { observer: deps.observer } : {}),
     });
     return { principal, identity, stsRegion, broker, pool, close: () => pool.close() };
   } catch (err) {

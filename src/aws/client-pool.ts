@@ -14,6 +14,8 @@ import { LRUCache } from 'lru-cache';
 import type { Env, EndpointOverrides } from './endpoints.js';
 import { endpointConfig } from './endpoints.js';
 import { positiveInteger } from '../option-checks.js';
+import type { AwsCallObserver } from './call-observer.js';
+import { observeAwsCalls } from './call-observer.js';
 
 export const DEFAULT_MAX_CLIENTS = 5_000;
 export const DEFAULT_MAX_SOCKETS = 50;
@@ -76,6 +78,8 @@ export interface ClientPoolOptions {
   stsRegion?: string;
   endpoints?: EndpointOverrides;
   env?: Env;
+  /** Told about every request the pool's clients send (metrics, debug logs). */
+  observer?: AwsCallObserver;
 }
 
 export interface PoolStats {
@@ -110,12 +114,14 @@ export class ClientPool {
   /** The EC2 client for (account, Region), with that account's broker session. */
   ec2(accountId: string, region: string): EC2Client {
     return this.pooled(`ec2|${accountId}|${region}`, () => {
-      return new EC2Client({
+      const client = new EC2Client({
         ...this.common(),
         region,
         credentials: this.options.broker.providerFor(accountId),
         ...endpointConfig('ec2', this.options.endpoints, this.options.env),
       });
+      observeAwsCalls(client, this.options.observer, { service: 'ec2', region, accountId });
+      return client;
     });
   }
 
@@ -125,12 +131,15 @@ export class ClientPool {
     const region = access.region ?? ORGANIZATIONS_REGION;
     const via = access.viaRole;
     return this.pooled(`organizations|${via?.accountId ?? 'central'}|${region}`, () => {
-      return new OrganizationsClient({
+      const client = new OrganizationsClient({
         ...this.common(),
         region,
         credentials: via ? via.broker.providerFor(via.accountId) : this.options.centralCredentials,
         ...endpointConfig('organizations', this.options.endpoints, this.options.env),
       });
+      const where = { service: 'organizations', region };
+      observeAwsCalls(client, this.options.observer, via ? { ...where, accountId: via.accountId } : where);
+      return client;
     });
   }
 
@@ -141,13 +150,16 @@ export class ClientPool {
    */
   stsWith(credentials: AwsCredentialIdentity, region?: string): STSClient {
     if (this.closed) throw new Error('the client pool is closed');
-    return new STSClient({
+    const stsRegion = region ?? this.options.stsRegion ?? ORGANIZATIONS_REGION;
+    const client = new STSClient({
       ...this.common(),
-      region: region ?? this.options.stsRegion ?? ORGANIZATIONS_REGION,
+      region: stsRegion,
       credentials,
       useGlobalEndpoint: false,
       ...endpointConfig('sts', this.options.endpoints, this.options.env),
     });
+    observeAwsCalls(client, this.options.observer, { service: 'sts', region: stsRegion });
+    return client;
   }
 
   stats(): PoolStats {

@@ -1,18 +1,23 @@
 // `orgraph demo`: the main job on the embedded simulated AWS. It starts a simulated organization (one
-// account whose read role is missing, one Region disabled in another account), builds the gateway
-// against it and runs the questions a CMDB asks, printing each answer and the AWS calls it cost.
+// account whose read role is missing, one Region disabled in another account), serves the gateway
+// against it (`orgraph serve` on 127.0.0.1), runs the questions a CMDB asks through it, printing each
+// answer and the AWS calls it cost, then prints the GraphiQL line and serves until Ctrl-C.
 import { parseArgs } from 'node:util';
 import { startSim } from '../sim/index.js';
 import type { RunningSim } from '../sim/index.js';
-import { createGateway } from '../gateway.js';
-import type { Gateway, QueryResult } from '../gateway.js';
+import type { QueryResult } from '../gateway.js';
 import { parseOrgraphConfig } from '../config/orgraph-config.js';
+import { createLogger } from '../log.js';
+import type { RunningServer } from '../server/index.js';
+import { startServer } from '../server/index.js';
 import { CliUsageError } from './errors.js';
+import { graphiqlLine, serveUntilSignal } from './serve.js';
 
-const HELP = `usage: orgraph demo [--accounts N] [--seed N]
+const HELP = `usage: orgraph demo [--accounts N] [--seed N] [--port 4000]
 
-Starts the simulated AWS with a demo organization, runs orgraph's GraphQL gateway against it and
-prints the answers to a few CMDB questions with the AWS calls each one made.`;
+Starts the simulated AWS with a demo organization, serves orgraph's GraphQL gateway against it on
+127.0.0.1, prints the answers to a few CMDB questions with the AWS calls each one made, then the
+GraphiQL address; serves until Ctrl-C. (--port 0 picks a free port.)`;
 
 interface DemoQuery {
   title: string;
@@ -117,6 +122,7 @@ export async function runDemo(argv: string[]): Promise<number> {
         help: { type: 'boolean', short: 'h' },
         accounts: { type: 'string' },
         seed: { type: 'string' },
+        port: { type: 'string' },
       },
     }));
   } catch (err) {
@@ -132,10 +138,13 @@ export async function runDemo(argv: string[]): Promise<number> {
     throw new CliUsageError(`--accounts must be a whole number from 4 to 500, got '${values.accounts}'`);
   if (!Number.isInteger(seed) || seed < 0)
     throw new CliUsageError(`--seed must be a whole number >= 0, got '${values.seed}'`);
+  const port = values.port === undefined ? 4000 : Number(values.port);
+  if (!/^\d+$/.test(values.port ?? '4000') || port > 65_535)
+    throw new CliUsageError(`--port must be a whole number from 0 to 65535, got '${values.port}'`);
 
   const regions = ['us-east-1', 'eu-west-1'];
   const sim = await startSim({ seed, accounts, regions, instancesPerRegion: 12 });
-  let gateway: Gateway | undefined;
+  let server: RunningServer | undefined;
   try {
     // Two active member accounts to break (at least 4 accounts are required above, and the generator
     // makes inactive ones only from 6 accounts on).
@@ -154,8 +163,17 @@ export async function runDemo(argv: string[]): Promise<number> {
     const config = parseOrgraphConfig({
       credentials: { endpoints: { default: sim.endpoint }, broker: { externalId: sim.world.externalId } },
       graph: { regions },
+      server: { port },
     });
-    gateway = await createGateway(config);
+    try {
+      // Errors only: the demo's output is for people, and its broken account warns on purpose.
+      server = await startServer({ config, logger: createLogger({ level: 'error' }) });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE')
+        throw new CliUsageError(`port ${port} is in use: pass --port N (0 picks a free port)`);
+      throw err;
+    }
+    const gateway = server.gateway;
     console.log(`orgraph demo — a simulated organization of ${accounts} accounts at ${sim.endpoint}`);
     console.log(
       `(account ${broken} has no ${sim.world.readRoleName}; eu-west-1 is not enabled in account ${partlyDisabled})`,
@@ -175,10 +193,12 @@ export async function runDemo(argv: string[]): Promise<number> {
           `  errors[]: ${errors.length} (${[...new Set(errors.map((e) => String(e.extensions?.['code'])))].join(', ')})`,
         );
     }
-    console.log('\nRun `npm run sim` to keep a simulated AWS running for your own queries.');
+    console.log('\nExplore the same organization in your browser (Ctrl-C stops the demo):');
+    console.log(graphiqlLine(server.url));
+    await serveUntilSignal(server);
     return 0;
   } finally {
-    await gateway?.close();
+    await server?.close();
     await sim.close();
   }
 }

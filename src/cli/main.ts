@@ -3,6 +3,7 @@
 import { runSim } from './sim.js';
 import { runDemo } from './demo.js';
 import { runQuery } from './query.js';
+import { runServe } from './serve.js';
 import { CliUsageError } from './errors.js';
 
 const USAGE = `usage: orgraph <command> [options]
@@ -11,6 +12,7 @@ commands:
   sim     start the simulated AWS (STS, Organizations, EC2, Roles Anywhere) on 127.0.0.1
   demo    run the gateway on a simulated organization and print a few CMDB answers
   query   run one GraphQL operation against AWS and print the JSON result
+  serve   serve the gateway over HTTP with GraphiQL, health checks and metrics
   help    show this text
 
 Run 'orgraph <command> --help' for a command's options.`;
@@ -25,6 +27,8 @@ export async function main(argv: string[]): Promise<number> {
         return await runDemo(rest);
       case 'query':
         return await runQuery(rest);
+      case 'serve':
+        return await runServe(rest);
       case undefined:
       case 'help':
       case '--help':

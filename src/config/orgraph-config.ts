@@ -9,11 +9,15 @@ import type { ResolvedAwsDataOptions } from './data.js';
 import { parseAwsDataOptions } from './data.js';
 import type { GatewayGraphConfig } from './gateway.js';
 import { parseGatewayGraphConfig } from './gateway.js';
+import type { ServerConfig } from './server.js';
+import { parseServerConfig } from './server.js';
 
 export interface OrgraphConfig {
   credentials: CredentialsConfig;
   aws: ResolvedAwsDataOptions;
   graph: GatewayGraphConfig;
+  /** `orgraph serve` only. */
+  server: ServerConfig;
 }
 
 export class OrgraphConfigError extends Error {
@@ -26,7 +30,7 @@ export class OrgraphConfigError extends Error {
   }
 }
 
-const SECTIONS = ['credentials', 'aws', 'graph'] as const;
+const SECTIONS = ['credentials', 'aws', 'graph', 'server'] as const;
 
 function problemsOf(err: unknown): string[] {
   if (
@@ -49,7 +53,7 @@ function problemsOf(err: unknown): string[] {
 export function parseOrgraphConfig(input: unknown, source = 'configuration'): OrgraphConfig {
   if (input !== undefined && (typeof input !== 'object' || input === null || Array.isArray(input))) {
     throw new OrgraphConfigError(source, [
-      'expected a JSON object with the sections credentials, aws, graph',
+      'expected a JSON object with the sections credentials, aws, graph, server',
     ]);
   }
   const raw = (input ?? {}) as Record<string, unknown>;
@@ -68,8 +72,10 @@ export function parseOrgraphConfig(input: unknown, source = 'configuration'): Or
   const credentials = attempt(() => parseCredentialsConfig(raw['credentials'], 'credentials'));
   const aws = attempt(() => parseAwsDataOptions(raw['aws'], 'aws'));
   const graph = attempt(() => parseGatewayGraphConfig(raw['graph'], 'graph'));
-  if (problems.length > 0 || !credentials || !aws || !graph) throw new OrgraphConfigError(source, problems);
-  return { credentials, aws, graph };
+  const server = attempt(() => parseServerConfig(raw['server'], 'server'));
+  if (problems.length > 0 || !credentials || !aws || !graph || !server)
+    throw new OrgraphConfigError(source, problems);
+  return { credentials, aws, graph, server };
 }
 
 /** Reads and validates a JSON configuration file. */

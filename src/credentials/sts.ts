@@ -5,6 +5,8 @@ import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@aws-sdk/types';
 import type { NodeHttpHandler } from '@smithy/node-http-handler';
 import { withTimeout } from '../aws/timeout.js';
+import type { AwsCallObserver } from '../aws/call-observer.js';
+import { observeAwsCalls } from '../aws/call-observer.js';
 
 export interface StsClientOptions {
   /** The Region whose STS endpoint is called (sts.<region>.amazonaws.com). */
@@ -15,10 +17,12 @@ export interface StsClientOptions {
   requestHandler?: NodeHttpHandler;
   /** SDK attempts per call (standard retry mode). Default 3. */
   maxAttempts?: number;
+  /** Told about every request the client sends (metrics, debug logs). */
+  observer?: AwsCallObserver;
 }
 
 export function createStsClient(options: StsClientOptions): STSClient {
-  return new STSClient({
+  const client = new STSClient({
     region: options.region,
     credentials: options.credentials,
     // Regional is the v3 default; said explicitly because the whole design depends on it.
@@ -27,6 +31,8 @@ export function createStsClient(options: StsClientOptions): STSClient {
     ...(options.requestHandler !== undefined ? { requestHandler: options.requestHandler } : {}),
     ...(options.maxAttempts !== undefined ? { maxAttempts: options.maxAttempts } : {}),
   });
+  observeAwsCalls(client, options.observer, { service: 'sts', region: options.region });
+  return client;
 }
 
 export interface AssumeRoleParams {

@@ -74,18 +74,31 @@ export function createGraph(options: GraphOptions): Graph {
   };
 }
 
+/** What the HTTP server may change about the Apollo Server (the CLI keeps Apollo's defaults). */
+export interface ApolloOptions {
+  /** Default true. */
+  introspection?: boolean;
+  /** Default false. */
+  allowBatchedHttpRequests?: boolean;
+  /** Added after the graph's own plugins (metrics, request logs). */
+  plugins?: ApolloServerPlugin<GraphContext>[];
+}
+
 /** An Apollo Server for the graph (no landing page; the HTTP layer adds its own). */
-export function createApolloServer(graph: Graph): ApolloServer<GraphContext> {
+export function createApolloServer(graph: Graph, options: ApolloOptions = {}): ApolloServer<GraphContext> {
   return new ApolloServer<GraphContext>({
     schema: graph.schema,
     plugins: [
       ...graph.plugins,
+      ...(options.plugins ?? []),
       ApolloServerPluginLandingPageDisabled(),
       // A subgraph would otherwise add resolver timings to responses a router asks for them in.
       ApolloServerPluginInlineTraceDisabled(),
     ],
     formatError: graph.formatError,
     includeStacktraceInErrorResponses: false,
+    introspection: options.introspection ?? true,
+    allowBatchedHttpRequests: options.allowBatchedHttpRequests ?? false,
   });
 }
 

@@ -1,13 +1,26 @@
 // `orgraph demo` (what `npm run demo` runs) on a fresh machine: it must answer, show the broken parts
-// as data, and show that the accounts-only question made no STS or EC2 call.
+// as data, show that the accounts-only question made no STS or EC2 call, then serve GraphiQL and the
+// gateway over HTTP until Ctrl-C (SIGINT), and exit 0.
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/run-cli.js';
+import { startServingCli } from '../helpers/cli-server.js';
 import { generateWorld } from '../../src/sim/generator.js';
 
 describe('orgraph demo', () => {
-  it('runs the CMDB questions on the simulated organization', async () => {
-    const { code, stdout, stderr } = await runCli(['demo', '--accounts', '6', '--seed', '3']);
-    expect(stderr).not.toMatch(/Error|Warning/);
+  it('runs the CMDB questions on the simulated organization, then serves it until Ctrl-C', async () => {
+    const demo = await startServingCli(['demo', '--accounts', '6', '--seed', '3', '--port', '0']);
+    expect(demo.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/graphql$/);
+    const response = await fetch(demo.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ organization { accounts { totalCount } } }' }),
+    });
+    expect(await response.json()).toEqual({ data: { organization: { accounts: { totalCount: 6 } } } });
+    const page = await fetch(demo.url, { headers: { accept: 'text/html' } });
+    expect(await page.text()).toContain('orgraph — GraphiQL');
+    const code = await demo.stop('SIGINT');
+    const stdout = demo.stdout();
+    expect(demo.stderr()).not.toMatch(/Error|Warning/);
     expect(code).toBe(0);
     const world = generateWorld({
       accounts: 6,

@@ -1,0 +1,85 @@
+// `orgraph serve` as a user runs it: a configuration file, the GraphiQL line on stdout, queries over
+// HTTP with a bearer token from the environment, JSON logs on stderr, and SIGTERM → exit 0.
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSim } from '../../src/sim/index.js';
+import type { RunningSim } from '../../src/sim/index.js';
+import { startServingCli } from '../helpers/cli-server.js';
+import { runCli } from '../helpers/run-cli.js';
+
+let sim: RunningSim;
+let configFile: string;
+
+beforeAll(async () => {
+  sim = await startSim({ seed: 41, accounts: 4, regions: ['us-east-1'], instancesPerRegion: 2 });
+  configFile = join(await mkdtemp(join(tmpdir(), 'orgraph-serve-')), 'orgraph.json');
+  await writeFile(
+    configFile,
+    JSON.stringify({
+      credentials: { endpoints: { default: sim.endpoint }, broker: { externalId: sim.world.externalId } },
+      graph: { regions: ['us-east-1'] },
+      server: { port: 0 },
+    }),
+  );
+});
+
+afterAll(async () => {
+  await sim?.close();
+});
+
+function simEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(process.env))
+    if (!k.startsWith('AWS_') && k !== 'ORGRAPH_TOKEN') env[k] = v;
+  return {
+    ...env,
+    AWS_ACCESS_KEY_ID: sim.central.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: sim.central.secretAccessKey,
+    AWS_REGION: 'us-east-1',
+    AWS_CONFIG_FILE: '/nonexistent/orgraph-test-config',
+    AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/orgraph-test-credentials',
+    ...extra,
+  };
+}
+
+describe('orgraph serve', () => {
+  it('prints the GraphiQL line, answers with the token, logs JSON, and exits 0 on SIGTERM', async () => {
+    const token = 'cli-serve-token-8c1e4a7f20';
+    const serve = await startServingCli(['serve', '--config', configFile], simEnv({ ORGRAPH_TOKEN: token }));
+    expect(serve.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/graphql$/);
+    const query = JSON.stringify({ query: '{ organization { accounts { totalCount } } }' });
+    const headers = { 'content-type': 'application/json' };
+    expect((await fetch(serve.url, { method: 'POST', headers, body: query })).status).toBe(401);
+    const ok = await fetch(serve.url, {
+      method: 'POST',
+      headers: { ...headers, authorization: `Bearer ${token}` },
+      body: query,
+    });
+    expect(await ok.json()).toEqual({ data: { organization: { accounts: { totalCount: 4 } } } });
+    const code = await serve.stop('SIGTERM');
+    expect(code).toBe(0);
+    const lines = serve
+      .stderr()
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines.filter((l) => l['msg'] === 'request').map((l) => l['status'])).toEqual([401, 200]);
+    expect(lines.at(-1)?.['msg']).toBe('orgraph serve stopped');
+    expect(serve.stderr()).not.toContain(token);
+    expect(serve.stderr()).not.toContain(sim.central.secretAccessKey);
+  });
+
+  it('rejects bad flags and configuration with exit status 2', async () => {
+    const port = await runCli(['serve', '--port', 'http']);
+    expect(port.code).toBe(2);
+    expect(port.stderr).toContain("--port must be a whole number from 0 to 65535, got 'http'");
+    const bad = join(configFile, '..', 'bad.json');
+    await writeFile(bad, JSON.stringify({ server: { port: 70000, auth: { tokenSha256: ['abc'] } } }));
+    const config = await runCli(['serve', '--config', bad]);
+    expect(config.code).toBe(2);
+    expect(config.stderr).toContain('server.port: must be at most 65535');
+    expect(config.stderr).toContain('server.auth.tokenSha256.0: must be a SHA-256 hash');
+  });
+});
