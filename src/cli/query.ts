@@ -16,6 +16,7 @@ import { CliFailure, CliUsageError } from './errors.js';
 import { EXIT, exitStatusOf } from './exit-status.js';
 import type { ExitStatus } from './exit-status.js';
 import { loadConfigForCli } from './load-config.js';
+import { relieveMemory } from './memory-guard.js';
 import type { Output } from './output.js';
 import type { Reporter } from './progress.js';
 import {
@@ -59,6 +60,12 @@ export interface CommandContext {
  */
 export const EXPORT_CACHE_MAX_ITEMS = 20_000;
 
+/**
+ * An export keeps at most this many SDK clients (one per account and Region, each holding its own
+ * middleware stack): the targets are read in order, so a client already done with is not needed again.
+ */
+export const EXPORT_MAX_CLIENTS = 128;
+
 /** Items per page of a streamed export (bounded by graph.maxFirst). */
 export const EXPORT_PAGE_SIZE = 1000;
 
@@ -96,11 +103,13 @@ export async function runQuery(
     let anyData = false;
     let after: string | null = null;
     let page = 0;
+    // One signal for every page (a combined signal per page would stay attached to the long-lived ones).
+    const signal = combinedSignal(ctx);
     for (;;) {
       const result = await gateway.execute(
         print(plan ? plan.document : prepared.document),
         plan ? { ...variables, [AFTER_VARIABLE]: after } : variables,
-        { signal: combinedSignal(ctx) },
+        { signal },
       );
       if (ctx.signal.aborted) return EXIT.interrupted;
       for (const e of result.errors ?? []) errors.set(JSON.stringify(e), e);
@@ -109,7 +118,13 @@ export async function runQuery(
       for (const item of items) await writer.row(flattenRow(item, columns));
       rows += items.length;
       page++;
-      ctx.reporter.logger.debug('page written', { page, rows: items.length, totalRows: rows });
+      relieveMemory();
+      ctx.reporter.logger.debug('page written', {
+        page,
+        rows: items.length,
+        totalRows: rows,
+        heapMiB: Math.round(process.memoryUsage().heapUsed / 2 ** 20),
+      });
       if (!plan) break;
       const info = pageInfoAt(result.data, plan.connectionPath);
       if (exitStatusOf(result) === EXIT.usage || !info?.hasNextPage || info.endCursor === null) break;
@@ -200,6 +215,13 @@ function countsOf(gateway: Gateway, rows: number) {
 function withExportCache(config: OrgraphConfig): OrgraphConfig {
   return {
     ...config,
+    credentials: {
+      ...config.credentials,
+      pool: {
+        ...config.credentials.pool,
+        maxClients: Math.min(config.credentials.pool.maxClients, EXPORT_MAX_CLIENTS),
+      },
+    },
     aws: {
       ...config.aws,
       cache: { ...config.aws.cache, maxItems: Math.min(config.aws.cache.maxItems, EXPORT_CACHE_MAX_ITEMS) },
