@@ -103,9 +103,15 @@ function scripted(
 
 const rejection = (promise: Promise<unknown>) => rejectionOf(promise, errorMessages);
 
+// 10:00 UTC of the day the test certificates were made (they are valid from a day before Date.now()),
+// so the fixed-clock tests never fall outside the certificates' validity, whatever today is.
+const DAY_MS = 86_400_000;
+const TEN_AM = Math.floor(Date.now() / DAY_MS) * DAY_MS + 10 * 3_600_000;
+const amzDate = (ms: number) => new Date(ms).toISOString().replace(/[-:]|\.\d{3}/g, '');
+
 describe('fromRolesAnywhere: the CreateSession request', () => {
   it('sends the ARNs, duration and session name in a signed JSON body to /sessions on the endpoint host', async () => {
-    const clock = manualClock(Date.parse('2026-11-23T10:00:00Z'));
+    const clock = manualClock(TEN_AM);
     const transport = scripted([() => created(clock())]);
     const provider = fromRolesAnywhere(options({ durationSeconds: 1800, roleSessionName: 'orgraph' }), {
       clock,
@@ -123,9 +129,11 @@ describe('fromRolesAnywhere: the CreateSession request', () => {
       roleSessionName: 'orgraph',
     });
     expect(exchange!.headers['Host']).toBe('127.0.0.1:4510');
-    expect(exchange!.headers['X-Amz-Date']).toBe('20261123T100000Z');
+    expect(exchange!.headers['X-Amz-Date']).toBe(amzDate(TEN_AM));
     expect(exchange!.headers['Authorization']).toMatch(
-      /^AWS4-X509-ECDSA-SHA256 Credential=\d+\/20261123\/eu-central-1\/rolesanywhere\/aws4_request, SignedHeaders=content-type;host;x-amz-date;x-amz-x509, Signature=[0-9a-f]+$/,
+      new RegExp(
+        `^AWS4-X509-ECDSA-SHA256 Credential=\\d+/${amzDate(TEN_AM).slice(0, 8)}/eu-central-1/rolesanywhere/aws4_request, SignedHeaders=content-type;host;x-amz-date;x-amz-x509, Signature=[0-9a-f]+$`,
+      ),
     );
     expect(provider.isRoleSession).toBe(true);
     expect(provider.summary.region).toBe('eu-central-1');
@@ -207,15 +215,15 @@ describe('fromRolesAnywhere: one session shared by every caller', () => {
 
 describe('fromRolesAnywhere: retries and errors', () => {
   it('signs each retry afresh with a new X-Amz-Date', async () => {
-    const clock = manualClock(Date.parse('2026-11-23T10:00:00Z'));
+    const clock = manualClock(TEN_AM);
     const transport = scripted([() => errorAnswer(503, {}, ''), () => created(clock())]);
     const sleep = async (_ms: number) => clock.advance(2_000);
     const provider = fromRolesAnywhere(options(), { clock, transport, sleep });
     await provider();
     const [first, second] = transport.exchanges;
     expect([first!.headers['X-Amz-Date'], second!.headers['X-Amz-Date']]).toEqual([
-      '20261123T100000Z',
-      '20261123T100002Z',
+      amzDate(TEN_AM),
+      amzDate(TEN_AM + 2_000),
     ]);
     expect(first!.headers['Authorization']).not.toBe(second!.headers['Authorization']);
   });
