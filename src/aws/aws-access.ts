@@ -101,6 +101,7 @@ export async function createAwsAccess(
       clock,
       logger: logger.child({ component: 'session-broker' }),
       ...(b.externalId !== undefined ? { externalId: b.externalId } : {}),
+      overrides: b.overrides,
     };
     const broker = new SessionBroker(brokerOptions);
 
@@ -114,6 +115,7 @@ export async function createAwsAccess(
         : new SessionBroker({
             ...brokerOptions,
             role: { ...brokerOptions.role, roleName: orgRole.roleName },
+            overrides: [],
             maxSessions: 4,
           });
       viaRole = { broker: orgBroker, accountId: orgRole.accountId };

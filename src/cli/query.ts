@@ -1,89 +1,319 @@
-// `orgraph query`: runs one GraphQL operation against AWS (or any emulator) and prints the JSON
-// result — for scripts and nightly CMDB jobs that do not need a server.
+// `orgraph query`: runs one GraphQL operation against AWS (in-process, from the configuration) and
+// prints the result as JSON, or one list of it as NDJSON or CSV rows — for scripts and nightly CMDB
+// jobs. NDJSON and CSV are streamed: the list is read page by page with the engine's own cursors
+// (`first`/`after`) and each page is written before the next is read, so memory stays flat in fleet size.
 import { readFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
+import type { Readable } from 'node:stream';
+import { print } from 'graphql';
+import type { GraphQLSchema } from 'graphql';
+import { stringify } from 'csv-stringify/sync';
 import { createGateway } from '../gateway.js';
-import { loadOrgraphConfig, OrgraphConfigError, parseOrgraphConfig } from '../config/orgraph-config.js';
-import { CliUsageError } from './errors.js';
+import type { Gateway, QueryResult } from '../gateway.js';
+import type { OrgraphConfig } from '../config/orgraph-config.js';
+import { buildExecutableSchema } from '../graph/schema.js';
+import { resolvers } from '../graph/resolvers/index.js';
+import { CliFailure, CliUsageError } from './errors.js';
+import { EXIT, exitStatusOf } from './exit-status.js';
+import type { ExitStatus } from './exit-status.js';
+import { loadConfigForCli } from './load-config.js';
+import { relieveMemory } from './memory-guard.js';
+import type { Output } from './output.js';
+import type { Reporter } from './progress.js';
+import {
+  AFTER_VARIABLE,
+  checkAgainstSchema,
+  columnsOf,
+  findListTarget,
+  flattenRow,
+  itemsAt,
+  pageInfoAt,
+  pagedPlan,
+  prepareDocument,
+  typedVariables,
+} from './query-document.js';
 
-const HELP = `usage: orgraph query [--config FILE] [--variables JSON] (QUERY | --file FILE)
+export type QueryFormat = 'json' | 'ndjson' | 'csv';
 
-Runs one GraphQL operation and prints {"data", "errors"} as JSON on stdout.
+export interface QueryOptions {
+  config?: string;
+  file?: string;
+  variables?: string;
+  var: string[];
+  operation?: string;
+  format: QueryFormat;
+  path?: string;
+  pretty?: boolean;
+}
 
-  --config FILE     orgraph configuration (JSON: credentials, aws, graph); default: the default
-                    AWS credential chain and AWS Organizations
-  --variables JSON  operation variables
-  --file FILE       read the operation from a file instead of the argument
+export interface CommandContext {
+  /** Aborted by Ctrl-C (or SIGTERM). */
+  signal: AbortSignal;
+  output: Output;
+  reporter: Reporter;
+  stdin: Readable & { isTTY?: boolean };
+  stdoutIsTty: boolean;
+}
 
-exit status: 0 complete answer, 3 partial answer (data with errors[]), 1 failure, 2 bad usage,
-configuration or input (an operation refused as BAD_USER_INPUT before it ran)`;
+/**
+ * An export keeps at most this many AWS items in the response cache (unless the configuration asks
+ * for fewer): pages already written are not needed again, and keeping them would grow with the fleet.
+ */
+export const EXPORT_CACHE_MAX_ITEMS = 20_000;
 
-export async function runQuery(argv: string[]): Promise<number> {
-  let parsed;
+/**
+ * An export keeps at most this many SDK clients (one per account and Region, each holding its own
+ * middleware stack): the targets are read in order, so a client already done with is not needed again.
+ */
+export const EXPORT_MAX_CLIENTS = 128;
+
+/** Items per page of a streamed export (bounded by graph.maxFirst). */
+export const EXPORT_PAGE_SIZE = 1000;
+
+export async function runQuery(
+  queryArg: string | undefined,
+  options: QueryOptions,
+  ctx: CommandContext,
+): Promise<ExitStatus> {
+  const source = await readQuerySource(queryArg, options.file, ctx.stdin);
+  const schema = buildExecutableSchema(resolvers);
+  const prepared = prepareDocument(source, options.operation);
+  checkAgainstSchema(schema, prepared);
+  const variables = {
+    ...(await readVariablesFile(options.variables)),
+    ...typedVariables(schema, prepared.operation, options.var),
+  };
+  const target = options.format === 'json' ? undefined : findListTarget(schema, prepared, options.path);
+  if (options.format === 'json' && options.path !== undefined)
+    throw new CliUsageError('--path applies to --format ndjson or csv only');
+
+  let config = await loadConfigForCli(options.config);
+  if (target) config = withExportCache(config);
+  const gateway = await openGateway(config, ctx);
+  let rows = 0;
+  const stopLive = ctx.reporter.live(() => countsOf(gateway, rows));
+  const started = Date.now();
   try {
-    parsed = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: true,
-      options: {
-        help: { type: 'boolean', short: 'h' },
-        config: { type: 'string' },
-        variables: { type: 'string' },
-        file: { type: 'string' },
-      },
+    if (!target) return await runJson(gateway, print(prepared.document), variables, options, ctx);
+    const columns = columnsOf(target, prepared.fragments);
+    const writer = rowWriter(options.format as 'ndjson' | 'csv', columns, ctx.output);
+    await writer.header();
+    const pageSize = Math.min(EXPORT_PAGE_SIZE, config.graph.maxFirst);
+    const plan = pagedPlan(prepared, target, pageSize);
+    const errors = new Map<string, NonNullable<QueryResult['errors']>[number]>();
+    let anyData = false;
+    let after: string | null = null;
+    let page = 0;
+    // One signal for every page (a combined signal per page would stay attached to the long-lived ones).
+    const signal = combinedSignal(ctx);
+    for (;;) {
+      const result = await gateway.execute(
+        print(plan ? plan.document : prepared.document),
+        plan ? { ...variables, [AFTER_VARIABLE]: after } : variables,
+        { signal },
+      );
+      if (ctx.signal.aborted) return EXIT.interrupted;
+      for (const e of result.errors ?? []) errors.set(JSON.stringify(e), e);
+      if (result.data && Object.values(result.data).some((v) => v !== null)) anyData = true;
+      const items = itemsAt(result.data, target.path);
+      for (const item of items) await writer.row(flattenRow(item, columns));
+      rows += items.length;
+      page++;
+      relieveMemory();
+      ctx.reporter.logger.debug('page written', {
+        page,
+        rows: items.length,
+        totalRows: rows,
+        heapMiB: Math.round(process.memoryUsage().heapUsed / 2 ** 20),
+      });
+      if (!plan) break;
+      const info = pageInfoAt(result.data, plan.connectionPath);
+      if (exitStatusOf(result) === EXIT.usage || !info?.hasNextPage || info.endCursor === null) break;
+      after = info.endCursor;
+    }
+    await ctx.output.end();
+    const all = [...errors.values()];
+    reportErrors(all, ctx);
+    const status = exitStatusOf({ data: anyData ? { rows } : null, errors: all });
+    ctx.reporter.phase('query finished', {
+      rows,
+      pages: page,
+      errors: all.length,
+      exitStatus: status,
+      ms: Date.now() - started,
+      awsCalls: gateway.data.stats().totalCalls,
     });
+    return status;
+  } finally {
+    stopLive();
+    await gateway.close();
+  }
+}
+
+async function runJson(
+  gateway: Gateway,
+  query: string,
+  variables: Record<string, unknown>,
+  options: QueryOptions,
+  ctx: CommandContext,
+): Promise<ExitStatus> {
+  const started = Date.now();
+  const result = await gateway.execute(query, variables, { signal: combinedSignal(ctx) });
+  if (ctx.signal.aborted) return EXIT.interrupted;
+  const pretty = options.pretty ?? ctx.stdoutIsTty;
+  await ctx.output.write(JSON.stringify(result, null, pretty ? 2 : undefined) + '\n');
+  await ctx.output.end();
+  reportErrors(result.errors ?? [], ctx);
+  const status = exitStatusOf(result);
+  ctx.reporter.phase('query finished', {
+    errors: result.errors?.length ?? 0,
+    exitStatus: status,
+    ms: Date.now() - started,
+    awsCalls: gateway.data.stats().totalCalls,
+  });
+  return status;
+}
+
+/** Aborted by Ctrl-C or when the output's reader has gone away: either way the AWS work stops. */
+function combinedSignal(ctx: CommandContext): AbortSignal {
+  return AbortSignal.any([ctx.signal, ctx.output.closed]);
+}
+
+/** One line per error on stderr (the JSON format also keeps them in its document). */
+function reportErrors(errors: NonNullable<QueryResult['errors']>, ctx: CommandContext): void {
+  for (const e of errors) {
+    const x = e.extensions ?? {};
+    const where = [x['accountId'], x['region']].filter((v) => typeof v === 'string').join(' ');
+    ctx.reporter.logger.error(e.message, {
+      code: x['code'],
+      ...(where ? { where } : {}),
+      ...(e.path ? { path: e.path.join('.') } : {}),
+    });
+  }
+}
+
+async function openGateway(config: OrgraphConfig, ctx: CommandContext): Promise<Gateway> {
+  ctx.reporter.phase('checking the central credentials');
+  try {
+    return await createGateway(config, { logger: ctx.reporter.logger });
   } catch (err) {
-    throw new CliUsageError(`query: ${err instanceof Error ? err.message : String(err)}\n\n${HELP}`);
-  }
-  const { values, positionals } = parsed;
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
-  if (positionals.length > 1)
-    throw new CliUsageError(
-      `query takes one operation, got ${positionals.length} arguments (quote the query)`,
-    );
-  if ((positionals.length === 1) === (values.file !== undefined)) {
-    throw new CliUsageError(
-      'query needs the operation either as an argument or with --file, not both and not neither',
+    throw new CliFailure(
+      `the central AWS credentials cannot be used: ${err instanceof Error ? err.message : String(err)}`,
     );
   }
-  let query = positionals[0] ?? '';
-  if (values.file !== undefined) {
+}
+
+function countsOf(gateway: Gateway, rows: number) {
+  const stats = gateway.data.stats();
+  return {
+    accounts: gateway.access.broker.metrics().sessions,
+    calls: stats.totalCalls,
+    errors: Object.values(stats.errors).reduce((a, b) => a + (b ?? 0), 0),
+    rows,
+  };
+}
+
+function withExportCache(config: OrgraphConfig): OrgraphConfig {
+  return {
+    ...config,
+    credentials: {
+      ...config.credentials,
+      pool: {
+        ...config.credentials.pool,
+        maxClients: Math.min(config.credentials.pool.maxClients, EXPORT_MAX_CLIENTS),
+      },
+    },
+    aws: {
+      ...config.aws,
+      cache: { ...config.aws.cache, maxItems: Math.min(config.aws.cache.maxItems, EXPORT_CACHE_MAX_ITEMS) },
+    },
+  };
+}
+
+// ---- input ----
+
+/** The operation from the argument, `-` or a pipe on stdin, or --file. */
+async function readQuerySource(
+  arg: string | undefined,
+  file: string | undefined,
+  stdin: Readable & { isTTY?: boolean },
+): Promise<string> {
+  if (arg !== undefined && file !== undefined)
+    throw new CliUsageError('give the operation either as an argument or with --file, not both');
+  if (file !== undefined) {
     try {
-      query = await readFile(values.file, 'utf8');
+      return await readFile(file, 'utf8');
     } catch (err) {
       throw new CliUsageError(
-        `--file ${values.file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : String(err)}`,
+        `--file ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : String(err)}`,
       );
     }
   }
-  let variables: Record<string, unknown> | undefined;
-  if (values.variables !== undefined) {
-    try {
-      const v: unknown = JSON.parse(values.variables);
-      if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new Error('not an object');
-      variables = v as Record<string, unknown>;
-    } catch {
-      throw new CliUsageError(`--variables must be a JSON object, got ${values.variables}`);
-    }
-  }
-  let config;
+  if (arg !== undefined && arg !== '-') return arg;
+  if (arg === undefined && stdin.isTTY)
+    throw new CliUsageError(
+      'no operation: give it as an argument, with --file FILE, or on stdin (`-` or a pipe)',
+    );
+  let text = '';
+  stdin.setEncoding('utf8');
+  for await (const chunk of stdin) text += chunk as string;
+  if (text.trim() === '')
+    throw new CliUsageError(
+      'no operation: stdin was empty (give it as an argument, with --file FILE, or on stdin)',
+    );
+  return text;
+}
+
+async function readVariablesFile(path: string | undefined): Promise<Record<string, unknown>> {
+  if (path === undefined) return {};
+  let text: string;
   try {
-    config = values.config !== undefined ? await loadOrgraphConfig(values.config) : parseOrgraphConfig({});
+    text = await readFile(path, 'utf8');
   } catch (err) {
-    if (err instanceof OrgraphConfigError) throw new CliUsageError(err.message);
-    throw err;
+    throw new CliUsageError(
+      `--variables ${path}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : String(err)}`,
+    );
   }
-  const gateway = await createGateway(config);
+  let v: unknown;
   try {
-    const result = await gateway.execute(query, variables);
-    console.log(JSON.stringify(result, null, 2));
-    if (!result.errors?.length) return 0;
-    if (result.data) return 3;
-    return result.errors.every((e) => e.extensions?.['code'] === 'BAD_USER_INPUT') ? 2 : 1;
-  } finally {
-    await gateway.close();
+    v = JSON.parse(text);
+  } catch (err) {
+    throw new CliUsageError(`--variables ${path}: not valid JSON (${(err as Error).message})`);
   }
+  if (typeof v !== 'object' || v === null || Array.isArray(v))
+    throw new CliUsageError(`--variables ${path}: must hold a JSON object of variable values`);
+  return v as Record<string, unknown>;
+}
+
+// ---- rows ----
+
+interface RowWriter {
+  header(): Promise<void>;
+  row(row: Record<string, unknown>): Promise<void>;
+}
+
+/**
+ * NDJSON: one JSON object per line with the dotted columns as keys, lists as JSON arrays. CSV (RFC
+ * 4180, UTF-8, CRLF line ends, a header row): null is an empty cell, a list or object cell is its JSON
+ * text, a cell with a comma, quote, CR or LF is quoted.
+ */
+function rowWriter(format: 'ndjson' | 'csv', columns: readonly string[], output: Output): RowWriter {
+  if (format === 'ndjson')
+    return { header: async () => {}, row: (row) => output.write(JSON.stringify(row) + '\n') };
+  const line = (cells: unknown[]) =>
+    stringify([cells.map(csvCell)], { record_delimiter: 'windows', quoted_match: /[\r\n]/ });
+  return {
+    header: () => output.write(line([...columns])),
+    row: (row) => output.write(line(columns.map((c) => row[c]))),
+  };
+}
+
+function csvCell(v: unknown): string {
+  if (v === null || v === undefined) return '';
+  if (typeof v === 'object') return JSON.stringify(v);
+  return String(v);
+}
+
+/** The SDL of the schema (for `orgraph schema`). */
+export function schemaOf(): GraphQLSchema {
+  return buildExecutableSchema(resolvers);
 }

@@ -9,7 +9,7 @@ import { ServeRefusedError, startServer } from '../server/index.js';
 import { CliUsageError } from './errors.js';
 
 const HELP = `usage: orgraph serve [--config FILE] [--host 127.0.0.1] [--port 4000] [--insecure-no-auth]
-                     [--log-level debug|info|warn|error]
+                     [--federation] [--log-level debug|info|warn|error]
 
 Serves the GraphQL gateway over HTTP: POST /graphql (JSON) and GET /graphql?query=…, GraphiQL for
 browsers at GET /graphql, /healthz, /readyz and /metrics. Logs are JSON lines on stderr.
@@ -18,6 +18,7 @@ browsers at GET /graphql, /healthz, /readyz and /metrics. Logs are JSON lines on
   --host HOST         listen address (default server.host, 127.0.0.1)
   --port PORT         listen port (default server.port, 4000; 0 picks a free one)
   --insecure-no-auth  allow a non-loopback address without any bearer token
+  --federation        serve an Apollo Federation 2 subgraph (as graph.federation.enabled)
   --log-level LEVEL   default info; debug adds one line per AWS call
 
 Tokens: set ORGRAPH_TOKEN (or server.auth.tokenEnv) and/or list SHA-256 hashes in
@@ -54,6 +55,7 @@ export async function runServe(argv: string[]): Promise<number> {
         host: { type: 'string' },
         port: { type: 'string' },
         'insecure-no-auth': { type: 'boolean' },
+        federation: { type: 'boolean' },
         'log-level': { type: 'string' },
       },
     }));
@@ -82,6 +84,7 @@ export async function runServe(argv: string[]): Promise<number> {
     if (err instanceof OrgraphConfigError) throw new CliUsageError(err.message);
     throw err;
   }
+  if (values.federation) config = { ...config, graph: { ...config.graph, federation: { enabled: true } } };
   let server: RunningServer;
   try {
     server = await startServer({

@@ -37,7 +37,13 @@ knobs:
   --page-cap N              cap every list page at N items
   --short-pages             list pages randomly short or empty while NextToken is set (Organizations, EC2)
   --scenario ACCOUNT=KIND   roleMissing | externalIdMismatch | disabledRegions:r1+r2 | extraLatencyMs:N (repeatable)
-  --knobs JSON              any knobs as JSON (same shape as the admin path /__sim/knobs)`;
+  --knobs JSON              any knobs as JSON (same shape as the admin path /__sim/knobs), also the
+                            scenarios roleName, externalId, trustMissingPrincipal, deniedActions and
+                            scpDeniedActions, e.g. '{"scenarios":{"111122223333":{"deniedActions":["ec2:DescribeSubnets"]}}}'
+
+examples:
+  orgraph sim --accounts 50 --regions us-east-1,eu-west-1 > sim.env &   (then: . ./sim.env)
+  orgraph sim --dump --format ndjson --accounts 1000 | head -1`;
 
 function wholeNumber(flag: string, value: string | undefined, min: number): number | undefined {
   if (value === undefined) return undefined;

@@ -124,6 +124,29 @@ export const brokerSchema = z.strictObject({
   maxSessions: positiveInt('accounts').default(10_000),
   /** Serve the central account with the central credentials instead of its own member role. */
   useCentralCredentialsForCentralAccount: z.boolean().default(false),
+  /** Per-account exceptions (a legacy role name, one ExternalId per account); the first match wins. */
+  overrides: z
+    .array(
+      z.strictObject({
+        accountIds: z
+          .array(z.string().regex(/^\d{12}$/, 'must be a 12-digit account id'))
+          .min(1, 'must name at least one account'),
+        roleName: z
+          .string()
+          .regex(/^[\w+=,.@-]{1,64}$/, 'must be 1–64 characters of [\\w+=,.@-]')
+          .optional(),
+        rolePath: z
+          .string()
+          .regex(/^\/(?:[\x21-\x7e]+\/)?$/, "must be '/' or start and end with '/'")
+          .optional(),
+        externalId: z
+          .string()
+          .regex(/^[\w+=,.@:/-]{2,1224}$/, 'must be 2–1224 characters of [\\w+=,.@:/-]')
+          .optional(),
+        durationSeconds: seconds(900, 43_200).optional(),
+      }),
+    )
+    .default([]),
 });
 
 export const poolSchema = z.strictObject({
@@ -168,6 +191,15 @@ export const credentialsConfigSchema = z
   })
   .superRefine((config, ctx) => {
     // Refinements also run when a field already failed; compare only values that are valid themselves.
+    config.broker.overrides.forEach((o, i) => {
+      if (o.durationSeconds !== undefined && config.broker.refreshWindowSeconds >= o.durationSeconds)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['broker', 'overrides', i, 'durationSeconds'],
+          input: o.durationSeconds,
+          message: `must be longer than broker.refreshWindowSeconds (${config.broker.refreshWindowSeconds})`,
+        });
+    });
     const { durationSeconds, refreshWindowSeconds } = config.broker;
     const valid = Number.isInteger(durationSeconds) && durationSeconds >= 900 && durationSeconds <= 43_200;
     if (valid && refreshWindowSeconds >= durationSeconds) {

@@ -67,6 +67,8 @@ export interface SessionBrokerOptions {
   useCentralCredentialsForCentralAccount?: boolean;
   clock?: () => number;
   logger?: Logger;
+  /** Per-account exceptions to the role, ExternalId and duration; the first whose accounts match wins. */
+  overrides?: readonly RoleOverride[];
 }
 
 export interface BrokerMetrics {
@@ -90,8 +92,26 @@ export interface BrokerMetrics {
 
 interface AccountEntry {
   cell: CredentialCell;
+  /** Per-account exceptions to role, ExternalId and duration; the first whose accounts match wins. */
+  overrides?: readonly RoleOverride[];
   /** A remembered refusal and when it stops being returned (clock ms). */
   denied?: { error: SessionError; until: number };
+}
+
+/** A different member role, ExternalId or session duration for some accounts (legacy accounts, one ExternalId per account). */
+export interface RoleOverride {
+  accountIds: readonly string[];
+  roleName?: string;
+  rolePath?: string;
+  externalId?: string;
+  durationSeconds?: number;
+}
+
+/** What AssumeRole is called with in one account. */
+interface AccountRoleSettings {
+  roleArnOf: (accountId: string) => string;
+  externalId: string | undefined;
+  durationSeconds: number;
 }
 
 export class SessionBroker {
@@ -101,6 +121,7 @@ export class SessionBroker {
   private readonly roleArnOf: (accountId: string) => string;
   private readonly assumeRole: AssumeRoleFn;
   private readonly externalId: string | undefined;
+  private readonly overrides: { accountIds: ReadonlySet<string>; settings: AccountRoleSettings }[];
   private readonly refreshWindowMs: number;
   private readonly negativeCacheMs: number;
   private readonly clock: () => number;
@@ -142,6 +163,33 @@ export class SessionBroker {
         `refreshWindowSeconds (${this.refreshWindowMs / 1000}) must be shorter than the session duration (${this.durationSeconds})`,
       );
     }
+    this.overrides = (options.overrides ?? []).map((o, i) => {
+      const where = `overrides[${i}]`;
+      for (const id of o.accountIds)
+        if (!isAccountId(id))
+          throw new TypeError(`${where}.accountIds: '${id}' is not a 12-digit account id`);
+      if (o.externalId !== undefined) validateExternalId(o.externalId);
+      const durationSeconds =
+        o.durationSeconds === undefined
+          ? this.durationSeconds
+          : this.effectiveDuration(o.durationSeconds, options.roleChaining ?? false);
+      if (this.refreshWindowMs >= durationSeconds * 1000)
+        throw new TypeError(
+          `${where}.durationSeconds (${durationSeconds}) must be longer than refreshWindowSeconds (${this.refreshWindowMs / 1000})`,
+        );
+      return {
+        accountIds: new Set(o.accountIds),
+        settings: {
+          roleArnOf: roleArnTemplate({
+            ...options.role,
+            ...(o.roleName !== undefined ? { roleName: o.roleName } : {}),
+            ...(o.rolePath !== undefined ? { path: o.rolePath } : {}),
+          }),
+          externalId: o.externalId ?? this.externalId,
+          durationSeconds,
+        },
+      };
+    });
     const maxSessions = positiveInteger('maxSessions', options.maxSessions ?? DEFAULT_MAX_SESSIONS);
     this.entries = new LRUCache<string, AccountEntry>({ max: maxSessions });
     if (options.assumeRole) this.assumeRole = options.assumeRole;
@@ -157,7 +205,22 @@ export class SessionBroker {
   }
 
   roleArnFor(accountId: string): string {
-    return this.roleArnOf(accountId);
+    return this.settingsFor(accountId).roleArnOf(accountId);
+  }
+
+  /** The ExternalId and duration AssumeRole uses in `accountId` (after the overrides). */
+  assumeRoleSettings(accountId: string): { roleArn: string; externalId?: string; durationSeconds: number } {
+    const s = this.settingsFor(accountId);
+    return {
+      roleArn: s.roleArnOf(accountId),
+      durationSeconds: s.durationSeconds,
+      ...(s.externalId !== undefined ? { externalId: s.externalId } : {}),
+    };
+  }
+
+  private settingsFor(accountId: string): AccountRoleSettings {
+    for (const o of this.overrides) if (o.accountIds.has(accountId)) return o.settings;
+    return { roleArnOf: this.roleArnOf, externalId: this.externalId, durationSeconds: this.durationSeconds };
   }
 
   /** Credentials of the member role in `accountId`; rejects with a SessionError (or a TypeError for a bad id). */
@@ -232,13 +295,14 @@ export class SessionBroker {
   }
 
   private async assume(accountId: string, entry: AccountEntry): Promise<AwsCredentialIdentity> {
-    const roleArn = this.roleArnOf(accountId);
+    const settings = this.settingsFor(accountId);
+    const roleArn = settings.roleArnOf(accountId);
     const params: AssumeRoleParams = {
       RoleArn: roleArn,
       RoleSessionName: this.roleSessionName,
-      DurationSeconds: this.durationSeconds,
+      DurationSeconds: settings.durationSeconds,
     };
-    if (this.externalId !== undefined) params.ExternalId = this.externalId;
+    if (settings.externalId !== undefined) params.ExternalId = settings.externalId;
     let credentials: AwsCredentialIdentity;
     try {
       credentials = await this.assumeRole(params);
@@ -247,8 +311,8 @@ export class SessionBroker {
       const error = classifyAssumeRoleError(err, {
         accountId,
         roleArn,
-        durationSeconds: this.durationSeconds,
-        externalIdConfigured: this.externalId !== undefined,
+        durationSeconds: settings.durationSeconds,
+        externalIdConfigured: settings.externalId !== undefined,
       });
       const remembered = error.kind === 'notAuthorized' || error.kind === 'durationTooLong';
       if (remembered && this.negativeCacheMs > 0)

@@ -47,7 +47,7 @@ export interface Graph {
 export function createGraph(options: GraphOptions): Graph {
   const { config, data, logger } = options;
   const clock = options.clock ?? Date.now;
-  const cursors = new CursorCodec(cursorSecretOf(config));
+  const cursors = new CursorCodec(cursorSecretOf(config), { ephemeral: config.cursorSecret === undefined });
   const formatError = createFormatError({
     onMaskedError: (error) =>
       logger?.error('unexpected error in a GraphQL request', { error: describe(error) }),

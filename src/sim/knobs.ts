@@ -17,6 +17,16 @@ export interface AccountScenario {
   disabledRegions?: string[];
   /** Extra latency for every call made with this account's credentials. */
   extraLatencyMs?: number;
+  /** The read role exists under this name instead (a legacy account); the usual name is missing. */
+  roleName?: string;
+  /** The read role's trust policy requires this ExternalId (one per account). */
+  externalId?: string;
+  /** The read role's trust policy names another principal than the central one. */
+  trustMissingPrincipal?: boolean;
+  /** Actions (e.g. `ec2:DescribeSubnets`) the read role's policy does not allow. */
+  deniedActions?: string[];
+  /** Actions a service control policy denies in this account. */
+  scpDeniedActions?: string[];
 }
 
 export interface SimKnobs {
@@ -165,9 +175,27 @@ export function applyKnobPatch(knobs: SimKnobs, patch: unknown): void {
               s.disabledRegions = v as string[];
             } else if (field === 'extraLatencyMs') {
               s.extraLatencyMs = nonNegative(v, where);
+            } else if (field === 'trustMissingPrincipal') {
+              if (typeof v !== 'boolean') throw new Error(`${where} must be true or false`);
+              s.trustMissingPrincipal = v;
+            } else if (field === 'roleName') {
+              if (typeof v !== 'string' || !/^[\w+=,.@-]{1,64}$/.test(v))
+                throw new Error(`${where} must be a role name (1–64 characters of [\\w+=,.@-])`);
+              s.roleName = v;
+            } else if (field === 'externalId') {
+              if (typeof v !== 'string' || !/^[\w+=,.@:/-]{2,1224}$/.test(v))
+                throw new Error(`${where} must be an ExternalId (2–1224 characters of [\\w+=,.@:/-])`);
+              s.externalId = v;
+            } else if (field === 'deniedActions' || field === 'scpDeniedActions') {
+              if (
+                !Array.isArray(v) ||
+                !v.every((a) => typeof a === 'string' && /^[a-z0-9-]+:[A-Za-z]+$/.test(a))
+              )
+                throw new Error(`${where} must be a list of actions such as "ec2:DescribeSubnets"`);
+              s[field] = v as string[];
             } else
               throw new Error(
-                `${where}: unknown scenario field (known: roleMissing, externalIdMismatch, disabledRegions, extraLatencyMs)`,
+                `${where}: unknown scenario field (known: roleMissing, externalIdMismatch, disabledRegions, extraLatencyMs, roleName, externalId, trustMissingPrincipal, deniedActions, scpDeniedActions)`,
               );
           }
           next.scenarios.set(accountId, s);

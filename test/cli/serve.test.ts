@@ -71,6 +71,48 @@ describe('orgraph serve', () => {
     expect(serve.stderr()).not.toContain(sim.central.secretAccessKey);
   });
 
+  it('serves an Apollo Federation 2 subgraph with --federation: _service and _entities through the loaders', async () => {
+    const token = 'cli-serve-token-federation-77';
+    const serve = await startServingCli(
+      ['serve', '--config', configFile, '--federation'],
+      simEnv({ ORGRAPH_TOKEN: token }),
+    );
+    const post = async (query: string, variables?: Record<string, unknown>) =>
+      (await (
+        await fetch(serve.url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+          body: JSON.stringify({ query, variables }),
+        })
+      ).json()) as { data?: Record<string, unknown>; errors?: unknown[] };
+    try {
+      const sdl = (await post('{ _service { sdl } }')).data?.['_service'] as { sdl: string };
+      expect(sdl.sdl).toContain('@key(fields: "instanceId account { accountId } region { name }")');
+      const account = sim.world.accounts.find((a) => a.state === 'ACTIVE')!;
+      const instance = sim.world.regionData(account.id, 'us-east-1').instances[0]!;
+      sim.log.reset();
+      const entities = await post(
+        'query ($r: [_Any!]!) { _entities(representations: $r) { ... on Instance { instanceId instanceType } } }',
+        {
+          r: [
+            {
+              __typename: 'Instance',
+              instanceId: instance.instanceId,
+              account: { accountId: account.id },
+              region: { name: 'us-east-1' },
+            },
+          ],
+        },
+      );
+      expect(entities).toEqual({
+        data: { _entities: [{ instanceId: instance.instanceId, instanceType: instance.instanceType }] },
+      });
+      expect(sim.log.count({ service: 'ec2', operation: 'DescribeInstances' })).toBe(1);
+    } finally {
+      expect(await serve.stop('SIGTERM')).toBe(0);
+    }
+  });
+
   it('rejects bad flags and configuration with exit status 2', async () => {
     const port = await runCli(['serve', '--port', 'http']);
     expect(port.code).toBe(2);

@@ -28,6 +28,7 @@ describe('credentials configuration', () => {
         negativeCacheSeconds: 60,
         maxSessions: 10_000,
         useCentralCredentialsForCentralAccount: false,
+        overrides: [],
       },
       pool: { maxClients: 5_000, maxSockets: 50, connectionTimeoutMs: 3_000 },
       endpoints: {},

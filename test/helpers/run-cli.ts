@@ -11,18 +11,21 @@ export function spawnCli(
   args: string[],
   env: NodeJS.ProcessEnv = process.env,
 ): ChildProcessWithoutNullStreams {
-  return spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', SCRIPT, ...args], {
+  return spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', SCRIPT, '--', ...args], {
     cwd: ROOT,
     env,
   });
 }
 
+/** Runs the command to its end; `input` is written to its stdin, which is then closed (never left open). */
 export function runCli(
   args: string[],
   env?: NodeJS.ProcessEnv,
+  input?: string,
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawnCli(args, env);
+    child.stdin.end(input ?? '');
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

@@ -15,6 +15,7 @@ import type { Ec2Operation } from './ec2/call.js';
 import { isTrue, stringParams } from './ec2/call.js';
 import { ec2Errors } from './ec2/errors.js';
 import { assertRegionEnabled } from './ec2/regions-enabled.js';
+import { scenarioFor } from '../knobs.js';
 import { responseEnvelope } from './ec2/serialize.js';
 import { describeRegions } from './ec2/describe-regions.js';
 import { describeAvailabilityZones } from './ec2/describe-availability-zones.js';
@@ -45,10 +46,31 @@ function handle(req: ServiceRequest, ctx: SimContext): SimResponse {
   if (!operation) throw ec2Errors.invalidAction(req.operation);
   const accountId = req.caller.accountId;
   assertRegionEnabled(ctx.world, ctx.knobs, accountId, req.region);
+  assertActionAllowed(ctx, req);
   const params = stringParams(req.params);
   if (isTrue(params['DryRun'])) throw ec2Errors.dryRun();
   const inner = operation({ params, accountId, region: req.region, ctx });
   return xmlResponse(200, responseEnvelope(req.operation, req.requestId, inner), req.requestId);
+}
+
+/**
+ * The scenario knobs' permission gaps: an action the read role's policy lacks, or one a service control
+ * policy denies, is refused with UnauthorizedOperation and AWS's wording for each (which says whether
+ * an SCP denied it). Only role sessions are affected; AWS checks this before DryRun.
+ */
+function assertActionAllowed(ctx: SimContext, req: ServiceRequest): void {
+  if (!req.caller.isRoleSession) return;
+  const scenario = scenarioFor(ctx.knobs, req.caller.accountId);
+  const action = `ec2:${req.operation}`;
+  const who = req.caller.arn;
+  if (scenario.scpDeniedActions?.includes(action))
+    throw ec2Errors.unauthorized(
+      `You are not authorized to perform this operation. User: ${who} is not authorized to perform: ${action} with an explicit deny in a service control policy`,
+    );
+  if (scenario.deniedActions?.includes(action))
+    throw ec2Errors.unauthorized(
+      `You are not authorized to perform this operation. User: ${who} is not authorized to perform: ${action} because no identity-based policy allows the ${action} action`,
+    );
 }
 
 /** EC2's error document: `<Response><Errors><Error><Code/><Message/></Error></Errors><RequestID/></Response>`. */

@@ -31,13 +31,32 @@ function notAuthorized(req: ServiceRequest, roleArn: string): SimError {
   );
 }
 
-/** The role as the scenario knobs leave it: missing, or expecting another ExternalId. */
-function effectiveRole(ctx: SimContext, role: SimRole | undefined): SimRole | undefined {
+/**
+ * The role as the scenario knobs leave it: missing, under another name, expecting another ExternalId,
+ * or trusting another principal.
+ */
+function effectiveRole(ctx: SimContext, roleArn: string): SimRole | undefined {
+  let role = ctx.world.roles.get(roleArn);
+  const m = ROLE_ARN.exec(roleArn);
+  if (!m) return undefined;
+  const accountId = m[2] as string;
+  const scenario = scenarioFor(ctx.knobs, accountId);
+  const readRoleArn = `arn:${m[1]}:iam::${accountId}:role/${ctx.world.readRoleName}`;
+  if (scenario.roleName !== undefined) {
+    // A legacy account: the read role is deployed under another name (at the root path).
+    if (roleArn === `arn:${m[1]}:iam::${accountId}:role/${scenario.roleName}`) {
+      const base = ctx.world.roles.get(readRoleArn);
+      role = base ? { ...base, arn: roleArn, name: scenario.roleName } : undefined;
+    } else if (role?.name === ctx.world.readRoleName) return undefined;
+  }
   if (!role) return undefined;
-  const scenario = scenarioFor(ctx.knobs, role.accountId);
-  if (scenario.roleMissing && role.name === ctx.world.readRoleName) return undefined;
-  if (scenario.externalIdMismatch && role.name === ctx.world.readRoleName)
-    return { ...role, externalId: `${role.externalId ?? 'none'}-rotated` };
+  const isReadRole = role.name === ctx.world.readRoleName || role.name === scenario.roleName;
+  if (!isReadRole) return role;
+  if (scenario.roleMissing) return undefined;
+  if (scenario.externalId !== undefined) role = { ...role, externalId: scenario.externalId };
+  if (scenario.externalIdMismatch) role = { ...role, externalId: `${role.externalId ?? 'none'}-rotated` };
+  if (scenario.trustMissingPrincipal)
+    role = { ...role, trustedPrincipals: [`arn:aws:iam::${accountId}:role/SomeoneElse`] };
   return role;
 }
 
@@ -94,7 +113,7 @@ function assumeRole(req: ServiceRequest, ctx: SimContext): SimResponse {
   }
   if (!ROLE_ARN.test(roleArn)) throw new SimError('ValidationError', `${roleArn} is invalid`, 400);
 
-  const role = effectiveRole(ctx, ctx.world.roles.get(roleArn));
+  const role = effectiveRole(ctx, roleArn);
   if (!role || !trusts(role, req)) throw notAuthorized(req, roleArn);
   // AWS refuses sessions in suspended or closing accounts with the same AccessDenied.
   const target = ctx.world.accountById.get(role.accountId);

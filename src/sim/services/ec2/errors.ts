@@ -7,6 +7,9 @@ export const ec2Errors = {
   authFailure: (): SimError =>
     new SimError('AuthFailure', 'AWS was not able to validate the provided access credentials', 401),
 
+  /** An action the caller's policies (or a service control policy) do not allow: HTTP 403. */
+  unauthorized: (message: string): SimError => new SimError('UnauthorizedOperation', message, 403),
+
   invalidAction: (action: string): SimError =>
     new SimError('InvalidAction', `The action ${action} is not valid for this web service.`, 400),
 
