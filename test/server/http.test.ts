@@ -11,6 +11,7 @@ import { postGraphql, serve } from '../helpers/serve.js';
 let sim: RunningSim;
 let served: Served;
 let locked: Served;
+let budgeted: Served;
 
 beforeAll(async () => {
   sim = await startSim({ seed: 11, accounts: 6, regions: ['us-east-1', 'eu-west-1'], instancesPerRegion: 4 });
@@ -19,11 +20,18 @@ beforeAll(async () => {
     server: { maxBodyBytes: 4_096, readyCacheMs: 0 },
   });
   locked = await serve(sim, { server: { introspection: false, graphiql: false } });
+  budgeted = await serve(sim, {
+    graph: {
+      regions: ['us-east-1', 'eu-west-1'],
+      limits: { maxAwsCalls: 10, maxResponseItems: 5, maxDepth: 5, maxAliases: 2 },
+    },
+  });
 });
 
 afterAll(async () => {
   await served?.server.close();
   await locked?.server.close();
+  await budgeted?.server.close();
   await sim?.close();
   restoreEnvironment();
 });
@@ -85,10 +93,48 @@ describe('the engine budgets apply over HTTP', () => {
   it('refuses a first larger than graph.maxFirst as BAD_USER_INPUT, without AWS calls', async () => {
     sim.log.reset();
     const { status, body } = await postGraphql(served.base, '{ instances(first: 51) { totalCount } }');
-    expect(status).toBe(200);
+    // Refused before execution by the input checks, like a validation error.
+    expect(status).toBe(400);
     expect(body.errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT' } });
-    expect(body.errors?.[0]?.message).toContain("'first' must be at most 50 (got 51)");
+    expect(body.errors?.[0]?.message).toContain(
+      'Argument first of instances must be a whole number from 0 to 50 (got 51)',
+    );
     expect(sim.log.total).toBe(0);
+  });
+
+  it.each([
+    ['AWS calls', '{ instances { totalCount } }', 'estimatedCalls'],
+    [
+      'aliases',
+      '{ a: accounts { totalCount } b: accounts { totalCount } c: accounts { totalCount } }',
+      'aliases',
+    ],
+    ['depth', '{ accounts { nodes { regions { nodes { instances { nodes { instanceId } } } } } } }', 'depth'],
+  ])(
+    'refuses a query over its %s budget with 400 QUERY_TOO_EXPENSIVE before any STS or EC2 call',
+    async (_what, query, measure) => {
+      sim.log.reset();
+      const { status, body } = await postGraphql(budgeted.base, query);
+      expect(status).toBe(400);
+      expect(body.data ?? null).toBeNull();
+      expect(body.errors).toHaveLength(1);
+      expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'QUERY_TOO_EXPENSIVE' });
+      expect(body.errors?.[0]?.extensions?.[measure]).toBeGreaterThan(
+        body.errors?.[0]?.extensions?.['limit'] as number,
+      );
+      expect(sim.log.count({ service: 'sts', operation: 'AssumeRole' })).toBe(0);
+      expect(sim.log.count({ service: 'ec2' })).toBe(0);
+    },
+  );
+
+  it('stops an answer over its response budget with QUERY_TOO_EXPENSIVE and no partial data', async () => {
+    const { body } = await postGraphql(
+      budgeted.base,
+      `{ accounts(where: { accountIds: ["${sim.world.accounts.find((a) => a.state === 'ACTIVE')!.id}"] }) { nodes { instances { nodes { instanceId } } } } }`,
+    );
+    expect(body.data ?? null).toBeNull();
+    expect(body.errors?.map((e) => e.extensions?.['code'])).toEqual(['QUERY_TOO_EXPENSIVE']);
+    expect(body.errors?.[0]?.extensions).toMatchObject({ limit: 5 });
   });
 
   it('answers an invalid operation 400 with GRAPHQL_VALIDATION_FAILED and no stack trace', async () => {
