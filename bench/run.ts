@@ -181,7 +181,9 @@ async function runChild(
 }
 
 function gatewayEnv(sim: SimProcess): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { PATH: process.env['PATH'], HOME: process.env['HOME'] };
+  // This process's environment without its AWS settings (a clock moved with libfaketime, for one,
+  // must reach the gateway as it reaches the sim), then the sim's central principal.
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('AWS_')));
   return {
     ...env,
     AWS_ACCESS_KEY_ID: sim.central.accessKeyId,

@@ -5,13 +5,14 @@
 import { readFile } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { print } from 'graphql';
-import type { GraphQLSchema } from 'graphql';
+import type { GraphQLError, GraphQLSchema } from 'graphql';
 import { stringify } from 'csv-stringify/sync';
 import { createGateway } from '../gateway.js';
 import type { Gateway, QueryResult } from '../gateway.js';
 import type { OrgraphConfig } from '../config/orgraph-config.js';
 import { buildExecutableSchema } from '../graph/schema.js';
 import { resolvers } from '../graph/resolvers/index.js';
+import { operationRefusal } from '../graph/plugins/input-checks.js';
 import { CliFailure, CliUsageError } from './errors.js';
 import { EXIT, exitStatusOf } from './exit-status.js';
 import type { ExitStatus } from './exit-status.js';
@@ -87,6 +88,14 @@ export async function runQuery(
     throw new CliUsageError('--path applies to --format ndjson or csv only');
 
   let config = await loadConfigForCli(options.config);
+  // Bad input is refused before anything talks to AWS, the central-credential check included: the
+  // engine's own argument rules, run here on the operation as the gateway would run it.
+  const refusal = operationRefusal(schema, prepared.operation, prepared.fragments, variables, {
+    ...(config.graph.regions ? { regions: config.graph.regions } : {}),
+    hasOrganization: config.graph.accounts.source === 'organizations',
+    maxFirst: config.graph.maxFirst,
+  });
+  if (refusal) return refuse(refusal, options, ctx);
   if (target) config = withExportCache(config);
   const gateway = await openGateway(config, ctx);
   let rows = 0;
@@ -171,6 +180,24 @@ async function runJson(
     awsCalls: gateway.data.stats().totalCalls,
   });
   return status;
+}
+
+/** An operation refused before it ran: the same `{ errors }` the engine answers, on stdout and stderr. */
+async function refuse(
+  refusal: GraphQLError,
+  options: QueryOptions,
+  ctx: CommandContext,
+): Promise<ExitStatus> {
+  const result: QueryResult = {
+    errors: [{ message: refusal.message, extensions: { code: String(refusal.extensions['code']) } }],
+  };
+  if (options.format === 'json') {
+    const pretty = options.pretty ?? ctx.stdoutIsTty;
+    await ctx.output.write(JSON.stringify(result, null, pretty ? 2 : undefined) + '\n');
+  }
+  await ctx.output.end();
+  reportErrors(result.errors ?? [], ctx);
+  return exitStatusOf(result);
 }
 
 /** Aborted by Ctrl-C or when the output's reader has gone away: either way the AWS work stops. */

@@ -14,7 +14,7 @@ const HELP = `usage: orgraph serve [--config FILE] [--host 127.0.0.1] [--port 40
 Serves the GraphQL gateway over HTTP: POST /graphql (JSON) and GET /graphql?query=…, GraphiQL for
 browsers at GET /graphql, /healthz, /readyz and /metrics. Logs are JSON lines on stderr.
 
-  --config FILE       orgraph configuration (JSON: credentials, aws, graph, server)
+  -c, --config FILE   orgraph configuration (JSON: credentials, aws, graph, server); default ORGRAPH_CONFIG
   --host HOST         listen address (default server.host, 127.0.0.1)
   --port PORT         listen port (default server.port, 4000; 0 picks a free one)
   --insecure-no-auth  allow a non-loopback address without any bearer token
@@ -44,6 +44,8 @@ export function serveUntilSignal(server: RunningServer): Promise<void> {
 }
 
 export async function runServe(argv: string[]): Promise<number> {
+  // The AWS SDK's 9-line Node 20 notice would be printed on every start: off unless the user set it.
+  process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
   let values;
   try {
     ({ values } = parseArgs({
@@ -51,7 +53,7 @@ export async function runServe(argv: string[]): Promise<number> {
       strict: true,
       options: {
         help: { type: 'boolean', short: 'h' },
-        config: { type: 'string' },
+        config: { type: 'string', short: 'c' },
         host: { type: 'string' },
         port: { type: 'string' },
         'insecure-no-auth': { type: 'boolean' },
@@ -79,7 +81,9 @@ export async function runServe(argv: string[]): Promise<number> {
     throw new CliUsageError(`--log-level must be one of ${LOG_LEVELS.join(', ')}, got '${level}'`);
   let config;
   try {
-    config = values.config !== undefined ? await loadOrgraphConfig(values.config) : parseOrgraphConfig({});
+    // --config, else ORGRAPH_CONFIG (as for every command), else the defaults.
+    const file = values.config ?? process.env['ORGRAPH_CONFIG'];
+    config = file !== undefined && file !== '' ? await loadOrgraphConfig(file) : parseOrgraphConfig({});
   } catch (err) {
     if (err instanceof OrgraphConfigError) throw new CliUsageError(err.message);
     throw err;

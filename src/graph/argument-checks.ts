@@ -23,7 +23,7 @@ import { isCursorShaped } from './cursor.js';
 import { badUserInput } from './errors.js';
 import type { InstanceWhere, SubnetWhere, VpcWhere } from './generated/resolvers-types.js';
 import { whereSplitProblem } from './filter-split.js';
-import { globalIdProblem } from './global-id.js';
+import { decodeGlobalId, globalIdProblem } from './global-id.js';
 import { shown } from './shown.js';
 import type { PushedFilters } from './where.js';
 import { instanceFilters, subnetFilters, vpcFilters } from './where.js';
@@ -192,9 +192,17 @@ const nameContains: StringCheck = (value) =>
     ? undefined
     : 'part of an account name: at most 50 printable ASCII characters (what Organizations allows in a name)';
 
-const globalId: StringCheck = (value) => {
+/** Types whose global id names a Region (account, Region, resource id). */
+const REGIONAL_TYPES: ReadonlySet<string> = new Set(['Region', 'Vpc', 'Subnet', 'Instance']);
+const globalId: StringCheck = (value, env) => {
   const problem = globalIdProblem(value);
-  return problem === undefined ? undefined : `an id issued by this API (${problem})`;
+  if (problem !== undefined) return `an id issued by this API (${problem})`;
+  // As everywhere else, a Region outside graph.regions is refused, not answered null.
+  const { type, parts } = decodeGlobalId(value);
+  const named = parts[1];
+  if (env.regions && REGIONAL_TYPES.has(type) && named !== undefined && !env.regions.includes(named))
+    return `an id of a Region this gateway reads (graph.regions: ${env.regions.join(', ')}; this ${type} id names ${named})`;
+  return undefined;
 };
 
 /** Lookup arguments, by Type.field.argument. */

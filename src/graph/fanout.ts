@@ -21,6 +21,7 @@
 import type { Filter } from '@aws-sdk/client-ec2';
 import type { AwsData, CallOptions, Target } from '../aws/data.js';
 import type { AwsCallErrorFacts } from '../aws/errors.js';
+import { AwsCallError } from '../aws/errors.js';
 import type { CursorCodec } from './cursor.js';
 import { badUserInput, failureFacts } from './errors.js';
 import type { ListKind } from './list-kinds.js';
@@ -33,6 +34,26 @@ export interface FanoutPlan {
   accountIds: readonly string[];
   /** Rejects when the account's Regions cannot be read; that account becomes one failure. */
   regionsOf(accountId: string): Promise<readonly string[]>;
+  /**
+   * The Regions a `where` asked for, when it did: one that an account does not have enabled becomes a
+   * REGION_NOT_ENABLED failure of that account, never a silently empty answer (a typo'd Region name
+   * included, when graph.regions is not configured to refuse it up front).
+   */
+  requestedRegions?: readonly string[];
+}
+
+/** The failure of a Region a `where` named that the account's DescribeRegions does not list. */
+function regionNotEnabled(accountId: string, region: string): { failure: TargetFailure } {
+  const facts: AwsCallErrorFacts = {
+    code: 'REGION_NOT_ENABLED',
+    message: `Region ${region} is not enabled in account ${accountId} (DescribeRegions does not list it; check the name)`,
+    accountId,
+    region,
+    service: 'ec2',
+    operation: 'DescribeRegions',
+    retryable: false,
+  };
+  return { failure: { facts, error: new AwsCallError(facts) } };
 }
 
 export interface TargetFailure {
@@ -298,9 +319,12 @@ class TargetStream {
       accounts.forEach((accountId, i) => {
         const regions = resolved[i] as RegionsOrFailure;
         if ('failure' in regions) this.#buffer.push(regions);
-        else
+        else {
           for (const region of regions.list)
             this.#buffer.push({ target: { accountId, region }, part: 0, skip: 0 });
+          for (const region of this.#plan.requestedRegions ?? [])
+            if (!regions.list.includes(region)) this.#buffer.push(regionNotEnabled(accountId, region));
+        }
       });
     }
     return this.#buffer.splice(0, count === Infinity ? this.#buffer.length : count);

@@ -99,6 +99,9 @@ export function createApolloServer(graph: Graph, options: ApolloOptions = {}): A
     includeStacktraceInErrorResponses: false,
     introspection: options.introspection ?? true,
     allowBatchedHttpRequests: options.allowBatchedHttpRequests ?? false,
+    // The process decides what a signal means (orgraph serve drains in-flight queries, then exits 0):
+    // Apollo's own handlers would stop the server at once and re-send the signal, killing the process.
+    stopOnTerminationSignals: false,
   });
 }
 

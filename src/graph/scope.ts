@@ -111,7 +111,11 @@ export class Scope {
       accountIds = accountIds.filter((a) => inUnits.has(a));
     }
     const regions = narrowing.regions;
-    return { accountIds, regionsOf: (accountId) => this.regionsOf(accountId, regions) };
+    return {
+      accountIds,
+      regionsOf: (accountId) => this.regionsOf(accountId, regions),
+      ...(regions ? { requestedRegions: [...new Set(regions)] } : {}),
+    };
   }
 
   #fanningOut(records: readonly AccountRecord[]): string[] {

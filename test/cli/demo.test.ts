@@ -8,7 +8,11 @@ import { generateWorld } from '../../src/sim/generator.js';
 
 describe('orgraph demo', () => {
   it('runs the CMDB questions on the simulated organization, then serves it until Ctrl-C', async () => {
-    const demo = await startServingCli(['demo', '--accounts', '6', '--seed', '3', '--port', '0']);
+    // NODE_ENV=production as users run it (vitest's 'test' would hide Apollo's own signal handling).
+    const demo = await startServingCli(['demo', '--accounts', '6', '--seed', '3', '--port', '0'], {
+      ...process.env,
+      NODE_ENV: 'production',
+    });
     expect(demo.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/graphql$/);
     const response = await fetch(demo.url, {
       method: 'POST',

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSim } from '../../src/sim/index.js';
 import type { RunningSim } from '../../src/sim/index.js';
-import { runCli } from '../helpers/run-cli.js';
+import { runCli, simCliEnv } from '../helpers/run-cli.js';
 import { parseCsv } from '../helpers/csv.js';
 
 let sim: RunningSim;
@@ -16,18 +16,7 @@ const REGIONS = ['eu-west-1', 'us-east-1'];
 /** account id → the cause doctor must name (undefined: OK). */
 const expected = new Map<string, string | undefined>();
 
-function env(): NodeJS.ProcessEnv {
-  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('AWS_')));
-  return {
-    ...clean,
-    AWS_ENDPOINT_URL: sim.endpoint,
-    AWS_ACCESS_KEY_ID: sim.central.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: sim.central.secretAccessKey,
-    AWS_REGION: 'us-east-1',
-    AWS_CONFIG_FILE: join(dir, 'none'),
-    AWS_SHARED_CREDENTIALS_FILE: join(dir, 'none'),
-  };
-}
+const env = (): NodeJS.ProcessEnv => simCliEnv(sim, 'us-east-1');
 
 function config(name: string, graph: Record<string, unknown> = {}): string {
   const path = join(dir, name);

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSim } from '../../src/sim/index.js';
 import type { RunningSim } from '../../src/sim/index.js';
-import { runCli } from '../helpers/run-cli.js';
+import { runCli, simCliEnv } from '../helpers/run-cli.js';
 
 let sim: RunningSim;
 const dir = mkdtempSync(join(tmpdir(), 'orgraph-overrides-'));
@@ -15,18 +15,7 @@ const REGION = 'us-east-1';
 let legacy: string;
 let ownXid: string;
 
-function env(): NodeJS.ProcessEnv {
-  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('AWS_')));
-  return {
-    ...clean,
-    AWS_ENDPOINT_URL: sim.endpoint,
-    AWS_ACCESS_KEY_ID: sim.central.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: sim.central.secretAccessKey,
-    AWS_REGION: REGION,
-    AWS_CONFIG_FILE: join(dir, 'none'),
-    AWS_SHARED_CREDENTIALS_FILE: join(dir, 'none'),
-  };
-}
+const env = (): NodeJS.ProcessEnv => simCliEnv(sim, REGION);
 
 function config(name: string, broker: Record<string, unknown>): string {
   const path = join(dir, name);

@@ -6,7 +6,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RunningSim } from '../../src/sim/index.js';
-import { runCli } from '../helpers/run-cli.js';
+import { runCli, simCliEnv } from '../helpers/run-cli.js';
 import { restoreEnvironment, useEmulatorEnvironment } from '../helpers/gateway-env.js';
 import { createCentralPrincipal, validateCentralPrincipal } from '../../src/credentials/central-principal.js';
 import { faultSim } from './harness.js';
@@ -21,19 +21,7 @@ afterAll(async () => {
   await sim.close();
 });
 
-function env(): NodeJS.ProcessEnv {
-  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('AWS_')));
-  return {
-    ...clean,
-    AWS_ENDPOINT_URL: sim.endpoint,
-    AWS_ACCESS_KEY_ID: sim.central.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: sim.central.secretAccessKey,
-    AWS_REGION: 'us-east-1',
-    AWS_CONFIG_FILE: join(dir, 'none'),
-    AWS_SHARED_CREDENTIALS_FILE: join(dir, 'none'),
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-  };
-}
+const env = (): NodeJS.ProcessEnv => simCliEnv(sim, 'us-east-1');
 
 describe('fault matrix: start-up', () => {
   it('(f) STS never answering: `orgraph query` exits 1 naming the endpoint, within the configured timeout', async () => {

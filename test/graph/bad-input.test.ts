@@ -177,6 +177,12 @@ const CASES: Case[] = [
     says: ['Argument id of node', 'malformed Vpc id'],
   },
   {
+    name: 'node(id) of a VPC in a Region outside graph.regions',
+    config: { regions: ['us-east-1'] },
+    query: `{ node(id: "${encodeGlobalId('Vpc', '123456789012', 'ap-south-1', 'vpc-01234567')}") { id } }`,
+    says: ['Argument id of node', 'graph.regions: us-east-1', 'names ap-south-1'],
+  },
+  {
     name: 'a cursor that is not shaped like one',
     query: '{ instances(first: 1, after: "page-2") { totalCount } }',
     says: ['Argument after of instances', 'a cursor this API issued', '(got "page-2")'],
@@ -276,5 +282,34 @@ describe('bad input is refused before any AWS call', () => {
     );
     expect(region.errors).toBeUndefined();
     expect(sim.log.count({ service: 'ec2', operation: 'DescribeInstances', accountId: account })).toBe(1);
+  });
+});
+
+describe('a Region name the graph cannot refuse up front (no graph.regions configured)', () => {
+  it("reports a Region an account has not enabled — a typo'd name included — as REGION_NOT_ENABLED, never an empty answer", async () => {
+    sim.log.reset();
+    const result = await gateway().run(
+      '{ instances(where: { regions: ["us-eest-1", "eu-west-1"] }) { totalCount nodes { instanceId region { name } } failures { code accountId region operation } } }',
+    );
+    const active = sim.world.accounts.filter((a) => a.state === 'ACTIVE').map((a) => a.id);
+    const data = at<{
+      nodes: { region: { name: string } }[];
+      failures: { code: string; accountId: string; region: string; operation: string }[];
+    }>(dataOf(result), 'instances');
+    // The real Region is answered; the typo is one failure per account, with its name.
+    expect(data.nodes).toHaveLength(active.length * 3);
+    expect(new Set(data.nodes.map((n) => n.region.name))).toEqual(new Set(['eu-west-1']));
+    expect(data.failures).toEqual(
+      active.map((accountId) => ({
+        code: 'REGION_NOT_ENABLED',
+        accountId,
+        region: 'us-eest-1',
+        operation: 'DescribeRegions',
+      })),
+    );
+    expect(result.errors?.map((e) => e.extensions?.['code'])).toEqual(active.map(() => 'REGION_NOT_ENABLED'));
+    expect(result.errors?.[0]?.message).toContain('Region us-eest-1 is not enabled');
+    // No EC2 call went to the Region that does not exist.
+    expect(sim.log.count({ service: 'ec2', region: 'us-eest-1' })).toBe(0);
   });
 });

@@ -34,3 +34,25 @@ export function runCli(
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
 }
+
+/**
+ * The environment of an `orgraph` child process pointed at a sim: the caller's environment without
+ * any AWS_ variable, then the sim as every service's endpoint and its central principal as the
+ * default credential chain's keys (no shared config or credentials file).
+ */
+export function simCliEnv(
+  sim: { endpoint: string; central: { accessKeyId: string; secretAccessKey: string } },
+  region = 'us-east-1',
+): NodeJS.ProcessEnv {
+  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('AWS_')));
+  return {
+    ...clean,
+    AWS_ENDPOINT_URL: sim.endpoint,
+    AWS_ACCESS_KEY_ID: sim.central.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: sim.central.secretAccessKey,
+    AWS_REGION: region,
+    AWS_CONFIG_FILE: '/nonexistent/orgraph-test-config',
+    AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/orgraph-test-credentials',
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+  };
+}

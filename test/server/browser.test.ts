@@ -43,6 +43,14 @@ beforeAll(async () => {
       '--no-first-run',
     ],
     viewport: { width: 1400, height: 900 },
+    // CI's date-independence run moves the clock with libfaketime (LD_PRELOAD); preloaded into
+    // chromium it stalls page loads, so the browser keeps the real clock (it compares no dates).
+    env: Object.fromEntries(
+      Object.entries(process.env).filter(
+        (entry): entry is [string, string] =>
+          entry[1] !== undefined && entry[0] !== 'LD_PRELOAD' && !entry[0].startsWith('FAKETIME'),
+      ),
+    ),
   });
 }, 60_000);
 
