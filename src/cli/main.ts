@@ -119,6 +119,12 @@ export function buildProgram(result: { status: number }): Command {
     )
     .option('--path <path>', 'the list that becomes rows, e.g. instances.nodes (default: the only list)')
     .option('--pretty', 'indent JSON (the default on a terminal)')
+    .option('--endpoint <url>', 'send the operation to a running orgraph serve (its /graphql URL) instead')
+    .option(
+      '--token-env <name>',
+      'the environment variable holding the bearer token for --endpoint',
+      'ORGRAPH_TOKEN',
+    )
     .addOption(quietOption())
     .addOption(verboseOption())
     .addHelpText(
@@ -129,6 +135,7 @@ Examples:
   $ orgraph query -c orgraph.json --format csv '{ instances { nodes { instanceId account { name } region { name } env: tag(key: "env") } } }' > instances.csv
   $ echo 'query ($n: Int) { instances(first: $n) { nodes { instanceId } } }' | orgraph query -c orgraph.json --var n=5 -
   $ orgraph query -c orgraph.json --file report.graphql --operation Running --format ndjson
+  $ ORGRAPH_TOKEN=… orgraph query --endpoint http://127.0.0.1:4000/graphql '{ accounts { totalCount } }'
 ${EXIT_HELP}`,
     )
     .action(async (operation: string | undefined, opts: QueryFlags) => {
@@ -143,6 +150,8 @@ ${EXIT_HELP}`,
             ...(opts.operation !== undefined ? { operation: opts.operation } : {}),
             ...(opts.path !== undefined ? { path: opts.path } : {}),
             ...(opts.pretty ? { pretty: true } : {}),
+            ...(opts.endpoint !== undefined ? { endpoint: opts.endpoint } : {}),
+            tokenEnv: opts.tokenEnv,
             var: opts.var,
             format: opts.format,
           },
@@ -257,6 +266,8 @@ interface QueryFlags extends CommonFlags {
   format: QueryFormat;
   path?: string;
   pretty?: boolean;
+  endpoint?: string;
+  tokenEnv: string;
 }
 
 interface DoctorFlags extends CommonFlags {

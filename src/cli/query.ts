@@ -16,10 +16,11 @@ import { operationRefusal } from '../graph/plugins/input-checks.js';
 import { CliFailure, CliUsageError } from './errors.js';
 import { EXIT, exitStatusOf } from './exit-status.js';
 import type { ExitStatus } from './exit-status.js';
+import { remoteGraph } from './endpoint.js';
 import { loadConfigForCli } from './load-config.js';
 import { relieveMemory } from './memory-guard.js';
 import type { Output } from './output.js';
-import type { Reporter } from './progress.js';
+import type { ProgressCounts, Reporter } from './progress.js';
 import {
   AFTER_VARIABLE,
   checkAgainstSchema,
@@ -44,6 +45,29 @@ export interface QueryOptions {
   format: QueryFormat;
   path?: string;
   pretty?: boolean;
+  /** A running `orgraph serve` to send the operation to, instead of an in-process gateway. */
+  endpoint?: string;
+  /** The environment variable with the bearer token for --endpoint (default ORGRAPH_TOKEN). */
+  tokenEnv?: string;
+}
+
+/** Where operations run: the in-process gateway, or a running `orgraph serve`. */
+interface Engine {
+  execute(query: string, variables: Record<string, unknown>, signal: AbortSignal): Promise<QueryResult>;
+  /** AWS calls made so far (in process only). */
+  awsCalls(): number | undefined;
+  /** For the live line; a remote server's AWS work is not visible here (zeros). */
+  counts(rows: number): ProgressCounts;
+  close(): Promise<void>;
+}
+
+function localEngine(gateway: Gateway): Engine {
+  return {
+    execute: (query, variables, signal) => gateway.execute(query, variables, { signal }),
+    awsCalls: () => gateway.data.stats().totalCalls,
+    counts: (rows) => countsOf(gateway, rows),
+    close: () => gateway.close(),
+  };
 }
 
 export interface CommandContext {
@@ -87,26 +111,40 @@ export async function runQuery(
   if (options.format === 'json' && options.path !== undefined)
     throw new CliUsageError('--path applies to --format ndjson or csv only');
 
-  let config = await loadConfigForCli(options.config);
-  // Bad input is refused before anything talks to AWS, the central-credential check included: the
-  // engine's own argument rules, run here on the operation as the gateway would run it.
-  const refusal = operationRefusal(schema, prepared.operation, prepared.fragments, variables, {
-    ...(config.graph.regions ? { regions: config.graph.regions } : {}),
-    hasOrganization: config.graph.accounts.source === 'organizations',
-    maxFirst: config.graph.maxFirst,
-  });
-  if (refusal) return refuse(refusal, options, ctx);
-  if (target) config = withExportCache(config);
-  const gateway = await openGateway(config, ctx);
+  let engine: Engine;
+  let pageLimit = EXPORT_PAGE_SIZE;
+  if (options.endpoint !== undefined) {
+    // The server runs the same input checks and budgets; its refusals come back as errors.
+    const remote = remoteGraph({ endpoint: options.endpoint, tokenEnv: options.tokenEnv ?? 'ORGRAPH_TOKEN' });
+    engine = {
+      execute: (query, vars, signal) => remote.execute(query, vars, signal),
+      awsCalls: () => undefined,
+      counts: (rows) => ({ accounts: 0, calls: 0, errors: 0, rows }),
+      close: async () => {},
+    };
+  } else {
+    let config = await loadConfigForCli(options.config);
+    // Bad input is refused before anything talks to AWS, the central-credential check included: the
+    // engine's own argument rules, run here on the operation as the gateway would run it.
+    const refusal = operationRefusal(schema, prepared.operation, prepared.fragments, variables, {
+      ...(config.graph.regions ? { regions: config.graph.regions } : {}),
+      hasOrganization: config.graph.accounts.source === 'organizations',
+      maxFirst: config.graph.maxFirst,
+    });
+    if (refusal) return refuse(refusal, options, ctx);
+    if (target) config = withExportCache(config);
+    pageLimit = Math.min(EXPORT_PAGE_SIZE, config.graph.maxFirst);
+    engine = localEngine(await openGateway(config, ctx));
+  }
   let rows = 0;
-  const stopLive = ctx.reporter.live(() => countsOf(gateway, rows));
+  const stopLive = ctx.reporter.live(() => engine.counts(rows));
   const started = Date.now();
   try {
-    if (!target) return await runJson(gateway, print(prepared.document), variables, options, ctx);
+    if (!target) return await runJson(engine, print(prepared.document), variables, options, ctx);
     const columns = columnsOf(target, prepared.fragments);
     const writer = rowWriter(options.format as 'ndjson' | 'csv', columns, ctx.output);
     await writer.header();
-    const pageSize = Math.min(EXPORT_PAGE_SIZE, config.graph.maxFirst);
+    const pageSize = pageLimit;
     const plan = pagedPlan(prepared, target, pageSize);
     const errors = new Map<string, NonNullable<QueryResult['errors']>[number]>();
     let anyData = false;
@@ -115,10 +153,10 @@ export async function runQuery(
     // One signal for every page (a combined signal per page would stay attached to the long-lived ones).
     const signal = combinedSignal(ctx);
     for (;;) {
-      const result = await gateway.execute(
+      const result = await engine.execute(
         print(plan ? plan.document : prepared.document),
         plan ? { ...variables, [AFTER_VARIABLE]: after } : variables,
-        { signal },
+        signal,
       );
       if (ctx.signal.aborted) return EXIT.interrupted;
       for (const e of result.errors ?? []) errors.set(JSON.stringify(e), e);
@@ -149,24 +187,29 @@ export async function runQuery(
       errors: all.length,
       exitStatus: status,
       ms: Date.now() - started,
-      awsCalls: gateway.data.stats().totalCalls,
+      ...awsCallsField(engine),
     });
     return status;
   } finally {
     stopLive();
-    await gateway.close();
+    await engine.close();
   }
 }
 
+function awsCallsField(engine: Engine): { awsCalls?: number } {
+  const calls = engine.awsCalls();
+  return calls === undefined ? {} : { awsCalls: calls };
+}
+
 async function runJson(
-  gateway: Gateway,
+  engine: Engine,
   query: string,
   variables: Record<string, unknown>,
   options: QueryOptions,
   ctx: CommandContext,
 ): Promise<ExitStatus> {
   const started = Date.now();
-  const result = await gateway.execute(query, variables, { signal: combinedSignal(ctx) });
+  const result = await engine.execute(query, variables, combinedSignal(ctx));
   if (ctx.signal.aborted) return EXIT.interrupted;
   const pretty = options.pretty ?? ctx.stdoutIsTty;
   await ctx.output.write(JSON.stringify(result, null, pretty ? 2 : undefined) + '\n');
@@ -177,7 +220,7 @@ async function runJson(
     errors: result.errors?.length ?? 0,
     exitStatus: status,
     ms: Date.now() - started,
-    awsCalls: gateway.data.stats().totalCalls,
+    ...awsCallsField(engine),
   });
   return status;
 }
