@@ -2,7 +2,6 @@
 // account whose read role is missing, one Region disabled in another account), serves the gateway
 // against it (`orgraph serve` on 127.0.0.1), runs the questions a CMDB asks through it, printing each
 // answer and the AWS calls it cost, then prints the GraphiQL line and serves until Ctrl-C.
-import { parseArgs } from 'node:util';
 import { startSim } from '../sim/index.js';
 import type { RunningSim } from '../sim/index.js';
 import type { QueryResult } from '../gateway.js';
@@ -11,6 +10,7 @@ import { createLogger } from '../log.js';
 import type { RunningServer } from '../server/index.js';
 import { startServer } from '../server/index.js';
 import { CliUsageError } from './errors.js';
+import { parseFlags } from './parse-flags.js';
 import { graphiqlLine, serveUntilSignal } from './serve.js';
 
 const HELP = `usage: orgraph demo [--accounts N] [--seed N] [--port 4000]
@@ -113,21 +113,12 @@ export function demoVictims(sim: RunningSim): [string, string] {
 }
 
 export async function runDemo(argv: string[]): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      strict: true,
-      options: {
-        help: { type: 'boolean', short: 'h' },
-        accounts: { type: 'string' },
-        seed: { type: 'string' },
-        port: { type: 'string' },
-      },
-    }));
-  } catch (err) {
-    throw new CliUsageError(`demo: ${err instanceof Error ? err.message : String(err)}\n\n${HELP}`);
-  }
+  const { values } = parseFlags('demo', argv, {
+    help: { type: 'boolean', short: 'h' },
+    accounts: { type: 'string' },
+    seed: { type: 'string' },
+    port: { type: 'string' },
+  });
   if (values.help) {
     console.log(HELP);
     return 0;

@@ -1,12 +1,12 @@
 // `orgraph serve`: the gateway as a long-lived HTTP server (src/server/). Prints the GraphiQL line
 // once it listens, serves until SIGTERM or SIGINT, then shuts down gracefully and exits 0.
-import { parseArgs } from 'node:util';
 import { loadOrgraphConfig, OrgraphConfigError, parseOrgraphConfig } from '../config/orgraph-config.js';
 import type { LogLevel } from '../log.js';
 import { LOG_LEVELS, createLogger } from '../log.js';
 import type { RunningServer } from '../server/index.js';
 import { ServeRefusedError, startServer } from '../server/index.js';
 import { CliUsageError } from './errors.js';
+import { parseFlags } from './parse-flags.js';
 
 const HELP = `usage: orgraph serve [--config FILE] [--host 127.0.0.1] [--port 4000] [--insecure-no-auth]
                      [--federation] [--log-level debug|info|warn|error]
@@ -46,24 +46,15 @@ export function serveUntilSignal(server: RunningServer): Promise<void> {
 export async function runServe(argv: string[]): Promise<number> {
   // The AWS SDK's 9-line Node 20 notice would be printed on every start: off unless the user set it.
   process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      strict: true,
-      options: {
-        help: { type: 'boolean', short: 'h' },
-        config: { type: 'string', short: 'c' },
-        host: { type: 'string' },
-        port: { type: 'string' },
-        'insecure-no-auth': { type: 'boolean' },
-        federation: { type: 'boolean' },
-        'log-level': { type: 'string' },
-      },
-    }));
-  } catch (err) {
-    throw new CliUsageError(`serve: ${err instanceof Error ? err.message : String(err)}\n\n${HELP}`);
-  }
+  const { values } = parseFlags('serve', argv, {
+    help: { type: 'boolean', short: 'h' },
+    config: { type: 'string', short: 'c' },
+    host: { type: 'string' },
+    port: { type: 'string' },
+    'insecure-no-auth': { type: 'boolean' },
+    federation: { type: 'boolean' },
+    'log-level': { type: 'string' },
+  });
   if (values.help) {
     console.log(HELP);
     return 0;

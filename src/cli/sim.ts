@@ -1,12 +1,12 @@
 // `orgraph sim`: starts the simulated AWS and prints `export` lines that point any AWS client at it,
 // or, with --dump, prints the generated organization's ground truth and exits.
-import { parseArgs } from 'node:util';
 import { startSim } from '../sim/index.js';
 import type { SimOptions } from '../sim/index.js';
 import { dumpWorld, generateWorld } from '../sim/generator.js';
 import { applyKnobPatch, defaultKnobs } from '../sim/knobs.js';
 import type { SimKnobs } from '../sim/knobs.js';
 import { CliUsageError } from './errors.js';
+import { parseFlags } from './parse-flags.js';
 import { isAccountId } from '../aws/ids.js';
 
 const HELP = `usage: orgraph sim [options]
@@ -122,41 +122,31 @@ export function parseSimArgs(argv: string[]): {
   dump?: 'json' | 'ndjson';
   help: boolean;
 } {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        help: { type: 'boolean', short: 'h' },
-        seed: { type: 'string' },
-        accounts: { type: 'string' },
-        regions: { type: 'string' },
-        'instances-per-region': { type: 'string' },
-        'vpcs-per-region': { type: 'string' },
-        'subnets-per-vpc': { type: 'string' },
-        'role-name': { type: 'string' },
-        'external-id': { type: 'string' },
-        dump: { type: 'boolean' },
-        format: { type: 'string' },
-        host: { type: 'string' },
-        port: { type: 'string' },
-        latency: { type: 'string', multiple: true },
-        'error-rate': { type: 'string' },
-        'drop-rate': { type: 'string' },
-        unresponsive: { type: 'string' },
-        'credential-lifetime': { type: 'string' },
-        throttling: { type: 'boolean' },
-        'page-cap': { type: 'string' },
-        'short-pages': { type: 'boolean' },
-        scenario: { type: 'string', multiple: true },
-        knobs: { type: 'string' },
-      },
-    });
-  } catch (err) {
-    throw new CliUsageError(`sim: ${err instanceof Error ? err.message : String(err)}\n\n${HELP}`);
-  }
+  const parsed = parseFlags('sim', argv, {
+    help: { type: 'boolean', short: 'h' },
+    seed: { type: 'string' },
+    accounts: { type: 'string' },
+    regions: { type: 'string' },
+    'instances-per-region': { type: 'string' },
+    'vpcs-per-region': { type: 'string' },
+    'subnets-per-vpc': { type: 'string' },
+    'role-name': { type: 'string' },
+    'external-id': { type: 'string' },
+    dump: { type: 'boolean' },
+    format: { type: 'string' },
+    host: { type: 'string' },
+    port: { type: 'string' },
+    latency: { type: 'string', multiple: true },
+    'error-rate': { type: 'string' },
+    'drop-rate': { type: 'string' },
+    unresponsive: { type: 'string' },
+    'credential-lifetime': { type: 'string' },
+    throttling: { type: 'boolean' },
+    'page-cap': { type: 'string' },
+    'short-pages': { type: 'boolean' },
+    scenario: { type: 'string', multiple: true },
+    knobs: { type: 'string' },
+  });
   const v = parsed.values;
   const options: SimOptions = {};
   const seed = wholeNumber('seed', v.seed, 0);

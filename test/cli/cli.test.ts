@@ -74,6 +74,17 @@ describe('orgraph', () => {
     expect(stderr).toBe('');
   });
 
+  it.each([
+    ['sim', '--acounts', '--accounts'],
+    ['demo', '--prot', '--port'],
+    ['serve', '--confg', '--config'],
+  ])('%s: a mistyped flag exits 2 with "did you mean"', async (command, typo, meant) => {
+    const { code, stderr } = await runCli([command, typo, '3']);
+    expect(code).toBe(2);
+    expect(stderr).toContain(`Unknown option '${typo}'`);
+    expect(stderr).toContain(`Did you mean ${meant}?`);
+  });
+
   it('hands serve its own flags: --help prints its usage, an unknown flag exits 2', async () => {
     const help = await runCli(['serve', '--help']);
     expect(help.code).toBe(0);
