@@ -198,7 +198,8 @@ function gatewayEnv(sim: SimProcess): NodeJS.ProcessEnv {
 function gatewayConfig(sim: SimProcess, extra: { graph?: Record<string, unknown> } = {}) {
   return {
     credentials: { endpoints: { default: sim.endpoint }, broker: { externalId: sim.externalId } },
-    graph: { regions, ...extra.graph },
+    // An organization-wide inventory is the point here: the query budgets are raised above it.
+    graph: { regions, limits: { maxAwsCalls: 1_000_000, maxResponseItems: 10_000_000 }, ...extra.graph },
   };
 }
 
