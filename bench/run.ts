@@ -28,6 +28,9 @@ import { benchSim } from './sim.js';
 import type { Stats } from './stats.js';
 import { stats } from './stats.js';
 
+// The SDK's Node-version notice (9 lines per process) is noise in a benchmark's output.
+process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
+
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const REGIONS = ['us-east-1', 'eu-west-1', 'us-west-2', 'ap-southeast-2'];
 /** Organizations answers at most 20 accounts a ListAccounts page. */
