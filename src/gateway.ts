@@ -7,6 +7,7 @@ import { createAwsAccess } from './aws/aws-access.js';
 import type { AwsDataLayer } from './aws/aws-data.js';
 import { SDK_MAX_ATTEMPTS, createAwsData } from './aws/aws-data.js';
 import type { Env } from './aws/endpoints.js';
+import { unitsAboveFrom } from './aws/units-above.js';
 import type { AwsCallObserver } from './aws/call-observer.js';
 import type { OrgraphConfig } from './config/orgraph-config.js';
 import type { ApolloOptions, Graph, GraphContext } from './graph/index.js';
@@ -66,6 +67,9 @@ export async function createGateway(config: OrgraphConfig, deps: GatewayDeps = {
       : {}),
   });
   const data = createAwsData({ pool: access.pool, broker: access.broker, options: config.aws, clock });
+  // Role overrides by unit learn an account's units from Organizations, through the data layer.
+  if (config.credentials.broker.overrides.some((o) => (o.unitIds ?? []).length > 0))
+    access.broker.useUnitsOf(unitsAboveFrom(data));
   const graph = createGraph({ config: config.graph, data, clock, logger });
   const server = createApolloServer(graph, deps.apollo);
   await server.start();

@@ -57,7 +57,7 @@ export const SDK_MAX_ATTEMPTS = 1;
 
 /** What the data layer needs from the session broker (SessionBroker satisfies it). */
 export interface AwsDataBroker extends SessionSource {
-  roleArnFor(accountId: string): string;
+  roleArnFor(accountId: string): Promise<string>;
 }
 
 export interface AwsDataDeps {

@@ -100,8 +100,8 @@ export interface AccessData {
    * `options.signal` (the query deadline, the client going away) ends the wait, queued or not.
    */
   checkAccess(accountId: string, options?: CallOptions): Promise<void>;
-  /** The member role ARN orgraph assumes in the account. */
-  roleArnFor(accountId: string): string;
+  /** The member role ARN orgraph assumes in the account (after the per-account overrides). */
+  roleArnFor(accountId: string): Promise<string>;
 }
 
 export interface AwsData {

@@ -92,7 +92,7 @@ export async function checkAccount(
   deps: AccountCheckDeps,
 ): Promise<AccountCheck> {
   const { accountId, name } = account;
-  const roleArn = deps.broker.roleArnFor(accountId);
+  const roleArn = await deps.broker.roleArnFor(accountId);
   const fail = (cause: Cause, detail?: string): AccountCheck => ({
     accountId,
     name,

@@ -2,7 +2,7 @@
 // endpoint overrides and how Organizations is reached. Every option has its default here; a bad value
 // is reported with its option path and the value (never a secret, whose value is not echoed).
 import { z } from 'zod';
-import { ACCOUNT_ID_SOURCE, EXPECTED, REGION_NAME, REGION_NAME_SOURCE } from '../aws/ids.js';
+import { ACCOUNT_ID_SOURCE, EXPECTED, REGION_NAME, REGION_NAME_SOURCE, UNIT_ID } from '../aws/ids.js';
 import { ConfigProblemsError, parseSection } from './issues.js';
 
 const NAME_CHARS = /^[\w+=,.@-]+$/;
@@ -130,7 +130,13 @@ export const brokerSchema = z.strictObject({
       z.strictObject({
         accountIds: z
           .array(z.string().regex(/^\d{12}$/, 'must be a 12-digit account id'))
-          .min(1, 'must name at least one account'),
+          .min(1, 'must name at least one account (or leave it out and name unitIds)')
+          .optional(),
+        /** Roots or units: every account anywhere below them matches (needs the Organizations account source). */
+        unitIds: z
+          .array(z.string().regex(UNIT_ID, `must be ${EXPECTED.unitId}`))
+          .min(1, 'must name at least one unit (or leave it out and name accountIds)')
+          .optional(),
         roleName: z
           .string()
           .regex(/^[\w+=,.@-]{1,64}$/, 'must be 1–64 characters of [\\w+=,.@-]')
@@ -192,6 +198,13 @@ export const credentialsConfigSchema = z
   .superRefine((config, ctx) => {
     // Refinements also run when a field already failed; compare only values that are valid themselves.
     config.broker.overrides.forEach((o, i) => {
+      if (o.accountIds === undefined && o.unitIds === undefined)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['broker', 'overrides', i],
+          input: o,
+          message: 'must name accountIds or unitIds (the accounts it applies to)',
+        });
       if (o.durationSeconds !== undefined && config.broker.refreshWindowSeconds >= o.durationSeconds)
         ctx.addIssue({
           code: 'custom',

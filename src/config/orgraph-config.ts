@@ -73,6 +73,14 @@ export function parseOrgraphConfig(input: unknown, source = 'configuration'): Or
   const aws = attempt(() => parseAwsDataOptions(raw['aws'], 'aws'));
   const graph = attempt(() => parseGatewayGraphConfig(raw['graph'], 'graph'));
   const server = attempt(() => parseServerConfig(raw['server'], 'server'));
+  // Across sections: units exist only when the accounts come from Organizations.
+  if (credentials && graph && graph.accounts.source === 'static')
+    credentials.broker.overrides.forEach((o, i) => {
+      if (o.unitIds !== undefined)
+        problems.push(
+          `credentials.broker.overrides.${i}.unitIds: needs graph.accounts.source 'organizations' (a static account list has no units)`,
+        );
+    });
   if (problems.length > 0 || !credentials || !aws || !graph || !server)
     throw new OrgraphConfigError(source, problems);
   return { credentials, aws, graph, server };

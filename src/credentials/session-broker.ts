@@ -69,7 +69,16 @@ export interface SessionBrokerOptions {
   logger?: Logger;
   /** Per-account exceptions to the role, ExternalId and duration; the first whose accounts match wins. */
   overrides?: readonly RoleOverride[];
+  /**
+   * The organizational units (and root) above an account, nearest first: needed only when an override
+   * names `unitIds`. It may also be given later with `useUnitsOf` (the composition root has the
+   * Organizations data only after the broker exists).
+   */
+  unitsOf?: UnitsOf;
 }
+
+/** The units and root above an account, nearest first (Organizations ListParents up to the root). */
+export type UnitsOf = (accountId: string) => Promise<readonly string[]>;
 
 export interface BrokerMetrics {
   /** A fresh cached session was returned. */
@@ -100,7 +109,9 @@ interface AccountEntry {
 
 /** A different member role, ExternalId or session duration for some accounts (legacy accounts, one ExternalId per account). */
 export interface RoleOverride {
-  accountIds: readonly string[];
+  accountIds?: readonly string[];
+  /** Units or roots: every account anywhere below them matches. */
+  unitIds?: readonly string[];
   roleName?: string;
   rolePath?: string;
   externalId?: string;
@@ -121,7 +132,15 @@ export class SessionBroker {
   private readonly roleArnOf: (accountId: string) => string;
   private readonly assumeRole: AssumeRoleFn;
   private readonly externalId: string | undefined;
-  private readonly overrides: { accountIds: ReadonlySet<string>; settings: AccountRoleSettings }[];
+  private readonly overrides: {
+    accountIds: ReadonlySet<string>;
+    unitIds: ReadonlySet<string>;
+    settings: AccountRoleSettings;
+  }[];
+  private readonly needsUnits: boolean;
+  private unitsOf: UnitsOf | undefined;
+  /** The units above each account, once read (an account moved between units is seen after a restart). */
+  private readonly unitsByAccount = new Map<string, Promise<ReadonlySet<string>>>();
   private readonly refreshWindowMs: number;
   private readonly negativeCacheMs: number;
   private readonly clock: () => number;
@@ -165,9 +184,11 @@ export class SessionBroker {
     }
     this.overrides = (options.overrides ?? []).map((o, i) => {
       const where = `overrides[${i}]`;
-      for (const id of o.accountIds)
+      for (const id of o.accountIds ?? [])
         if (!isAccountId(id))
           throw new TypeError(`${where}.accountIds: '${id}' is not a 12-digit account id`);
+      if ((o.accountIds ?? []).length + (o.unitIds ?? []).length === 0)
+        throw new TypeError(`${where}: names no accountIds and no unitIds, so it matches no account`);
       if (o.externalId !== undefined) validateExternalId(o.externalId);
       const durationSeconds =
         o.durationSeconds === undefined
@@ -178,7 +199,8 @@ export class SessionBroker {
           `${where}.durationSeconds (${durationSeconds}) must be longer than refreshWindowSeconds (${this.refreshWindowMs / 1000})`,
         );
       return {
-        accountIds: new Set(o.accountIds),
+        accountIds: new Set(o.accountIds ?? []),
+        unitIds: new Set(o.unitIds ?? []),
         settings: {
           roleArnOf: roleArnTemplate({
             ...options.role,
@@ -190,6 +212,8 @@ export class SessionBroker {
         },
       };
     });
+    this.needsUnits = this.overrides.some((o) => o.unitIds.size > 0);
+    this.unitsOf = options.unitsOf;
     const maxSessions = positiveInteger('maxSessions', options.maxSessions ?? DEFAULT_MAX_SESSIONS);
     this.entries = new LRUCache<string, AccountEntry>({ max: maxSessions });
     if (options.assumeRole) this.assumeRole = options.assumeRole;
@@ -204,13 +228,20 @@ export class SessionBroker {
     }
   }
 
-  roleArnFor(accountId: string): string {
-    return this.settingsFor(accountId).roleArnOf(accountId);
+  /** Where unit overrides learn an account's units (see `unitsOf` in the options). */
+  useUnitsOf(unitsOf: UnitsOf): void {
+    this.unitsOf = unitsOf;
   }
 
-  /** The ExternalId and duration AssumeRole uses in `accountId` (after the overrides). */
-  assumeRoleSettings(accountId: string): { roleArn: string; externalId?: string; durationSeconds: number } {
-    const s = this.settingsFor(accountId);
+  async roleArnFor(accountId: string): Promise<string> {
+    return (await this.settingsFor(accountId)).roleArnOf(accountId);
+  }
+
+  /** The role ARN, ExternalId and duration AssumeRole uses in `accountId` (after the overrides). */
+  async assumeRoleSettings(
+    accountId: string,
+  ): Promise<{ roleArn: string; externalId?: string; durationSeconds: number }> {
+    const s = await this.settingsFor(accountId);
     return {
       roleArn: s.roleArnOf(accountId),
       durationSeconds: s.durationSeconds,
@@ -218,9 +249,31 @@ export class SessionBroker {
     };
   }
 
-  private settingsFor(accountId: string): AccountRoleSettings {
-    for (const o of this.overrides) if (o.accountIds.has(accountId)) return o.settings;
+  /** The first override naming the account or a unit above it; else the broker's own settings. */
+  private async settingsFor(accountId: string): Promise<AccountRoleSettings> {
+    const units = this.needsUnits ? await this.unitsAbove(accountId) : undefined;
+    for (const o of this.overrides)
+      if (o.accountIds.has(accountId) || (units && [...o.unitIds].some((u) => units.has(u))))
+        return o.settings;
     return { roleArnOf: this.roleArnOf, externalId: this.externalId, durationSeconds: this.durationSeconds };
+  }
+
+  private unitsAbove(accountId: string): Promise<ReadonlySet<string>> {
+    let found = this.unitsByAccount.get(accountId);
+    if (!found) {
+      const unitsOf = this.unitsOf;
+      if (!unitsOf)
+        return Promise.reject(
+          new TypeError(
+            'credentials.broker.overrides name unitIds, which needs the Organizations account source',
+          ),
+        );
+      found = unitsOf(accountId).then((units) => new Set(units));
+      // A failed read is not remembered: the next call asks again.
+      found.catch(() => this.unitsByAccount.delete(accountId));
+      this.unitsByAccount.set(accountId, found);
+    }
+    return found;
   }
 
   /** Credentials of the member role in `accountId`; rejects with a SessionError (or a TypeError for a bad id). */
@@ -295,7 +348,7 @@ export class SessionBroker {
   }
 
   private async assume(accountId: string, entry: AccountEntry): Promise<AwsCredentialIdentity> {
-    const settings = this.settingsFor(accountId);
+    const settings = await this.settingsFor(accountId);
     const roleArn = settings.roleArnOf(accountId);
     const params: AssumeRoleParams = {
       RoleArn: roleArn,

@@ -102,3 +102,87 @@ describe('credentials.broker.overrides', () => {
     expect(stderr).toContain('credentials.broker.overrides.1.accountIds: must name at least one account');
   });
 });
+
+describe('credentials.broker.overrides by unitIds', () => {
+  it('applies an override to every account anywhere below a unit, learning the units from ListParents', async () => {
+    const orgSim = await startSim({ seed: 8, accounts: 10, regions: [REGION], instancesPerRegion: 2 });
+    try {
+      const world = orgSim.world;
+      const unitById = new Map(world.organizationalUnits.map((u) => [u.id, u]));
+      const ancestors = (parentId: string): string[] => {
+        const chain: string[] = [];
+        for (let id: string | undefined = parentId; id !== undefined; id = unitById.get(id)?.parentId)
+          chain.push(id);
+        return chain;
+      };
+      // A top-level unit with an ACTIVE account at least two levels down, when the world has one.
+      const active = world.accounts.filter((a) => a.state === 'ACTIVE');
+      const deep =
+        active.find((a) => ancestors(a.parentId).length >= 3) ?? active.find((a) => unitById.has(a.parentId));
+      expect(deep, 'the generated organization has an ACTIVE account inside a unit').toBeDefined();
+      const chain = ancestors(deep!.parentId);
+      const top = chain[chain.length - 2]!; // the unit right below the root
+      const below = active.filter((a) => ancestors(a.parentId).includes(top)).map((a) => a.id);
+      const outside = active.filter((a) => !below.includes(a.id)).map((a) => a.id);
+      expect(outside.length).toBeGreaterThan(0);
+      for (const id of below) orgSim.knobs.scenarios.set(id, { roleName: 'UnitScopedRead' });
+      const path = join(dir, 'units.json');
+      writeFileSync(
+        path,
+        JSON.stringify({
+          credentials: {
+            broker: {
+              externalId: world.externalId,
+              overrides: [{ unitIds: [top], roleName: 'UnitScopedRead' }],
+            },
+          },
+          graph: { regions: [REGION] },
+        }),
+      );
+      orgSim.log.reset();
+      const { code, stdout } = await runCli(
+        ['query', '-q', '--config', path, QUERY],
+        simCliEnv(orgSim, REGION),
+      );
+      expect(code).toBe(0);
+      const nodes = (
+        JSON.parse(stdout) as { data: { instances: { nodes: { account: { accountId: string } }[] } } }
+      ).data.instances.nodes;
+      expect(new Set(nodes.map((n) => n.account.accountId))).toEqual(new Set(active.map((a) => a.id)));
+      const roles = orgSim.log
+        .entries({ operation: 'AssumeRole', status: 200 })
+        .map((e) => (e.params as Record<string, string>)['RoleArn']!);
+      expect(
+        roles
+          .filter((r) => r.endsWith('/UnitScopedRead'))
+          .map((r) => r.split(':')[4])
+          .sort(),
+      ).toEqual([...below].sort());
+      expect(
+        roles
+          .filter((r) => r.endsWith('/CMDBReadRole'))
+          .map((r) => r.split(':')[4])
+          .sort(),
+      ).toEqual([...outside].sort());
+      expect(orgSim.log.count({ operation: 'ListParents' })).toBeGreaterThan(0);
+    } finally {
+      await orgSim.close();
+    }
+  });
+
+  it('refuses unitIds with a static account list, naming the option (exit 2)', async () => {
+    const path = join(dir, 'static-units.json');
+    writeFileSync(
+      path,
+      JSON.stringify({
+        credentials: { broker: { overrides: [{ unitIds: ['ou-abcd-12345678'], roleName: 'X' }] } },
+        graph: { accounts: { source: 'static', accounts: [{ id: '111111111111' }] } },
+      }),
+    );
+    const { code, stderr } = await runCli(['query', '--config', path, '{ accounts { totalCount } }'], env());
+    expect(code).toBe(2);
+    expect(stderr).toContain(
+      "credentials.broker.overrides.0.unitIds: needs graph.accounts.source 'organizations'",
+    );
+  });
+});

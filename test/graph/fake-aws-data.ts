@@ -370,7 +370,7 @@ export class FakeAwsData implements AwsData {
       this.#record({ op: 'AssumeRole', accountId });
       this.#failFor(accountId, undefined, 'AssumeRole');
     },
-    roleArnFor: (accountId) => `arn:aws:iam::${accountId}:role/CMDBReadRole`,
+    roleArnFor: async (accountId) => `arn:aws:iam::${accountId}:role/CMDBReadRole`,
   };
 
   // ---- helpers ----
