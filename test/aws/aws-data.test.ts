@@ -466,7 +466,9 @@ describe('classification of failures', () => {
     const access = await failure(data.access.checkAccess(account));
     expect(access).toMatchObject({ code: 'ROLE_NOT_ASSUMABLE', accountId: account });
     await expect(data.access.checkAccess(member(9))).resolves.toBeUndefined();
-    expect(await data.access.roleArnFor(account)).toBe(`arn:aws:iam::${account}:role/${sim.world.readRoleName}`);
+    expect(await data.access.roleArnFor(account)).toBe(
+      `arn:aws:iam::${account}:role/${sim.world.readRoleName}`,
+    );
   });
 
   it('a disabled Region: REGION_NOT_ENABLED after STS confirmed the session, which is kept', async () => {
