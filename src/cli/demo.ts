@@ -17,7 +17,11 @@ const HELP = `usage: orgraph demo [--accounts N] [--seed N] [--port 4000]
 
 Starts the simulated AWS with a demo organization, serves orgraph's GraphQL gateway against it on
 127.0.0.1, prints the answers to a few CMDB questions with the AWS calls each one made, then the
-GraphiQL address; serves until Ctrl-C. (--port 0 picks a free port.)`;
+GraphiQL address; serves until Ctrl-C. (--port 0 picks a free port.)
+
+Examples:
+  $ orgraph demo
+  $ orgraph demo --accounts 40 --seed 7 --port 0`;
 
 interface DemoQuery {
   title: string;

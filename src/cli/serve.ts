@@ -22,7 +22,12 @@ browsers at GET /graphql, /healthz, /readyz and /metrics. Logs are JSON lines on
   --log-level LEVEL   default info; debug adds one line per AWS call
 
 Tokens: set ORGRAPH_TOKEN (or server.auth.tokenEnv) and/or list SHA-256 hashes in
-server.auth.tokenSha256. SIGTERM or SIGINT stops the server gracefully (exit 0).`;
+server.auth.tokenSha256. SIGTERM or SIGINT stops the server gracefully (exit 0).
+
+Examples:
+  $ ORGRAPH_TOKEN=… orgraph serve --config orgraph.json
+  $ orgraph serve --config orgraph.json --host 10.0.0.5 --port 8080   # needs a token (ORGRAPH_TOKEN or server.auth)
+  $ orgraph serve --config orgraph.json --federation                  # an Apollo Federation 2 subgraph`;
 
 /** The line people and scripts look for. */
 export function graphiqlLine(url: string): string {
