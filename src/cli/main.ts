@@ -8,7 +8,7 @@ import { EXIT } from './exit-status.js';
 import { Output } from './output.js';
 import { createReporter } from './progress.js';
 import type { Reporter, Verbosity } from './progress.js';
-import type { CommandContext, QueryFormat } from './query.js';
+import type { CommandContext, QueryOptions } from './query.js';
 
 const EXIT_HELP = `
 Exit status: 0 complete, 3 partial (data plus errors), 1 failure (nothing useful, or AWS or the
@@ -140,24 +140,7 @@ ${EXIT_HELP}`,
     )
     .action(async (operation: string | undefined, opts: QueryFlags) => {
       const { runQuery } = await import('./query.js');
-      result.status = await withContext(opts, (ctx) =>
-        runQuery(
-          operation,
-          {
-            ...(opts.config !== undefined ? { config: opts.config } : {}),
-            ...(opts.file !== undefined ? { file: opts.file } : {}),
-            ...(opts.variables !== undefined ? { variables: opts.variables } : {}),
-            ...(opts.operation !== undefined ? { operation: opts.operation } : {}),
-            ...(opts.path !== undefined ? { path: opts.path } : {}),
-            ...(opts.pretty ? { pretty: true } : {}),
-            ...(opts.endpoint !== undefined ? { endpoint: opts.endpoint } : {}),
-            tokenEnv: opts.tokenEnv,
-            var: opts.var,
-            format: opts.format,
-          },
-          ctx,
-        ),
-      );
+      result.status = await withContext(opts, (ctx) => runQuery(operation, opts, ctx));
     });
 
   program
@@ -257,18 +240,8 @@ source), 2 bad usage.`,
   return program;
 }
 
-interface QueryFlags extends CommonFlags {
-  config?: string;
-  file?: string;
-  variables?: string;
-  var: string[];
-  operation?: string;
-  format: QueryFormat;
-  path?: string;
-  pretty?: boolean;
-  endpoint?: string;
-  tokenEnv: string;
-}
+/** Commander's options of `query`: exactly runQuery's options (it sets only the flags given, and defaults). */
+type QueryFlags = CommonFlags & QueryOptions;
 
 interface DoctorFlags extends CommonFlags {
   config?: string;

@@ -1,6 +1,7 @@
 // The fault matrix's shared parts: a small seeded organization in the sim (its faults drawn from a
 // seeded random source), the gateway's real AWS stack and graph over it with short timeouts and quick
 // retries, the organization-wide instance query, and the sim's ground truth to compare it with.
+import { onTestFinished } from 'vitest';
 import type { FormattedExecutionResult } from 'graphql';
 import { startSim } from '../../src/sim/index.js';
 import type { RunningSim, SimOptions } from '../../src/sim/index.js';
@@ -15,8 +16,8 @@ import { harness } from '../graph/harness.js';
 export const REGIONS = ['us-east-1', 'eu-west-1'];
 
 /** A small organization: 6 accounts (a few of them not ACTIVE, as the generator makes them) × 2 Regions. */
-export async function faultSim(seed: number, options: SimOptions = {}): Promise<RunningSim> {
-  return startSim({
+export function faultSimOptions(seed: number, options: SimOptions = {}): SimOptions {
+  return {
     seed,
     accounts: 6,
     regions: REGIONS,
@@ -25,7 +26,14 @@ export async function faultSim(seed: number, options: SimOptions = {}): Promise<
     subnetsPerVpc: 1,
     random: seededRandom(seed),
     ...options,
-  });
+  };
+}
+
+/** The sim of `faultSimOptions`, started inside a test and closed when the test ends. */
+export async function faultSim(seed: number, options: SimOptions = {}): Promise<RunningSim> {
+  const sim = await startSim(faultSimOptions(seed, options));
+  onTestFinished(() => sim.close());
+  return sim;
 }
 
 /** Quick retries and a short per-call timeout, so every case stays well under a second of waiting. */
@@ -38,7 +46,10 @@ export interface FaultGateway extends Harness {
   stack: SimAwsStack;
 }
 
-/** The graph over the real data layer, session broker, client pool and SDK clients, pointed at `sim`. */
+/**
+ * The graph over the real data layer, session broker, client pool and SDK clients, pointed at `sim`.
+ * Call it inside a test: its clients are closed when the test ends.
+ */
 export function faultGateway(
   sim: RunningSim,
   options: { data?: AwsDataOptions; graph?: GatewayGraphConfigInput; stack?: SimAwsStackOptions } = {},
@@ -48,6 +59,7 @@ export function faultGateway(
     data: { ...FAST, ...options.data },
     dataDeps: { random: seededRandom(7), ...options.stack?.dataDeps },
   });
+  onTestFinished(() => stack.close());
   return { stack, ...harness(stack.data, { regions: REGIONS, ...options.graph }) };
 }
 

@@ -1,9 +1,8 @@
 // Fault matrix (d): member sessions that expire mid-query. The answer stays exact, no expired token is
 // ever sent, and a short session is renewed about once per half of its lifetime — not on every call,
 // as it was when the 300-second refresh window swallowed a 2-second session whole.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { RunningSim } from '../../src/sim/index.js';
-import type { FaultGateway } from './harness.js';
 import {
   INSTANCES_QUERY,
   activeAccounts,
@@ -15,15 +14,6 @@ import {
   truth,
 } from './harness.js';
 
-let sim: RunningSim | undefined;
-let gateway: FaultGateway | undefined;
-afterEach(async () => {
-  gateway?.stack.close();
-  await sim?.close();
-  sim = undefined;
-  gateway = undefined;
-});
-
 const LIFETIME_S = 2;
 const STEP_MS = 100;
 
@@ -34,14 +24,14 @@ describe('fault matrix: sessions expiring mid-query', () => {
     const base = Date.now();
     let running: RunningSim | undefined;
     const clock = () => base + (running ? running.log.count({ service: 'ec2' }) : 0) * STEP_MS;
-    sim = running = await faultSim(108, {
+    const sim = (running = await faultSim(108, {
       accounts: 3,
       instancesPerRegion: 12,
       clock,
       knobs: { credentialLifetimeSeconds: LIFETIME_S, pageCap: 1 },
-    });
+    }));
     // The default 300-second refresh window, far longer than the sessions AWS issues here.
-    gateway = faultGateway(sim, {
+    const gateway = faultGateway(sim, {
       data: { concurrency: { global: 1, perTarget: 1 } },
       stack: { clock, broker: { refreshWindowSeconds: 300, durationSeconds: 900 } },
     });

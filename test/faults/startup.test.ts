@@ -9,13 +9,14 @@ import type { RunningSim } from '../../src/sim/index.js';
 import { runCli, simCliEnv } from '../helpers/run-cli.js';
 import { restoreEnvironment, useEmulatorEnvironment } from '../helpers/gateway-env.js';
 import { createCentralPrincipal, validateCentralPrincipal } from '../../src/credentials/central-principal.js';
-import { faultSim } from './harness.js';
+import { startSim } from '../../src/sim/index.js';
+import { faultSim, faultSimOptions } from './harness.js';
 
 let sim: RunningSim;
 const dir = mkdtempSync(join(tmpdir(), 'orgraph-faults-'));
 
 beforeAll(async () => {
-  sim = await faultSim(109, { knobs: { unresponsive: ['sts'] } });
+  sim = await startSim(faultSimOptions(109, { knobs: { unresponsive: ['sts'] } }));
 });
 afterAll(async () => {
   await sim.close();
@@ -79,7 +80,6 @@ describe('fault matrix: start-up', () => {
       ]);
     } finally {
       restoreEnvironment();
-      await flaky.close();
     }
   });
 });

@@ -1,10 +1,8 @@
 // Fault matrix (a) and (b): failures AWS recovers from must cost retries, never data. 500/503 answers
 // and dropped connections on every service (STS included), and a throttling storm on EC2 and
 // Organizations, each leave the answer exactly the sim's ground truth with no failure reported.
-import { afterEach, describe, expect, it } from 'vitest';
-import type { RunningSim } from '../../src/sim/index.js';
+import { describe, expect, it } from 'vitest';
 import { manualClock } from '../helpers/clock.js';
-import type { FaultGateway } from './harness.js';
 import {
   INSTANCES_QUERY,
   activeAccounts,
@@ -16,24 +14,15 @@ import {
   truth,
 } from './harness.js';
 
-let sim: RunningSim | undefined;
-let gateway: FaultGateway | undefined;
-afterEach(async () => {
-  gateway?.stack.close();
-  await sim?.close();
-  sim = undefined;
-  gateway = undefined;
-});
-
 describe('fault matrix: transient failures', () => {
   it('(a) 20 % 500/503 and 10 % dropped connections on every service incl. STS: exactly the truth, no failures', async () => {
-    sim = await faultSim(101, {
+    const sim = await faultSim(101, {
       accounts: 10,
       knobs: { faults: { errorRate: 0.2, dropRate: 0.1 }, pageCap: 1 },
     });
     // One call at a time: the requests reach the sim in the same order on every run, so the seeded
     // faults fall on the same requests every time.
-    gateway = faultGateway(sim, { data: { concurrency: { global: 1, perTarget: 1 } } });
+    const gateway = faultGateway(sim, { data: { concurrency: { global: 1, perTarget: 1 } } });
     const result = await gateway.run(INSTANCES_QUERY);
 
     expect(result.errors).toBeUndefined();
@@ -58,7 +47,7 @@ describe('fault matrix: transient failures', () => {
     // The sim's token buckets refill on the sim's clock; the data layer's backoff moves that clock
     // instead of waiting, so the storm is outlasted at once and the same way on every run.
     const clock = manualClock();
-    sim = await faultSim(102, {
+    const sim = await faultSim(102, {
       accounts: 24,
       regions: ['us-east-1'],
       instancesPerRegion: 105,
@@ -66,7 +55,7 @@ describe('fault matrix: transient failures', () => {
       knobs: { throttling: true, pageCap: 1 },
     });
     const [first, second] = activeAccounts(sim);
-    gateway = faultGateway(sim, {
+    const gateway = faultGateway(sim, {
       // Two accounts, one Region: 105 one-instance pages each, over an EC2 burst of 100; 24 accounts
       // listed one per page, over an Organizations burst of 20.
       graph: { regions: ['us-east-1'], include: { accountIds: [first!, second!] } },
@@ -90,7 +79,7 @@ describe('fault matrix: transient failures', () => {
     expect(expected).toHaveLength(210);
 
     const throttled = (service: 'ec2' | 'organizations') =>
-      sim!.log.entries({ service }).filter((e) => e.status !== 200);
+      sim.log.entries({ service }).filter((e) => e.status !== 200);
     expect(throttled('ec2').length).toBeGreaterThan(0);
     expect(throttled('organizations').length).toBeGreaterThan(0);
     for (const e of [...throttled('ec2'), ...throttled('organizations')])

@@ -1,8 +1,7 @@
 // Fault matrix (c), (e), (g), (h): what cannot be read is reported precisely — the account or target,
 // the code, and the service and operation that actually failed — and everything else is exact.
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { RunningSim } from '../../src/sim/index.js';
-import type { FaultGateway, InstancesAnswer } from './harness.js';
+import { describe, expect, it, vi } from 'vitest';
+import type { InstancesAnswer } from './harness.js';
 import {
   INSTANCES_QUERY,
   REGIONS,
@@ -14,15 +13,6 @@ import {
   truth,
 } from './harness.js';
 
-let sim: RunningSim | undefined;
-let gateway: FaultGateway | undefined;
-afterEach(async () => {
-  gateway?.stack.close();
-  await sim?.close();
-  sim = undefined;
-  gateway = undefined;
-});
-
 /** "account|Region|code|service:operation" of each failure. */
 function failuresOf(answer: InstancesAnswer): string[] {
   return answer.failures
@@ -32,10 +22,10 @@ function failuresOf(answer: InstancesAnswer): string[] {
 
 describe('fault matrix: what cannot be read', () => {
   it('(c) one account slower than the per-call timeout: that account UPSTREAM_TIMEOUT, exact elsewhere', async () => {
-    sim = await faultSim(103);
+    const sim = await faultSim(103);
     const slow = activeAccounts(sim)[1]!;
     sim.knobs.scenarios.set(slow, { extraLatencyMs: 500 });
-    gateway = faultGateway(sim, { data: { callTimeoutMs: 200 } });
+    const gateway = faultGateway(sim, { data: { callTimeoutMs: 200 } });
     const answer = instancesOf(await gateway.run(INSTANCES_QUERY));
 
     expect(keysOf(answer)).toEqual(truth(sim, (a) => a === slow));
@@ -52,7 +42,7 @@ describe('fault matrix: what cannot be read', () => {
     await vi.waitFor(
       () =>
         expect(
-          sim!.log
+          sim.log
             .entries({ service: 'ec2', accountId: slow })
             .map((e) => e.region)
             .sort(),
@@ -62,8 +52,8 @@ describe('fault matrix: what cannot be read', () => {
   });
 
   it('(e) STS refusing everyone: every account reported ROLE_NOT_ASSUMABLE, blamed on sts:AssumeRole', async () => {
-    sim = await faultSim(104);
-    gateway = faultGateway(sim, { stack: { broker: { externalId: 'not-the-external-id' } } });
+    const sim = await faultSim(104);
+    const gateway = faultGateway(sim, { stack: { broker: { externalId: 'not-the-external-id' } } });
     const answer = instancesOf(await gateway.run(INSTANCES_QUERY));
 
     expect(answer.nodes).toEqual([]);
@@ -80,9 +70,12 @@ describe('fault matrix: what cannot be read', () => {
   });
 
   it('(e) STS timing out: every account reported UPSTREAM_TIMEOUT, blamed on sts:AssumeRole, no EC2 call', async () => {
-    sim = await faultSim(105, { knobs: { unresponsive: ['sts'] } });
+    const sim = await faultSim(105, { knobs: { unresponsive: ['sts'] } });
     // The broker's AssumeRole has the same limit (as the gateway wires it): a hung one is given up.
-    gateway = faultGateway(sim, { data: { callTimeoutMs: 200 }, stack: { broker: { callTimeoutMs: 200 } } });
+    const gateway = faultGateway(sim, {
+      data: { callTimeoutMs: 200 },
+      stack: { broker: { callTimeoutMs: 200 } },
+    });
     const answer = instancesOf(await gateway.run(INSTANCES_QUERY));
 
     expect(answer.nodes).toEqual([]);
@@ -104,12 +97,12 @@ describe('fault matrix: what cannot be read', () => {
   });
 
   it('(g) role missing, ExternalId mismatch and a disabled Region together: exactly those, with their codes', async () => {
-    sim = await faultSim(106);
+    const sim = await faultSim(106);
     const [, noRole, mismatch, halfDisabled] = activeAccounts(sim);
     sim.knobs.scenarios.set(noRole!, { roleMissing: true });
     sim.knobs.scenarios.set(mismatch!, { externalIdMismatch: true });
     sim.knobs.scenarios.set(halfDisabled!, { disabledRegions: ['eu-west-1'] });
-    gateway = faultGateway(sim);
+    const gateway = faultGateway(sim);
     const result = await gateway.run(`{
       instances(first: 1000) {
         nodes { instanceId account { accountId } region { name } }
@@ -164,10 +157,12 @@ describe('fault matrix: what cannot be read', () => {
   it('(h) a deadline shorter than the work: done within the deadline plus one call timeout, everything unread reported', async () => {
     // Each target needs 3 one-instance pages of 400 ms, one at a time: 1.2 s of work, over a 250 ms
     // deadline — and more than the deadline plus one call timeout, so ignoring the deadline shows.
-    sim = await faultSim(107, { knobs: { pageCap: 1, latency: { ec2: { fixedMs: 400, jitterMs: 0 } } } });
+    const sim = await faultSim(107, {
+      knobs: { pageCap: 1, latency: { ec2: { fixedMs: 400, jitterMs: 0 } } },
+    });
     const deadlineMs = 250;
     const callTimeoutMs = 600;
-    gateway = faultGateway(sim, {
+    const gateway = faultGateway(sim, {
       graph: { queryDeadlineMs: deadlineMs },
       data: { callTimeoutMs, concurrency: { global: 64, perTarget: 1 } },
     });
