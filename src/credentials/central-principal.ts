@@ -20,6 +20,7 @@ import { backoffDelay, mayRetry, realSleep, retryKind } from '../aws/throttle-re
 import { CallTimeoutError, withTimeout } from '../aws/timeout.js';
 import { profileExists, sharedFilePaths } from './shared-config-files.js';
 import { createStsClient } from './sts.js';
+import { parseAwsDataOptions } from '../config/data.js';
 
 export type CentralPrincipalConfig =
   | { source: 'default' }
@@ -152,15 +153,6 @@ export interface ValidateOptions {
   random?: () => number;
 }
 
-/** Defaults of `aws.callTimeoutMs` and `aws.retry` (config/data.ts), for callers without a config. */
-const DEFAULT_CALL_TIMEOUT_MS = 10_000;
-const DEFAULT_RETRY: RetryPolicy = {
-  maxAttempts: 5,
-  baseDelayMs: 50,
-  maxDelayMs: 2_000,
-  throttleBudgetMs: 20_000,
-};
-
 /** Resolves the credentials, asks STS who they belong to, and says whether AssumeRole will be chaining. */
 export async function validateCentralPrincipal(
   principal: CentralPrincipal,
@@ -168,8 +160,10 @@ export async function validateCentralPrincipal(
 ): Promise<CentralIdentity> {
   const env = options.env ?? process.env;
   const logger = options.logger ?? silentLogger;
-  const timeoutMs = options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
-  const policy = options.retry ?? DEFAULT_RETRY;
+  // Callers without a configuration get its defaults (aws.callTimeoutMs, aws.retry).
+  const defaults = parseAwsDataOptions(undefined);
+  const timeoutMs = options.callTimeoutMs ?? defaults.callTimeoutMs;
+  const policy = options.retry ?? defaults.retry;
   const sleep = options.sleep ?? realSleep;
   const random = options.random ?? Math.random;
   try {
@@ -198,6 +192,7 @@ export async function validateCentralPrincipal(
   const where = endpoint ?? `https://sts.${options.stsRegion}.amazonaws.com`;
   let out;
   let attempts = 0;
+  let throttleWaitedMs = 0;
   try {
     for (;;) {
       attempts++;
@@ -208,8 +203,11 @@ export async function validateCentralPrincipal(
         break;
       } catch (err) {
         const kind = retryKind(err);
-        if (!mayRetry(policy, kind, attempts, 0)) throw err;
-        await sleep(backoffDelay(policy, attempts, random));
+        if (!mayRetry(policy, kind, attempts, throttleWaitedMs)) throw err;
+        const delay = backoffDelay(policy, attempts, random);
+        // Throttling may outlast maxAttempts only within aws.retry.throttleBudgetMs, as for every call.
+        if (kind === 'throttled') throttleWaitedMs += delay;
+        await sleep(delay);
       }
     }
   } catch (err) {

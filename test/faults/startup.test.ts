@@ -11,6 +11,9 @@ import { restoreEnvironment, useEmulatorEnvironment } from '../helpers/gateway-e
 import { createCentralPrincipal, validateCentralPrincipal } from '../../src/credentials/central-principal.js';
 import { startSim } from '../../src/sim/index.js';
 import { faultSim, faultSimOptions } from './harness.js';
+import { Readable } from 'node:stream';
+import { HttpResponse } from '@smithy/protocol-http';
+import type { NodeHttpHandler } from '@smithy/node-http-handler';
 
 let sim: RunningSim;
 const dir = mkdtempSync(join(tmpdir(), 'orgraph-faults-'));
@@ -78,6 +81,49 @@ describe('fault matrix: start-up', () => {
         'GetCallerIdentity:ServiceUnavailable',
         'GetCallerIdentity:200',
       ]);
+    } finally {
+      restoreEnvironment();
+    }
+  });
+
+  it('keeps retrying a throttled start-up check only within aws.retry.throttleBudgetMs', async () => {
+    // An STS that always answers Throttling: past maxAttempts, retries go on while the waits add up to
+    // less than the budget (10 ms each here, budget 25 ms: 4 calls in all), never to the hard cap of 30.
+    let calls = 0;
+    const throttling = {
+      handle: async () => {
+        calls++;
+        const xml =
+          '<ErrorResponse><Error><Type>Sender</Type><Code>Throttling</Code><Message>Rate exceeded</Message></Error><RequestId>r-1</RequestId></ErrorResponse>';
+        return {
+          response: new HttpResponse({
+            statusCode: 400,
+            headers: { 'content-type': 'text/xml' },
+            body: Readable.from([Buffer.from(xml)]),
+          }),
+        };
+      },
+      updateHttpClientConfig: () => {},
+      httpHandlerConfigs: () => ({}),
+      destroy: () => {},
+    } as unknown as NodeHttpHandler; // only handle() is called by the SDK client
+    useEmulatorEnvironment({ accessKeyId: 'AKIAEXAMPLETHROTTLED', secretAccessKey: 'x'.repeat(40) });
+    try {
+      const principal = createCentralPrincipal({ source: 'default' }, {});
+      const err = await validateCentralPrincipal(principal, {
+        stsRegion: 'us-east-1',
+        endpoints: { default: 'http://127.0.0.1:9' },
+        requestHandler: throttling,
+        callTimeoutMs: 2_000,
+        retry: { maxAttempts: 2, baseDelayMs: 10, maxDelayMs: 10, throttleBudgetMs: 25 },
+        sleep: async () => {},
+        random: () => 1,
+      }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(err).toBeInstanceOf(Error);
+      expect(calls).toBe(4);
     } finally {
       restoreEnvironment();
     }
