@@ -4,6 +4,8 @@
 // the STS client factory), inside the SDK's retry loop, so one event is one request AWS saw — the same
 // count as the simulated AWS's request log. Metrics and debug logs are built on it.
 import type { AbsoluteLocation, DeserializeHandlerOptions, MiddlewareStack } from '@smithy/types';
+import { accountOfArn } from '../credentials/role-arn.js';
+import { awsErrorFacts, isAbort } from './classify.js';
 
 export interface AwsCallEvent {
   service: string;
@@ -86,15 +88,14 @@ export function observeAwsCalls(
   );
 }
 
+/** An answered call's AWS code and status; otherwise Aborted, TimeoutError or NetworkError (few labels). */
 function outcomeOf(err: unknown): { outcome: string; httpStatus?: number } {
-  const e = err as { name?: unknown; $metadata?: { httpStatusCode?: unknown }; Code?: unknown };
-  const status = typeof e?.$metadata?.httpStatusCode === 'number' ? e.$metadata.httpStatusCode : undefined;
-  if (status !== undefined) {
-    const code = typeof e.Code === 'string' ? e.Code : typeof e.name === 'string' ? e.name : 'UnknownError';
-    return { outcome: code, httpStatus: status };
-  }
-  if (e?.name === 'AbortError') return { outcome: 'Aborted' };
-  return { outcome: e?.name === 'TimeoutError' ? 'TimeoutError' : 'NetworkError' };
+  const facts = awsErrorFacts(err);
+  if (facts.status !== undefined) return { outcome: facts.code, httpStatus: facts.status };
+  if (isAbort(err)) return { outcome: 'Aborted' };
+  return {
+    outcome: facts.code === 'TimeoutError' || facts.code === 'ETIMEDOUT' ? 'TimeoutError' : 'NetworkError',
+  };
 }
 
 /** The SDK numbers its attempts in the amz-sdk-request header ("attempt=2; max=3"). */
@@ -107,6 +108,5 @@ function attemptOf(request: unknown): number {
 /** AssumeRole's target account, from the RoleArn it is asked for. */
 function accountOfRoleArn(input: unknown): string | undefined {
   const arn = (input as { RoleArn?: unknown } | undefined)?.RoleArn;
-  if (typeof arn !== 'string') return undefined;
-  return /^arn:[\w-]+:iam::(\d{12}):/.exec(arn)?.[1];
+  return typeof arn === 'string' ? accountOfArn(arn) : undefined;
 }

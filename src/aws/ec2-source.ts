@@ -39,11 +39,9 @@ export interface Ec2PageRequest {
   nextToken?: string;
 }
 
-/** How EC2 names and refuses the ids of one resource type. */
+/** How EC2 names the ids of one resource type (their not-found and malformed codes are classify.ts's). */
 export interface Ec2IdKind {
   prefix: string;
-  notFoundCode: string;
-  malformedCode: string;
 }
 
 export interface Ec2List<T> {
@@ -98,8 +96,6 @@ export const INSTANCES: Ec2List<InstanceItem> = {
   operation: 'DescribeInstances',
   ids: {
     prefix: 'i',
-    notFoundCode: 'InvalidInstanceID.NotFound',
-    malformedCode: 'InvalidInstanceID.Malformed',
   },
   idOf: (item) => item.instance.InstanceId,
   async page(client, request, abortSignal) {
@@ -117,7 +113,7 @@ export const INSTANCES: Ec2List<InstanceItem> = {
 
 export const VPCS: Ec2List<Vpc> = {
   operation: 'DescribeVpcs',
-  ids: { prefix: 'vpc', notFoundCode: 'InvalidVpcID.NotFound', malformedCode: 'InvalidVpcID.Malformed' },
+  ids: { prefix: 'vpc' },
   idOf: (vpc) => vpc.VpcId,
   async page(client, request, abortSignal) {
     const out = await client.send(new DescribeVpcsCommand(pageInput(request)), { abortSignal });
@@ -136,8 +132,6 @@ export const SUBNETS: Ec2List<Subnet> = {
   operation: 'DescribeSubnets',
   ids: {
     prefix: 'subnet',
-    notFoundCode: 'InvalidSubnetID.NotFound',
-    malformedCode: 'InvalidSubnetID.Malformed',
   },
   idOf: (subnet) => subnet.SubnetId,
   async page(client, request, abortSignal) {

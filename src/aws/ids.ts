@@ -43,10 +43,7 @@ export const EXPECTED = {
 
 export const isAccountId = (value: string): boolean => ACCOUNT_ID.test(value);
 export const isRegionName = (value: string): boolean => REGION_NAME.test(value);
-export const isRootId = (value: string): boolean => ROOT_ID.test(value);
-export const isOrganizationalUnitId = (value: string): boolean => OU_ID.test(value);
 export const isUnitId = (value: string): boolean => UNIT_ID.test(value);
-export const isOrganizationId = (value: string): boolean => ORGANIZATION_ID.test(value);
 export const isAvailabilityZone = (value: string): boolean => AVAILABILITY_ZONE.test(value);
 
 const ZONE_REGION = new RegExp(`^(${REGION_NAME_SOURCE})`);

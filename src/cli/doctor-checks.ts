@@ -13,6 +13,7 @@ import {
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { SessionBroker } from '../credentials/session-broker.js';
 import { SessionError } from '../credentials/session-errors.js';
+import { awsErrorFacts } from '../aws/classify.js';
 
 /** Every EC2 action orgraph's member role needs (deploy/cmdb-read-role.yaml grants exactly these). */
 export const READ_ACTIONS = [
@@ -126,7 +127,8 @@ export async function checkAccount(
     if (denied) return fail(denied, 'ec2:DescribeRegions');
     return fail('awsError', `ec2:DescribeRegions in ${deps.checkRegion}: ${codeOf(err)}`);
   }
-  for (const action of READ_ACTIONS) {
+  // DescribeRegions was just allowed for real: the other actions need a DryRun each.
+  for (const action of READ_ACTIONS.filter((a) => a !== 'ec2:DescribeRegions')) {
     const result = await dryRun(client, action, deps.signal);
     if (result !== 'allowed') {
       if (result === 'scpDenied' || result === 'permissionMissing')
@@ -163,8 +165,7 @@ async function dryRun(
 }
 
 function codeOf(err: unknown): string {
-  const e = err as { name?: string; Code?: string; code?: string };
-  return e.Code ?? e.name ?? e.code ?? String(err);
+  return awsErrorFacts(err).code;
 }
 
 /** UnauthorizedOperation (or AccessDenied): an SCP denial when AWS's message says so. */

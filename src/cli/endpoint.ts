@@ -3,6 +3,7 @@
 // where other users of the machine could read it in the process list).
 import type { QueryResult } from '../gateway.js';
 import { CliFailure, CliUsageError } from './errors.js';
+import { ENV_VAR_NAME } from '../env-name.js';
 
 export interface RemoteOptions {
   /** The server's GraphQL URL, e.g. http://127.0.0.1:4000/graphql. */
@@ -28,7 +29,7 @@ export function remoteGraph(options: RemoteOptions): Remote {
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:')
     throw new CliUsageError(`--endpoint must be an http:// or https:// URL, got '${options.endpoint}'`);
-  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(options.tokenEnv))
+  if (!ENV_VAR_NAME.test(options.tokenEnv))
     throw new CliUsageError(`--token-env must name an environment variable, got '${options.tokenEnv}'`);
   const token = (options.env ?? process.env)[options.tokenEnv];
   const headers: Record<string, string> = {

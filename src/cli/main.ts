@@ -23,12 +23,11 @@ function packageVersion(): string {
 }
 
 /**
- * The AWS SDK prints a 9-line notice about Node 20 on every run. orgraph turns it off (unless
- * AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED is set already) and says it once per run in one
- * line under --verbose instead; the README tells when Node 22 is needed.
+ * The AWS SDK prints a 9-line notice about Node 20 on every run. orgraph turns it off for every
+ * command (in main, unless AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED is set already) and says
+ * it once per run in one line under --verbose instead; the README tells when Node 22 is needed.
  */
 function handleSdkNodeNotice(reporter: Reporter): void {
-  process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
   const major = Number(process.versions.node.split('.')[0]);
   if (major < 22)
     reporter.logger.debug(
@@ -261,6 +260,7 @@ async function runServe(args: string[]): Promise<number> {
 }
 
 export async function main(argv: string[]): Promise<number> {
+  process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
   // A reader that goes away (`| head -1`) must not end in a stack trace: writes fail quietly from
   // here on (Output turns the failure into OutputClosedError for commands that write a lot).
   const output = stdoutOutput();

@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { print } from 'graphql';
-import type { GraphQLError, GraphQLSchema } from 'graphql';
+import type { GraphQLError } from 'graphql';
 import { stringify } from 'csv-stringify/sync';
 import { createGateway } from '../gateway.js';
 import type { Gateway, QueryResult } from '../gateway.js';
@@ -381,9 +381,4 @@ function csvCell(v: unknown): string {
   if (v === null || v === undefined) return '';
   if (typeof v === 'object') return JSON.stringify(v);
   return String(v);
-}
-
-/** The SDL of the schema (for `orgraph schema`). */
-export function schemaOf(): GraphQLSchema {
-  return buildExecutableSchema(resolvers);
 }

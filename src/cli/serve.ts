@@ -1,11 +1,11 @@
 // `orgraph serve`: the gateway as a long-lived HTTP server (src/server/). Prints the GraphiQL line
 // once it listens, serves until SIGTERM or SIGINT, then shuts down gracefully and exits 0.
-import { loadOrgraphConfig, OrgraphConfigError, parseOrgraphConfig } from '../config/orgraph-config.js';
 import type { LogLevel } from '../log.js';
 import { LOG_LEVELS, createLogger } from '../log.js';
 import type { RunningServer } from '../server/index.js';
 import { ServeRefusedError, startServer } from '../server/index.js';
 import { CliUsageError } from './errors.js';
+import { loadConfigForCli } from './load-config.js';
 import { parseFlags } from './parse-flags.js';
 
 const HELP = `usage: orgraph serve [--config FILE] [--host 127.0.0.1] [--port 4000] [--insecure-no-auth]
@@ -49,8 +49,6 @@ export function serveUntilSignal(server: RunningServer): Promise<void> {
 }
 
 export async function runServe(argv: string[]): Promise<number> {
-  // The AWS SDK's 9-line Node 20 notice would be printed on every start: off unless the user set it.
-  process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
   const { values } = parseFlags('serve', argv, {
     help: { type: 'boolean', short: 'h' },
     config: { type: 'string', short: 'c' },
@@ -75,15 +73,8 @@ export async function runServe(argv: string[]): Promise<number> {
   const level = values['log-level'] ?? 'info';
   if (!(LOG_LEVELS as readonly string[]).includes(level))
     throw new CliUsageError(`--log-level must be one of ${LOG_LEVELS.join(', ')}, got '${level}'`);
-  let config;
-  try {
-    // --config, else ORGRAPH_CONFIG (as for every command), else the defaults.
-    const file = values.config ?? process.env['ORGRAPH_CONFIG'];
-    config = file !== undefined && file !== '' ? await loadOrgraphConfig(file) : parseOrgraphConfig({});
-  } catch (err) {
-    if (err instanceof OrgraphConfigError) throw new CliUsageError(err.message);
-    throw err;
-  }
+  // --config, else ORGRAPH_CONFIG (as for every command), else the defaults.
+  let config = await loadConfigForCli(values.config ?? (process.env['ORGRAPH_CONFIG'] || undefined));
   if (values.federation) config = { ...config, graph: { ...config.graph, federation: { enabled: true } } };
   let server: RunningServer;
   try {

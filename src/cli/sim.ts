@@ -7,6 +7,7 @@ import { applyKnobPatch, defaultKnobs } from '../sim/knobs.js';
 import type { SimKnobs } from '../sim/knobs.js';
 import { CliUsageError } from './errors.js';
 import { parseFlags } from './parse-flags.js';
+import { isLoopback } from '../server/auth.js';
 import { isAccountId } from '../aws/ids.js';
 
 const HELP = `usage: orgraph sim [options]
@@ -51,10 +52,6 @@ function wholeNumber(flag: string, value: string | undefined, min: number): numb
   if (!/^\d+$/.test(value) || n < min)
     throw new CliUsageError(`--${flag} must be a whole number >= ${min}, got '${value}'`);
   return n;
-}
-
-function isLoopback(host: string): boolean {
-  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
 
 /** Turns the knob flags into one patch for applyKnobPatch, so validation lives in one place. */

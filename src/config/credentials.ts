@@ -2,8 +2,16 @@
 // endpoint overrides and how Organizations is reached. Every option has its default here; a bad value
 // is reported with its option path and the value (never a secret, whose value is not echoed).
 import { z } from 'zod';
-import { ACCOUNT_ID_SOURCE, EXPECTED, REGION_NAME, REGION_NAME_SOURCE, UNIT_ID } from '../aws/ids.js';
+import {
+  ACCOUNT_ID,
+  ACCOUNT_ID_SOURCE,
+  EXPECTED,
+  REGION_NAME,
+  REGION_NAME_SOURCE,
+  UNIT_ID,
+} from '../aws/ids.js';
 import { ConfigProblemsError, parseSection } from './issues.js';
+import { ENV_VAR_NAME } from '../env-name.js';
 
 const NAME_CHARS = /^[\w+=,.@-]+$/;
 
@@ -39,10 +47,7 @@ export const rolesAnywhereSchema = z.strictObject({
   certificate: z.string().min(1, 'must be the path of a PEM certificate file'),
   intermediates: z.string().min(1).optional(),
   privateKey: z.string().min(1, 'must be the path of a PEM private key file'),
-  passphraseEnv: z
-    .string()
-    .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name')
-    .optional(),
+  passphraseEnv: z.string().regex(ENV_VAR_NAME, 'must be an environment variable name').optional(),
   passphraseFile: z.string().min(1).optional(),
   // A passphrase in clear in the config is refused; it comes from passphraseEnv or passphraseFile.
   passphrase: z
@@ -88,26 +93,22 @@ export const centralPrincipalSchema = z.discriminatedUnion(
   { error: "must be 'default', 'profile' or 'rolesAnywhere'" },
 );
 
+// The member role's name, path and ExternalId as IAM and STS accept them (broker-wide and per override).
+const roleName = z.string().regex(/^[\w+=,.@-]{1,64}$/, 'must be 1–64 characters of [\\w+=,.@-]');
+const rolePath = z.string().regex(/^\/(?:[\x21-\x7e]+\/)?$/, "must be '/' or start and end with '/'");
+const externalId = z.string().regex(/^[\w+=,.@:/-]{2,1224}$/, 'must be 2–1224 characters of [\\w+=,.@:/-]');
+
 export const brokerSchema = z.strictObject({
   /** The member role's name in every account. */
-  roleName: z
-    .string()
-    .regex(/^[\w+=,.@-]{1,64}$/, 'must be 1–64 characters of [\\w+=,.@-]')
-    .default('CMDBReadRole'),
+  roleName: roleName.default('CMDBReadRole'),
   /** The member role's IAM path. */
-  rolePath: z
-    .string()
-    .regex(/^\/(?:[\x21-\x7e]+\/)?$/, "must be '/' or start and end with '/'")
-    .default('/'),
+  rolePath: rolePath.default('/'),
   /** Default: the central principal's partition. */
   partition: z
     .string()
     .regex(/^aws(-[a-z]+)*$/, "must be a partition such as 'aws' or 'aws-cn'")
     .optional(),
-  externalId: z
-    .string()
-    .regex(/^[\w+=,.@:/-]{2,1224}$/, 'must be 2–1224 characters of [\\w+=,.@:/-]')
-    .optional(),
+  externalId: externalId.optional(),
   roleSessionName: z
     .string()
     .regex(/^[\w+=,.@-]{2,64}$/, 'must be 2–64 characters of [\\w+=,.@-]')
@@ -129,7 +130,7 @@ export const brokerSchema = z.strictObject({
     .array(
       z.strictObject({
         accountIds: z
-          .array(z.string().regex(/^\d{12}$/, 'must be a 12-digit account id'))
+          .array(z.string().regex(ACCOUNT_ID, `must be ${EXPECTED.accountId}`))
           .min(1, 'must name at least one account (or leave it out and name unitIds)')
           .optional(),
         /** Roots or units: every account anywhere below them matches (needs the Organizations account source). */
@@ -137,18 +138,9 @@ export const brokerSchema = z.strictObject({
           .array(z.string().regex(UNIT_ID, `must be ${EXPECTED.unitId}`))
           .min(1, 'must name at least one unit (or leave it out and name accountIds)')
           .optional(),
-        roleName: z
-          .string()
-          .regex(/^[\w+=,.@-]{1,64}$/, 'must be 1–64 characters of [\\w+=,.@-]')
-          .optional(),
-        rolePath: z
-          .string()
-          .regex(/^\/(?:[\x21-\x7e]+\/)?$/, "must be '/' or start and end with '/'")
-          .optional(),
-        externalId: z
-          .string()
-          .regex(/^[\w+=,.@:/-]{2,1224}$/, 'must be 2–1224 characters of [\\w+=,.@:/-]')
-          .optional(),
+        roleName: roleName.optional(),
+        rolePath: rolePath.optional(),
+        externalId: externalId.optional(),
         durationSeconds: seconds(900, 43_200).optional(),
       }),
     )

@@ -2,9 +2,9 @@
 // Every option has its default here; a bad value is reported with its option path.
 import { z } from 'zod';
 import { ConfigProblemsError, parseSection } from './issues.js';
+import { ENV_VAR_NAME } from '../env-name.js';
 
 const SHA256_HEX = /^[0-9a-f]{64}$/;
-const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 const boundedInt = (min: number, max: number, unit: string) =>
   z
@@ -27,7 +27,7 @@ export const serverConfigSchema = z.strictObject({
       /** An environment variable whose value, when set and non-empty, is one more accepted token. */
       tokenEnv: z
         .string()
-        .regex(ENV_NAME, 'must be an environment variable name such as ORGRAPH_TOKEN')
+        .regex(ENV_VAR_NAME, 'must be an environment variable name such as ORGRAPH_TOKEN')
         .default('ORGRAPH_TOKEN'),
     })
     .prefault({}),

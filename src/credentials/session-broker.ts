@@ -69,12 +69,6 @@ export interface SessionBrokerOptions {
   logger?: Logger;
   /** Per-account exceptions to the role, ExternalId and duration; the first whose accounts match wins. */
   overrides?: readonly RoleOverride[];
-  /**
-   * The organizational units (and root) above an account, nearest first: needed only when an override
-   * names `unitIds`. It may also be given later with `useUnitsOf` (the composition root has the
-   * Organizations data only after the broker exists).
-   */
-  unitsOf?: UnitsOf;
 }
 
 /** The units and root above an account, nearest first (Organizations ListParents up to the root). */
@@ -101,8 +95,6 @@ export interface BrokerMetrics {
 
 interface AccountEntry {
   cell: CredentialCell;
-  /** Per-account exceptions to role, ExternalId and duration; the first whose accounts match wins. */
-  overrides?: readonly RoleOverride[];
   /** A remembered refusal and when it stops being returned (clock ms). */
   denied?: { error: SessionError; until: number };
 }
@@ -213,7 +205,6 @@ export class SessionBroker {
       };
     });
     this.needsUnits = this.overrides.some((o) => o.unitIds.size > 0);
-    this.unitsOf = options.unitsOf;
     const maxSessions = positiveInteger('maxSessions', options.maxSessions ?? DEFAULT_MAX_SESSIONS);
     this.entries = new LRUCache<string, AccountEntry>({ max: maxSessions });
     if (options.assumeRole) this.assumeRole = options.assumeRole;
@@ -228,25 +219,16 @@ export class SessionBroker {
     }
   }
 
-  /** Where unit overrides learn an account's units (see `unitsOf` in the options). */
+  /**
+   * Where overrides that name `unitIds` learn the units and root above an account (the composition
+   * root gives it once the Organizations data exists, after the broker).
+   */
   useUnitsOf(unitsOf: UnitsOf): void {
     this.unitsOf = unitsOf;
   }
 
   async roleArnFor(accountId: string): Promise<string> {
     return (await this.settingsFor(accountId)).roleArnOf(accountId);
-  }
-
-  /** The role ARN, ExternalId and duration AssumeRole uses in `accountId` (after the overrides). */
-  async assumeRoleSettings(
-    accountId: string,
-  ): Promise<{ roleArn: string; externalId?: string; durationSeconds: number }> {
-    const s = await this.settingsFor(accountId);
-    return {
-      roleArn: s.roleArnOf(accountId),
-      durationSeconds: s.durationSeconds,
-      ...(s.externalId !== undefined ? { externalId: s.externalId } : {}),
-    };
   }
 
   /** The first override naming the account or a unit above it; else the broker's own settings. */

@@ -108,13 +108,14 @@ function objectField(value: unknown): Record<string, unknown> | undefined {
   return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : undefined;
 }
 
-function shown(ref: Representation): string {
+/** A representation in a message: its JSON, cut at 200 characters. */
+function representationText(ref: Representation): string {
   const text = JSON.stringify(ref);
   return text.length > 200 ? `${text.slice(0, 197)}...` : text;
 }
 
 function invalidRepresentation(type: string, ref: Representation, why: string): GraphQLError {
-  return new GraphQLError(`Invalid ${type} representation ${shown(ref)}: ${why}`, {
+  return new GraphQLError(`Invalid ${type} representation ${representationText(ref)}: ${why}`, {
     extensions: { code: 'BAD_USER_INPUT' },
   });
 }
@@ -136,7 +137,7 @@ export async function resolveEntity(
   }
   if (node === null) {
     throw new GraphQLError(
-      `No ${type} ${shown(ref)} in the accounts and Regions in scope (it does not exist, or the account or Region is outside the configured scope)`,
+      `No ${type} ${representationText(ref)} in the accounts and Regions in scope (it does not exist, or the account or Region is outside the configured scope)`,
       { extensions: { code: 'NOT_FOUND' } },
     );
   }

@@ -10,6 +10,7 @@ import type { OrgraphConfig } from '../config/orgraph-config.js';
 import { createStsClient } from '../credentials/sts.js';
 import type { Gateway } from '../gateway.js';
 import { redactText } from '../log.js';
+import { awsErrorFacts } from '../aws/classify.js';
 
 export type Readiness = { ready: true } | { ready: false; reason: string };
 
@@ -71,8 +72,6 @@ export function createReadinessCheck(options: ReadinessOptions): () => Promise<R
 }
 
 function describe(err: unknown): string {
-  const e = err as { name?: unknown; message?: unknown; code?: unknown };
-  const code = typeof e?.code === 'string' ? e.code : typeof e?.name === 'string' ? e.name : 'Error';
-  const message = typeof e?.message === 'string' ? e.message : String(err);
+  const { code, message } = awsErrorFacts(err);
   return redactText(`${code}: ${message}`).slice(0, 300);
 }

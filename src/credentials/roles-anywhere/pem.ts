@@ -6,6 +6,7 @@ import type { KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { RolesAnywhereConfigError } from './errors.js';
 import type { RolesAnywhereOption } from './errors.js';
+import { ENV_VAR_NAME } from '../../env-name.js';
 
 /** AWS accepts at most five intermediates in X-Amz-X509-Chain. */
 export const MAX_INTERMEDIATES = 5;
@@ -32,7 +33,6 @@ const PRIVATE_KEY_LABELS = new Set([
   'EC PRIVATE KEY',
   'ENCRYPTED PRIVATE KEY',
 ]);
-const ENV_VAR_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** Every PEM block in a text, in order; text outside blocks (comments, bag attributes) is ignored. */
 export function splitPem(text: string): PemBlock[] {

@@ -1,7 +1,7 @@
 // The response budget: every list of an answer admits its items here as it is built. The first list
 // that would take the answer past `limit` items stops the query: its error is QUERY_TOO_EXPENSIVE, the
-// request's AWS work is aborted (through `onExceeded`), and every list resolved afterwards fails at
-// once with the same error, so the answer stops growing long before memory runs out. The budget is
+// request's AWS work is aborted (through `onExceeded`), and every list resolved afterwards answers
+// null without any work, so the answer stops growing long before memory runs out. The budget is
 // shared by every (shallow) copy of the request's context.
 import type { GraphQLError } from 'graphql';
 import { queryTooExpensive } from './too-expensive.js';

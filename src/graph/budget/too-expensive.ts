@@ -29,11 +29,3 @@ export function queryTooExpensive(
     extensions: { code: QUERY_TOO_EXPENSIVE, [measure]: value, limit },
   });
 }
-
-export function isQueryTooExpensive(error: unknown): boolean {
-  return (
-    typeof error === 'object' &&
-    error !== null &&
-    (error as { extensions?: { code?: unknown } }).extensions?.code === QUERY_TOO_EXPENSIVE
-  );
-}
