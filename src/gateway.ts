@@ -4,8 +4,8 @@ import type { ApolloServer } from '@apollo/server';
 import type { DocumentNode } from 'graphql';
 import type { AwsAccess } from './aws/aws-access.js';
 import { createAwsAccess } from './aws/aws-access.js';
-import type { AwsDataLayer } from './aws/aws-data.js';
-import { SDK_MAX_ATTEMPTS, createAwsData } from './aws/aws-data.js';
+import type { DataLayer } from './aws/data-layer.js';
+import { SDK_MAX_ATTEMPTS, createDataLayer } from './aws/data-layer.js';
 import type { Env } from './aws/endpoints.js';
 import { unitsAboveFrom } from './aws/units-above.js';
 import type { AwsCallObserver } from './aws/call-observer.js';
@@ -37,7 +37,7 @@ export interface QueryResult {
 
 export interface Gateway {
   access: AwsAccess;
-  data: AwsDataLayer;
+  data: DataLayer;
   graph: Graph;
   server: ApolloServer<GraphContext>;
   /** Runs one GraphQL operation without HTTP (a fresh request context each time). */
@@ -66,7 +66,7 @@ export async function createGateway(config: OrgraphConfig, deps: GatewayDeps = {
       ? { organizationsRole: accounts.managementAccountRole }
       : {}),
   });
-  const data = createAwsData({ pool: access.pool, broker: access.broker, options: config.aws, clock });
+  const data = createDataLayer({ pool: access.pool, broker: access.broker, options: config.aws, clock });
   // Role overrides by unit learn an account's units from Organizations, through the data layer.
   if (config.credentials.broker.overrides.some((o) => (o.unitIds ?? []).length > 0))
     access.broker.useUnitsOf(unitsAboveFrom(data));

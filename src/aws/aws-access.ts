@@ -9,7 +9,7 @@ import type { SessionBrokerOptions } from '../credentials/session-broker.js';
 import { SessionBroker } from '../credentials/session-broker.js';
 import type { Logger } from '../log.js';
 import { silentLogger } from '../log.js';
-import { SDK_MAX_ATTEMPTS } from './aws-data.js';
+import { SDK_MAX_ATTEMPTS } from './data-layer.js';
 import type { RetryPolicy } from './throttle-retry.js';
 import { ClientPool, createSharedHttpHandler } from './client-pool.js';
 import type { Env } from './endpoints.js';

@@ -4,17 +4,10 @@
 // (AWS's wording, which the sim reproduces) or `Invalid id: "x" (expecting "i-...")`. We drop the ids
 // the message names and ask again for the rest; should a message name none of ours (an unknown
 // wording), the list is split in halves until the culprit stands alone — slower, never wrong.
-import type { Ec2IdKind } from './ec2-source.js';
-import { EC2_IDS_PER_CALL } from './ec2-source.js';
-import { isEc2Id } from './ids.js';
+import { EC2_IDS_PER_CALL } from './ec2-lists.js';
 
 /** Rounds of "drop the named ids and ask again" before falling back to halving. */
 const MAX_NAMED_ROUNDS = 3;
-
-/** Ids EC2 would refuse as malformed: `<prefix>-` and 8 or 17 lowercase hex digits. */
-export function isWellFormedEc2Id(kind: Pick<Ec2IdKind, 'prefix'>, id: string): boolean {
-  return isEc2Id(kind.prefix, id);
-}
 
 /** The ids among `requested` that an EC2 error message names. */
 export function idsNamedIn(message: string, requested: ReadonlySet<string>): Set<string> {

@@ -20,7 +20,6 @@ import type { AwsCallError, GatewayErrorCode } from './errors.js';
 import type { FairLimiter, Permit } from './limiter.js';
 import type { RetryPolicy, Sleep } from './throttle-retry.js';
 import { backoffDelay, mayRetry, retryKind } from './throttle-retry.js';
-import type { SourceAnswer } from './ec2-source.js';
 import { startWithTimeout } from './timeout.js';
 import { SessionError } from '../credentials/session-errors.js';
 
@@ -34,7 +33,12 @@ export const LINGER_MAX_MS = 120_000;
 /** One gate for every Organizations API: AWS throttles Organizations per account, not per API. */
 const ORGANIZATIONS_GATE = 'organizations|*';
 
-export interface AwsCallSpec<T> {
+/** What every SDK output carries: the SDK's own attempt count (to notice SDK-level retries). */
+export interface SdkAnswer {
+  $metadata: { attempts?: number };
+}
+
+export interface AwsCallSpec<T extends SdkAnswer> {
   service: Exclude<AwsService, 'sts'>;
   operation: string;
   /** EC2: the account and Region; the call uses the account's broker session. Absent for Organizations. */
@@ -42,7 +46,7 @@ export interface AwsCallSpec<T> {
   region?: string;
   signal?: AbortSignal;
   /** One SDK request; pass `abortSignal` to `client.send`. */
-  send(abortSignal: AbortSignal): Promise<SourceAnswer<T>>;
+  send(abortSignal: AbortSignal): Promise<T>;
 }
 
 export interface RunnerOptions {
@@ -108,7 +112,7 @@ export class CallRunner {
 
   constructor(private readonly options: RunnerOptions) {}
 
-  run<T>(spec: AwsCallSpec<T>): Promise<T> {
+  run<T extends SdkAnswer>(spec: AwsCallSpec<T>): Promise<T> {
     const lane = spec.service === 'ec2' ? `ec2|${spec.accountId ?? ''}|${spec.region ?? ''}` : spec.service;
     const route: Route = {
       lane,
@@ -129,7 +133,7 @@ export class CallRunner {
    * retries as every other call (an AssumeRole is an AWS call too). The broker remembers refusals
    * itself, so a role that cannot be assumed is not retried.
    */
-  async session(accountId: string, signal?: AbortSignal): Promise<void> {
+  async ensureSession(accountId: string, signal?: AbortSignal): Promise<void> {
     const lane = `sts|${accountId}`;
     await this.execute(
       {
@@ -235,7 +239,7 @@ export class CallRunner {
   }
 
   /** One attempt: EC2 with the account's session (retried once if refused), Organizations as is. */
-  private async attempt<T>(
+  private async attempt<T extends SdkAnswer>(
     spec: AwsCallSpec<T>,
     abortSignal: AbortSignal,
     hold: (unabortable: Promise<unknown>) => void,
@@ -243,8 +247,9 @@ export class CallRunner {
     const send = async () => {
       this.noteCall(`${spec.service}:${spec.operation}`);
       const answer = await spec.send(abortSignal);
-      if (answer.sdkAttempts > 1) this.counters.sdkRetries += answer.sdkAttempts - 1;
-      return answer.value;
+      const sdkAttempts = answer.$metadata.attempts ?? 1;
+      if (sdkAttempts > 1) this.counters.sdkRetries += sdkAttempts - 1;
+      return answer;
     };
     if (spec.service !== 'ec2' || spec.accountId === undefined) return send();
     const accountId = spec.accountId;

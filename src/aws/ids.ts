@@ -27,7 +27,7 @@ export const ORGANIZATION_ID = anchored(ORGANIZATION_ID_SOURCE);
 export const AVAILABILITY_ZONE = anchored(AVAILABILITY_ZONE_SOURCE);
 
 /** The EC2 resources whose ids orgraph reads, by id prefix. */
-export type Ec2IdPrefix = 'i' | 'vpc' | 'subnet';
+export type Ec2IdPrefix = 'i' | 'vpc' | 'subnet' | 'sg';
 
 /** What each shape must look like, as messages say it ("must be …"). */
 export const EXPECTED = {
@@ -39,6 +39,7 @@ export const EXPECTED = {
   i: 'an instance id: i- and 8 or 17 hex digits, such as i-0123456789abcdef0',
   vpc: 'a VPC id: vpc- and 8 or 17 hex digits, such as vpc-0123456789abcdef0',
   subnet: 'a subnet id: subnet- and 8 or 17 hex digits, such as subnet-0123456789abcdef0',
+  sg: 'a security group id: sg- and 8 or 17 hex digits, such as sg-0123456789abcdef0',
 } as const;
 
 export const isAccountId = (value: string): boolean => ACCOUNT_ID.test(value);

@@ -1,6 +1,7 @@
 // The Organizations calls of the data layer, one SDK request each, always with the largest page
 // (MaxResults 20). Organizations may answer a short or even empty page while NextToken is still set,
-// so the caller must follow NextToken until it is absent (see followNextToken in paging.ts).
+// so the caller must follow NextToken until it is absent (see readAllPages in paging.ts). Answers keep the
+// SDK's `$metadata`, which the call runner reads.
 import {
   DescribeOrganizationCommand,
   DescribeOrganizationalUnitCommand,
@@ -18,26 +19,29 @@ import type {
   Parent,
   Root,
 } from '@aws-sdk/client-organizations';
-import type { SourceAnswer, SourcePage } from './ec2-source.js';
 
 /** The largest page every Organizations list accepts. */
 export const ORGANIZATIONS_MAX_RESULTS = 20;
+
+/** One page of an Organizations list as the SDK answered it. */
+export interface OrganizationsPage<T> {
+  items: T[];
+  nextToken?: string;
+  $metadata: { attempts?: number };
+}
 
 export type OrganizationsPageFetch<T> = (
   client: OrganizationsClient,
   nextToken: string | undefined,
   abortSignal: AbortSignal,
-) => Promise<SourceAnswer<SourcePage<T>>>;
+) => Promise<OrganizationsPage<T>>;
 
 function answer<T>(
   items: T[] | undefined,
   nextToken: string | undefined,
-  out: { $metadata?: { attempts?: number } },
-): SourceAnswer<SourcePage<T>> {
-  return {
-    value: nextToken ? { items: items ?? [], nextToken } : { items: items ?? [] },
-    sdkAttempts: out.$metadata?.attempts ?? 1,
-  };
+  out: { $metadata: { attempts?: number } },
+): OrganizationsPage<T> {
+  return { items: items ?? [], ...(nextToken ? { nextToken } : {}), $metadata: out.$metadata };
 }
 
 const paging = (nextToken: string | undefined) => ({
@@ -89,22 +93,22 @@ export function listParentsPage(childId: string): OrganizationsPageFetch<Parent>
 export async function describeOrganization(
   client: OrganizationsClient,
   abortSignal: AbortSignal,
-): Promise<SourceAnswer<Organization>> {
+): Promise<{ value: Organization; $metadata: { attempts?: number } }> {
   const out = await client.send(new DescribeOrganizationCommand({}), { abortSignal });
   if (!out.Organization)
     throw new Error('Organizations DescribeOrganization answered without an Organization');
-  return { value: out.Organization, sdkAttempts: out.$metadata.attempts ?? 1 };
+  return { value: out.Organization, $metadata: out.$metadata };
 }
 
 export async function describeOrganizationalUnit(
   client: OrganizationsClient,
   unitId: string,
   abortSignal: AbortSignal,
-): Promise<SourceAnswer<OrganizationalUnit>> {
+): Promise<{ value: OrganizationalUnit; $metadata: { attempts?: number } }> {
   const out = await client.send(new DescribeOrganizationalUnitCommand({ OrganizationalUnitId: unitId }), {
     abortSignal,
   });
   if (!out.OrganizationalUnit)
     throw new Error(`Organizations DescribeOrganizationalUnit answered without the unit ${unitId}`);
-  return { value: out.OrganizationalUnit, sdkAttempts: out.$metadata.attempts ?? 1 };
+  return { value: out.OrganizationalUnit, $metadata: out.$metadata };
 }

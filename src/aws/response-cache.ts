@@ -9,6 +9,7 @@
 //   answer replaces what was stored.
 // - Failures are never stored. A shared load is aborted only when every caller waiting for it has
 //   gone away (each caller's signal rejects that caller at once).
+import type { Fetched } from './contract.js';
 import { LRUCache } from 'lru-cache';
 import { CallCancelledError, cancelledBy } from './timeout.js';
 import { nonNegative, positiveInteger } from '../option-checks.js';
@@ -24,11 +25,6 @@ export interface ResponseCacheOptions {
 
 /** How a value was answered: stored, loaded, joined a load in flight, or loaded because `fresh` was asked. */
 export type CacheStatus = 'hit' | 'miss' | 'join' | 'refresh';
-
-export interface Cached<T> {
-  value: T;
-  fetchedAt: Date;
-}
 
 export interface CacheGetOptions<T> {
   fresh?: boolean;
@@ -56,7 +52,7 @@ interface Entry {
 
 interface Pending {
   flight: Flight<unknown>;
-  pick: (result: unknown) => Cached<unknown>;
+  pick: (result: unknown) => Fetched<unknown>;
 }
 
 export class ResponseCache {
@@ -83,7 +79,7 @@ export class ResponseCache {
     key: string,
     load: (signal: AbortSignal) => Promise<T>,
     options: CacheGetOptions<T> = {},
-  ): Promise<Cached<T> & { status: CacheStatus }> {
+  ): Promise<Fetched<T> & { status: CacheStatus }> {
     if (options.signal?.aborted) throw cancelledBy(options.signal);
     if (!options.fresh) {
       const stored = this.lookup(key);
@@ -100,7 +96,7 @@ export class ResponseCache {
     }
     const status: CacheStatus = options.fresh ? 'refresh' : 'miss';
     this.counters[options.fresh ? 'refreshes' : 'misses']++;
-    const flight = new Flight<Cached<T>>(
+    const flight = new Flight<Fetched<T>>(
       async (signal) => {
         const value = await load(signal);
         const fetchedAt = this.clock();
@@ -109,7 +105,7 @@ export class ResponseCache {
       },
       () => this.forget([key], flight),
     );
-    this.track([key], flight, (result) => result as Cached<unknown>);
+    this.track([key], flight, (result) => result as Fetched<unknown>);
     const result = await flight.join(options.signal);
     return { ...result, status };
   }
@@ -123,7 +119,7 @@ export class ResponseCache {
     keys: readonly string[],
     load: (missing: string[], signal: AbortSignal) => Promise<Map<string, T>>,
     options: CacheGetOptions<T> = {},
-  ): Promise<Map<string, Cached<T | undefined>>> {
+  ): Promise<Map<string, Fetched<T | undefined>>> {
     if (options.signal?.aborted) throw cancelledBy(options.signal);
     // This caller's part in every flight it joins or starts ends together: when its signal aborts, or
     // when one of its waits fails (it is answered with that failure at once, and must not stay
@@ -133,7 +129,7 @@ export class ResponseCache {
     const outer = options.signal;
     const onOuterAbort = () => caller.abort(outer?.reason);
     outer?.addEventListener('abort', onOuterAbort, { once: true });
-    const out = new Map<string, Cached<T | undefined>>();
+    const out = new Map<string, Fetched<T | undefined>>();
     const waits: Promise<void>[] = [];
     const missing: string[] = [];
     for (const key of new Set(keys)) {
@@ -151,7 +147,7 @@ export class ResponseCache {
         waits.push(
           pending.flight
             .join(caller.signal)
-            .then((result) => void out.set(key, pending.pick(result) as Cached<T | undefined>)),
+            .then((result) => void out.set(key, pending.pick(result) as Fetched<T | undefined>)),
         );
         continue;
       }
@@ -159,11 +155,11 @@ export class ResponseCache {
     }
     if (missing.length > 0) {
       this.counters[options.fresh ? 'refreshes' : 'misses'] += missing.length;
-      const flight = new Flight<Map<string, Cached<T | undefined>>>(
+      const flight = new Flight<Map<string, Fetched<T | undefined>>>(
         async (signal) => {
           const found = await load(missing, signal);
           const fetchedAt = this.clock();
-          const answers = new Map<string, Cached<T | undefined>>();
+          const answers = new Map<string, Fetched<T | undefined>>();
           for (const key of missing) {
             const value = found.get(key);
             this.store(
@@ -181,7 +177,7 @@ export class ResponseCache {
       this.track(
         missing,
         flight,
-        (result, key) => (result as Map<string, Cached<unknown>>).get(key) as Cached<unknown>,
+        (result, key) => (result as Map<string, Fetched<unknown>>).get(key) as Fetched<unknown>,
       );
       waits.push(
         flight.join(caller.signal).then((answers) => {
@@ -234,7 +230,7 @@ export class ResponseCache {
   private track<R>(
     keys: readonly string[],
     flight: Flight<R>,
-    pick: (result: unknown, key: string) => Cached<unknown>,
+    pick: (result: unknown, key: string) => Fetched<unknown>,
   ): void {
     for (const key of keys)
       this.inflight.set(key, { flight: flight as Flight<unknown>, pick: (result) => pick(result, key) });

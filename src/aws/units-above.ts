@@ -2,7 +2,7 @@
 // override that names `unitIds` matches against. One ListParents per level (Organizations answers a
 // child's single parent), through the data layer, so the calls are cached, limited and retried like
 // every other.
-import type { AwsData } from './data.js';
+import type { AwsData } from './contract.js';
 
 /** Deeper than any organization: AWS allows five levels of units below the root. */
 const MAX_LEVELS = 8;

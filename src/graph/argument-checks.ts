@@ -21,12 +21,10 @@ import { validateFirst } from './connection.js';
 import type { GraphContext } from './context.js';
 import { isCursorShaped } from './cursor.js';
 import { badUserInput } from './errors.js';
-import type { InstanceWhere, SubnetWhere, VpcWhere } from './generated/resolvers-types.js';
 import { whereSplitProblem } from './filter-split.js';
 import { decodeGlobalId, globalIdProblem } from './global-id.js';
 import { shown } from './shown.js';
-import type { PushedFilters } from './where.js';
-import { instanceFilters, subnetFilters, vpcFilters } from './where.js';
+import { KINDS, kindOfList, kindOfType } from './kinds/index.js';
 
 /** The most values a list in `where` may hold (each tag's `values` too). */
 export const MAX_WHERE_VALUES = 1_000;
@@ -193,7 +191,7 @@ const nameContains: StringCheck = (value) =>
     : 'part of an account name: at most 50 printable ASCII characters (what Organizations allows in a name)';
 
 /** Types whose global id names a Region (account, Region, resource id). */
-const REGIONAL_TYPES: ReadonlySet<string> = new Set(['Region', 'Vpc', 'Subnet', 'Instance']);
+const REGIONAL_TYPES: ReadonlySet<string> = new Set(['Region', ...KINDS.map((k) => k.typename)]);
 const globalId: StringCheck = (value, env) => {
   const problem = globalIdProblem(value);
   if (problem !== undefined) return `an id issued by this API (${problem})`;
@@ -210,9 +208,7 @@ const LOOKUP_CHECKS: Partial<Record<string, StringCheck>> = {
   'Query.node.id': globalId,
   'Query.account.id': accountId,
   'Account.region.name': region,
-  'Region.vpc.id': ec2Id('vpc'),
-  'Region.subnet.id': ec2Id('subnet'),
-  'Region.instance.id': ec2Id('i'),
+  ...Object.fromEntries(KINDS.map((k) => [`Region.${k.lookupField}.id`, ec2Id(k.aws.idPrefix)])),
 };
 
 /** The fields of InstanceWhere, VpcWhere, SubnetWhere and AccountWhere (enums and booleans need none). */
@@ -221,9 +217,8 @@ const WHERE_LISTS: Partial<Record<string, StringCheck>> = {
   unitIds: unitId,
   regions: region,
   types: instanceType,
-  vpcIds: ec2IdFilter('vpc'),
-  subnetIds: ec2IdFilter('subnet'),
-  instanceIds: ec2IdFilter('i'),
+  // Each kind's id list (instanceIds, vpcIds, …), wherever a where names it.
+  ...Object.fromEntries(KINDS.map((k) => [k.whereArguments[k.idFilter], ec2IdFilter(k.aws.idPrefix)])),
   availabilityZones: availabilityZone,
   cidrBlocks: cidrBlock,
 };
@@ -298,28 +293,12 @@ function afterRefusal(after: unknown): Refusal | undefined {
   return { argument: 'after', problem: `must be a cursor this API issued (got ${shown(after)})` };
 }
 
-/** The EC2 Filters of a list field's where (the field name says which where type it is). */
-function filtersOf(fieldName: string, where: unknown): PushedFilters | undefined {
-  switch (fieldName) {
-    case 'instances':
-      return instanceFilters(where as InstanceWhere);
-    case 'vpcs':
-      return vpcFilters(where as VpcWhere);
-    case 'subnets':
-      return subnetFilters(where as SubnetWhere);
-    default:
-      return undefined;
-  }
-}
-
-/** The filter a nested list adds for its parents (a VPC's or a subnet's id), whose room is kept. */
-const NESTED_ATTRIBUTE: Partial<Record<string, string>> = { Vpc: 'vpc-id', Subnet: 'subnet-id' };
-
 /** A where that EC2 would refuse in any split (more than 200 values that cannot be divided). */
 function ec2FilterRefusal(typeName: string, fieldName: string, where: unknown): Refusal | undefined {
-  const filters = filtersOf(fieldName, where);
+  const filters = kindOfList(fieldName)?.filters(where);
   if (filters === undefined || filters === null) return undefined;
-  const attribute = NESTED_ATTRIBUTE[typeName];
+  // A nested list adds a filter for its parents (a VPC's or a subnet's id), whose room is kept.
+  const attribute = kindOfType(typeName)?.childAttribute;
   const own = attribute === undefined ? filters : filters.filter((f) => f.Name !== attribute);
   return whereSplitProblem(own, attribute === undefined ? 0 : 1);
 }

@@ -37,10 +37,9 @@ export function listConnection<T>(
     start = Math.min(offset, items.length);
   }
   const end = page.first === undefined ? items.length : Math.min(items.length, start + page.first);
-  const edges: EdgeModel<T>[] = items.slice(start, end).map((node, i) => ({
-    cursor: page.cursors.encode(page.binding, { o: start + i + 1 }),
-    node,
-  }));
+  const edges: EdgeModel<T>[] = items
+    .slice(start, end)
+    .map((node, i) => lazyEdge(page.cursors, page.binding, node, { o: start + i + 1 }));
   return {
     edges,
     nodes: edges.map((e) => e.node),
@@ -52,5 +51,20 @@ export function listConnection<T>(
     },
     totalCount: items.length,
     failures: [],
+  };
+}
+
+/**
+ * An edge whose cursor is signed only when read: most queries select `nodes`, and signing a cursor
+ * for every item they never show would cost an HMAC each.
+ */
+export function lazyEdge<T>(cursors: CursorCodec, binding: string, node: T, position: object): EdgeModel<T> {
+  let cursor: string | undefined;
+  return {
+    node,
+    get cursor() {
+      cursor ??= cursors.encode(binding, position);
+      return cursor;
+    },
   };
 }

@@ -3,7 +3,7 @@
 // @fresh flag, and the partial failures the partial-errors plugin adds to errors[].
 import { setMaxListeners } from 'node:events';
 import type { GraphQLError } from 'graphql';
-import type { AwsData, CallOptions } from '../aws/data.js';
+import type { AwsData, CallOptions } from '../aws/contract.js';
 import type { GatewayGraphConfig } from '../config/gateway.js';
 import { MAX_QUERY_DEADLINE_MS } from '../config/gateway.js';
 import { ResponseBudget } from './budget/response-budget.js';

@@ -19,14 +19,15 @@
 // empty page is possible when only empty targets (or an empty AWS page) remain. Without `first`, every
 // target is read whole with the largest pages, concurrently (the data layer bounds the concurrency).
 import type { Filter } from '@aws-sdk/client-ec2';
-import type { AwsData, CallOptions, Target } from '../aws/data.js';
+import type { Page, Target } from '../aws/contract.js';
 import type { AwsCallErrorFacts } from '../aws/errors.js';
 import { AwsCallError } from '../aws/errors.js';
+import { EC2_MAX_MAX_RESULTS } from '../aws/ec2-lists.js';
 import type { CursorCodec } from './cursor.js';
+import { lazyEdge } from './connection.js';
 import { badUserInput, failureFacts } from './errors.js';
-import type { ListKind } from './list-kinds.js';
-import { MAX_MAX_RESULTS, clampMaxResults } from './list-kinds.js';
-import type { Ec2Loaders, ReadPage } from './loaders/ec2.js';
+import type { AnyKind } from './kinds/index.js';
+import type { Ec2Loaders } from './loaders/ec2.js';
 import type { ConnectionModel, EdgeModel } from './mappers.js';
 
 /** The targets of a fan-out: accounts in order, each expanding to its Regions (sorted by name). */
@@ -63,14 +64,12 @@ export interface TargetFailure {
 }
 
 export interface FanoutDeps {
-  data: AwsData;
   ec2: Ec2Loaders;
   cursors: CursorCodec;
-  callOptions(): CallOptions;
 }
 
-export interface FanoutSpec<Item, Model> {
-  kind: ListKind<Item, Model>;
+export interface FanoutSpec {
+  kind: AnyKind;
   plan: FanoutPlan;
   /**
    * The EC2 Filters of each call a target's list takes (one part unless a `where` had to be split, see
@@ -111,20 +110,15 @@ interface Position {
 /** A target to read from a position, or an account whose Regions could not be read. */
 type Entry = { target: Target; part: number; token?: string; skip: number } | { failure: TargetFailure };
 
-interface Positioned<Model> {
-  node: Model;
-  after: Position;
-}
+/** An edge of a fan-out page, with the position its cursor encodes. */
+type Positioned<Model> = EdgeModel<Model> & { readonly after: Position };
 
 interface TargetRead<Model> {
   items: Positioned<Model>[];
   failure?: TargetFailure;
 }
 
-export async function readFanout<Item, Model>(
-  deps: FanoutDeps,
-  spec: FanoutSpec<Item, Model>,
-): Promise<FanoutResult<Model>> {
+export async function readFanout<Model>(deps: FanoutDeps, spec: FanoutSpec): Promise<FanoutResult<Model>> {
   const start =
     spec.after === undefined
       ? undefined
@@ -135,15 +129,13 @@ export async function readFanout<Item, Model>(
   const read = (entry: Entry, limit: number): Promise<TargetRead<Model>> =>
     'failure' in entry
       ? Promise.resolve({ items: [], failure: entry.failure })
-      : readTarget(deps, spec.kind, parts, entry, limit);
+      : readTarget<Model>(deps, spec, parts, entry, limit);
 
   if (spec.first === undefined) {
     const results = await Promise.all((await stream.take(Infinity)).map((entry) => read(entry, Infinity)));
     const items = results.flatMap((r) => r.items);
     const failures = results.flatMap((r) => (r.failure ? [r.failure] : []));
     const connection = toConnection(
-      deps.cursors,
-      spec.binding,
       items,
       false,
       start !== undefined,
@@ -194,7 +186,7 @@ export async function readFanout<Item, Model>(
     ((last !== undefined && last.after.x === undefined) || beyond || stream.hasMore());
   const totalCount = start === undefined && !hasNextPage ? page.length : null;
   return {
-    connection: toConnection(deps.cursors, spec.binding, page, hasNextPage, start !== undefined, totalCount),
+    connection: toConnection(page, hasNextPage, start !== undefined, totalCount),
     failures,
   };
 }
@@ -203,9 +195,9 @@ export async function readFanout<Item, Model>(
  * Reads up to `limit` items of one target from its start position, asking each AWS page for what is
  * still missing (the largest page when reading everything); a failure is returned, not thrown.
  */
-async function readTarget<Item, Model>(
+async function readTarget<Model>(
   deps: FanoutDeps,
-  kind: ListKind<Item, Model>,
+  spec: FanoutSpec,
   parts: readonly (readonly Filter[])[],
   entry: { target: Target; part: number; token?: string; skip: number },
   limit: number,
@@ -215,13 +207,14 @@ async function readTarget<Item, Model>(
   let { part, token, skip } = entry;
   try {
     while (part < parts.length && items.length < limit) {
-      const size = limit === Infinity ? MAX_MAX_RESULTS : clampMaxResults(skip + limit - items.length);
-      const page = await deps.ec2.page(kind, target, parts[part] as readonly Filter[], token, size);
-      for (let i = skip; i < page.items.length && items.length < limit; i++)
-        items.push({
-          node: page.items[i] as Model,
-          after: positionAfter(target, part, parts.length, page, i),
-        });
+      const wanted = limit === Infinity ? EC2_MAX_MAX_RESULTS : skip + limit - items.length;
+      const page = await deps.ec2.page(spec.kind, target, parts[part] as readonly Filter[], token, wanted);
+      for (let i = skip; i < page.items.length && items.length < limit; i++) {
+        const after = positionAfter(target, part, parts.length, page, i);
+        items.push(
+          Object.assign(lazyEdge(deps.cursors, spec.binding, page.items[i] as Model, after), { after }),
+        );
+      }
       // A page shorter than the offset (the list changed) carries the rest of the offset over.
       skip = Math.max(0, skip - page.items.length);
       if (page.nextToken !== undefined) token = page.nextToken;
@@ -254,7 +247,7 @@ function positionAfter(
   target: Target,
   part: number,
   partCount: number,
-  page: ReadPage<unknown>,
+  page: Page<unknown>,
   index: number,
 ): Position {
   const at = { a: target.accountId, r: target.region };
@@ -364,17 +357,12 @@ function decodePosition(cursors: CursorCodec, binding: string, cursor: string, p
 }
 
 function toConnection<Model>(
-  cursors: CursorCodec,
-  binding: string,
   items: readonly Positioned<Model>[],
   hasNextPage: boolean,
   hasPreviousPage: boolean,
   totalCount: number | null,
 ): ConnectionModel<Model> {
-  const edges: EdgeModel<Model>[] = items.map((item) => ({
-    cursor: cursors.encode(binding, item.after),
-    node: item.node,
-  }));
+  const edges: EdgeModel<Model>[] = [...items];
   return {
     edges,
     nodes: edges.map((e) => e.node),

@@ -18,6 +18,7 @@ import type { Resolvers } from './generated/resolvers-types.js';
 import type { GraphContext } from './context.js';
 import type { NodeTypeName } from './global-id.js';
 import { encodeGlobalId } from './global-id.js';
+import { KINDS, kindOfType } from './kinds/index.js';
 import type { NodeModel } from './mappers.js';
 import { resolveNode } from './resolvers/Node.js';
 import { loadTypeDefs } from './schema.js';
@@ -31,14 +32,14 @@ export const FEDERATION_SPEC = 'https://specs.apollo.dev/federation/v2.5';
  * would mean asking every account and Region): a supergraph that knows only an instance id must also
  * know, or first ask orgraph for, its account and Region.
  */
-export const ENTITY_KEYS: Record<NodeTypeName, readonly string[]> = {
+export const ENTITY_KEYS: Readonly<Record<NodeTypeName, readonly string[]>> = {
   Organization: ['id'],
   OrganizationalUnit: ['id'],
   Account: ['id', 'accountId'],
   Region: ['id', 'name account { accountId }'],
-  Vpc: ['id', 'vpcId account { accountId } region { name }'],
-  Subnet: ['id', 'subnetId account { accountId } region { name }'],
-  Instance: ['id', 'instanceId account { accountId } region { name }'],
+  ...Object.fromEntries(
+    KINDS.map((kind) => [kind.typename, ['id', `${kind.idField} account { accountId } region { name }`]]),
+  ),
 };
 
 /** Value types other subgraphs commonly define too (Relay's PageInfo): resolvable by any of them. */
@@ -93,14 +94,11 @@ function globalIdOf(type: NodeTypeName, ref: Representation): string {
       return encodeGlobalId('Account', accountId());
     case 'Region':
       return encodeGlobalId('Region', accountId(), text(ref['name'], 'name'));
-    case 'Vpc':
-      return encodeGlobalId('Vpc', accountId(), regionName(), text(ref['vpcId'], 'vpcId'));
-    case 'Subnet':
-      return encodeGlobalId('Subnet', accountId(), regionName(), text(ref['subnetId'], 'subnetId'));
-    case 'Instance':
-      return encodeGlobalId('Instance', accountId(), regionName(), text(ref['instanceId'], 'instanceId'));
-    default:
-      throw invalidRepresentation(type, ref, `expected the key ${ENTITY_KEYS[type].join(' or ')}`);
+    default: {
+      const kind = kindOfType(type);
+      if (kind) return encodeGlobalId(type, accountId(), regionName(), text(ref[kind.idField], kind.idField));
+      throw invalidRepresentation(type, ref, `expected the key ${(ENTITY_KEYS[type] ?? []).join(' or ')}`);
+    }
   }
 }
 

@@ -6,24 +6,11 @@
 // A list that cannot be split that way is refused as BAD_USER_INPUT naming the `where` argument.
 import type { Filter } from '@aws-sdk/client-ec2';
 import { badUserInput } from './errors.js';
-import { whereArgumentOf } from './where.js';
-
-/** EC2's limit on the values of all filters of one call. */
-export const MAX_FILTER_VALUES = 200;
+import { EC2_MAX_FILTER_VALUES as MAX_FILTER_VALUES } from '../aws/ec2-lists.js';
+import { SINGLE_VALUED, whereArgumentOf } from './kinds/index.js';
 
 /** At most this many calls per (account, Region) for one list a user's `where` asks for. */
 export const MAX_SPLIT_CALLS = 50;
-
-/** Filters whose attribute has at most one value per item, so disjoint value lists select disjoint items. */
-const SINGLE_VALUED = new Set([
-  'instance-id',
-  'instance-state-name',
-  'instance-type',
-  'vpc-id',
-  'subnet-id',
-  'availability-zone',
-  'is-default',
-]);
 
 export interface SplitOptions {
   /** Values allowed per call; default MAX_FILTER_VALUES. */
@@ -127,10 +114,13 @@ function trySplitWhere(
       };
     return {
       argument,
-      problem: `cannot be sent to EC2: a call accepts at most ${MAX_FILTER_VALUES} filter values (this where has ${total}), and only lists of exact values (no * or ?) of instanceIds, vpcIds, subnetIds, types, states, availabilityZones or tag values can be split over several calls; use fewer values`,
+      problem: `cannot be sent to EC2: a call accepts at most ${MAX_FILTER_VALUES} filter values (this where has ${total}), and only lists of exact values (no * or ?) of ${SPLITTABLE_ARGUMENTS} or tag values can be split over several calls; use fewer values`,
     };
   }
 }
+
+/** The `where` arguments whose lists can be split, for the message. */
+const SPLITTABLE_ARGUMENTS = [...new Set([...SINGLE_VALUED].map(whereArgumentOf))].join(', ');
 
 /** The number of filter values a call with `filters` carries. */
 export function valueCount(filters: readonly Filter[]): number {

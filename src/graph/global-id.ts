@@ -2,10 +2,11 @@
 // and the shape of every part, so a malformed id is a BAD_USER_INPUT error that shows the bad value.
 import { ACCOUNT_ID, ORGANIZATION_ID, REGION_NAME, UNIT_ID, isEc2Id } from '../aws/ids.js';
 import { badUserInput } from './errors.js';
+import { KINDS } from './kinds/index.js';
 import { shown } from './shown.js';
 
-export type NodeTypeName =
-  'Organization' | 'OrganizationalUnit' | 'Account' | 'Region' | 'Vpc' | 'Subnet' | 'Instance';
+/** A Node type: the organization's own, or a resource kind's (src/graph/kinds/). */
+export type NodeTypeName = 'Organization' | 'OrganizationalUnit' | 'Account' | 'Region' | (string & {});
 
 type Shape = (part: string) => boolean;
 const shape =
@@ -19,15 +20,13 @@ const ec2 =
 const ACCOUNT = shape(ACCOUNT_ID);
 const REGION = shape(REGION_NAME);
 
-/** The key parts of each type and the shape each must have. */
-const KEY_SHAPES: Record<NodeTypeName, Shape[]> = {
+/** The key parts of each type and the shape each must have; a resource kind's: account, Region, its id. */
+const KEY_SHAPES: Record<string, Shape[]> = {
   Organization: [shape(ORGANIZATION_ID)],
   OrganizationalUnit: [shape(UNIT_ID)],
   Account: [ACCOUNT],
   Region: [ACCOUNT, REGION],
-  Vpc: [ACCOUNT, REGION, ec2('vpc')],
-  Subnet: [ACCOUNT, REGION, ec2('subnet')],
-  Instance: [ACCOUNT, REGION, ec2('i')],
+  ...Object.fromEntries(KINDS.map((kind) => [kind.typename, [ACCOUNT, REGION, ec2(kind.aws.idPrefix)]])),
 };
 
 export interface DecodedId {
@@ -61,7 +60,8 @@ function decode(id: string): DecodedId | string {
   const text = Buffer.from(id, 'base64url').toString('utf8');
   const [type, ...parts] = text.split(':');
   if (type === undefined || !Object.prototype.hasOwnProperty.call(KEY_SHAPES, type)) return 'unknown type';
-  const shapes = KEY_SHAPES[type as NodeTypeName];
+  const shapes = KEY_SHAPES[type];
+  if (!shapes) return 'unknown type';
   if (parts.length !== shapes.length || parts.some((part, i) => !(shapes[i] as Shape)(part)))
     return `malformed ${type} id`;
   return { type: type as NodeTypeName, parts };

@@ -7,7 +7,7 @@ import {
   ApolloServerPluginLandingPageDisabled,
 } from '@apollo/server/plugin/disabled';
 import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
-import type { AwsData } from '../aws/data.js';
+import type { AwsData } from '../aws/contract.js';
 import type { GatewayGraphConfig } from '../config/gateway.js';
 import { cursorSecretOf } from '../config/gateway.js';
 import type { Logger } from '../log.js';

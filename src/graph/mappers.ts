@@ -1,9 +1,10 @@
 // What a resolver's parent really is. Parents are cheap: an Account is its id (plus what a list call
 // already told us), a Region is (account, Region name), so nothing is fetched for a field the query did
 // not select. Node types carry __typename so Query.node and the Node interface can tell them apart.
-import type { InstanceItem, Target } from '../aws/data.js';
 import type { AwsCallErrorFacts } from '../aws/errors.js';
-import type { Vpc, Subnet } from '@aws-sdk/client-ec2';
+import type { InstanceModel, SubnetModel, VpcModel } from './kinds/index.js';
+
+export type { InstanceModel, SubnetModel, VpcModel };
 
 /** The organization; its details are read only when a field needs them. */
 export interface OrganizationModel {
@@ -53,27 +54,6 @@ export interface AccountAccessModel {
   accountId: string;
   /** The account's record when the parent had it (its state decides whether STS is asked at all). */
   record?: AccountRecord;
-}
-
-export interface VpcModel {
-  readonly __typename: 'Vpc';
-  target: Target;
-  vpc: Vpc;
-  fetchedAt: Date;
-}
-
-export interface SubnetModel {
-  readonly __typename: 'Subnet';
-  target: Target;
-  subnet: Subnet;
-  fetchedAt: Date;
-}
-
-export interface InstanceModel {
-  readonly __typename: 'Instance';
-  target: Target;
-  item: InstanceItem;
-  fetchedAt: Date;
 }
 
 export type NodeModel =
@@ -152,23 +132,4 @@ export const regionModel = (
   region,
   ...(known.optInStatus !== undefined ? { optInStatus: known.optInStatus } : {}),
   ...(known.endpoint !== undefined ? { endpoint: known.endpoint } : {}),
-});
-
-export const vpcModel = (target: Target, vpc: Vpc, fetchedAt: Date): VpcModel => ({
-  __typename: 'Vpc',
-  target,
-  vpc,
-  fetchedAt,
-});
-export const subnetModel = (target: Target, subnet: Subnet, fetchedAt: Date): SubnetModel => ({
-  __typename: 'Subnet',
-  target,
-  subnet,
-  fetchedAt,
-});
-export const instanceModel = (target: Target, item: InstanceItem, fetchedAt: Date): InstanceModel => ({
-  __typename: 'Instance',
-  target,
-  item,
-  fetchedAt,
 });

@@ -2,14 +2,7 @@
 // pushed down to AWS as EC2 Filters. Nothing here filters fetched items: an empty list in `where`
 // (e.g. `states: []`) matches nothing, which is answered without calling AWS at all (null filters).
 import type { Filter } from '@aws-sdk/client-ec2';
-import type {
-  InputMaybe,
-  InstanceState,
-  InstanceWhere,
-  SubnetWhere,
-  TagFilter,
-  VpcWhere,
-} from './generated/resolvers-types.js';
+import type { InputMaybe, TagFilter } from './generated/resolvers-types.js';
 
 /** What narrows the (account, Region) targets of a fan-out. Absent lists do not narrow. */
 export interface TargetNarrowing {
@@ -20,15 +13,6 @@ export interface TargetNarrowing {
 
 /** EC2 Filters for a where, or null when the where matches nothing. */
 export type PushedFilters = Filter[] | null;
-
-const STATE_NAMES: Record<InstanceState, string> = {
-  PENDING: 'pending',
-  RUNNING: 'running',
-  SHUTTING_DOWN: 'shutting-down',
-  TERMINATED: 'terminated',
-  STOPPING: 'stopping',
-  STOPPED: 'stopped',
-};
 
 type ListWhere = {
   accountIds?: InputMaybe<string[]>;
@@ -52,7 +36,8 @@ export function narrowsToNothing(narrowing: TargetNarrowing): boolean {
   );
 }
 
-class FilterBuilder {
+/** Builds a kind's EC2 Filters from its `where` (see src/graph/kinds/). */
+export class FilterBuilder {
   readonly filters: Filter[] = [];
   empty = false;
 
@@ -75,42 +60,6 @@ class FilterBuilder {
   build(): PushedFilters {
     return this.empty ? null : this.filters;
   }
-}
-
-export function instanceFilters(where: InstanceWhere | null | undefined): PushedFilters {
-  if (!where) return [];
-  return new FilterBuilder()
-    .add('instance-id', where.instanceIds)
-    .add(
-      'instance-state-name',
-      where.states?.map((s) => STATE_NAMES[s]),
-    )
-    .add('instance-type', where.types)
-    .add('vpc-id', where.vpcIds)
-    .add('subnet-id', where.subnetIds)
-    .add('availability-zone', where.availabilityZones)
-    .tags(where.tags)
-    .build();
-}
-
-export function vpcFilters(where: VpcWhere | null | undefined): PushedFilters {
-  if (!where) return [];
-  const builder = new FilterBuilder()
-    .add('vpc-id', where.vpcIds)
-    .add('cidr-block-association.cidr-block', where.cidrBlocks)
-    .tags(where.tags);
-  if (where.isDefault != null) builder.add('is-default', [String(where.isDefault)]);
-  return builder.build();
-}
-
-export function subnetFilters(where: SubnetWhere | null | undefined): PushedFilters {
-  if (!where) return [];
-  return new FilterBuilder()
-    .add('subnet-id', where.subnetIds)
-    .add('vpc-id', where.vpcIds)
-    .add('availability-zone', where.availabilityZones)
-    .tags(where.tags)
-    .build();
 }
 
 /**
@@ -140,29 +89,3 @@ export function wildcardMatches(pattern: string, value: string): boolean {
 }
 
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
-
-/** The `where` argument an EC2 filter comes from (for messages about it). */
-export function whereArgumentOf(filterName: string): string {
-  if (filterName.startsWith('tag:') || filterName === 'tag-key') return 'tags';
-  return WHERE_ARGUMENTS[filterName] ?? filterName;
-}
-
-const WHERE_ARGUMENTS: Partial<Record<string, string>> = {
-  'instance-id': 'instanceIds',
-  'instance-state-name': 'states',
-  'instance-type': 'types',
-  'vpc-id': 'vpcIds',
-  'subnet-id': 'subnetIds',
-  'availability-zone': 'availabilityZones',
-  'cidr-block-association.cidr-block': 'cidrBlocks',
-  'is-default': 'isDefault',
-};
-
-/** A stable text for a filter list (order of filters and values ignored), for cache and batch keys. */
-export function filtersKey(filters: readonly Filter[]): string {
-  return JSON.stringify(
-    filters
-      .map((f) => [f.Name ?? '', [...(f.Values ?? [])].sort()] as const)
-      .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)),
-  );
-}

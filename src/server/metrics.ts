@@ -5,13 +5,13 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { AwsCallEvent } from '../aws/call-observer.js';
-import type { AwsDataStats } from '../aws/aws-data.js';
+import type { DataLayerStats } from '../aws/data-layer.js';
 import type { BrokerMetrics } from '../credentials/session-broker.js';
 import type { GraphContext } from '../graph/index.js';
 
 /** Where the scrape-time numbers come from (the gateway, once it is built). */
 export interface MetricSources {
-  data(): AwsDataStats;
+  data(): DataLayerStats;
   broker(): BrokerMetrics;
 }
 
@@ -31,7 +31,7 @@ export class ServerMetrics {
   constructor() {
     const registers = [this.registry];
     // Totals kept by the layers themselves are copied in at scrape time (`set` of a counter = reset + inc).
-    const fromData = (name: string, help: string, pick: (s: AwsDataStats) => number) =>
+    const fromData = (name: string, help: string, pick: (s: DataLayerStats) => number) =>
       new Counter({
         name,
         help,
@@ -42,7 +42,7 @@ export class ServerMetrics {
           if (this.sources) c.inc(pick(this.sources.data()));
         },
       });
-    const gaugeFromData = (name: string, help: string, pick: (s: AwsDataStats) => number) =>
+    const gaugeFromData = (name: string, help: string, pick: (s: DataLayerStats) => number) =>
       new Gauge({
         name,
         help,

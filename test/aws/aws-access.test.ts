@@ -7,7 +7,7 @@ import { ListAccountsCommand } from '@aws-sdk/client-organizations';
 import { startSim } from '../../src/sim/index.js';
 import type { RunningSim } from '../../src/sim/index.js';
 import { createAwsAccess } from '../../src/aws/aws-access.js';
-import { SDK_MAX_ATTEMPTS, createAwsData } from '../../src/aws/aws-data.js';
+import { SDK_MAX_ATTEMPTS, createDataLayer } from '../../src/aws/data-layer.js';
 import { parseCredentialsConfig } from '../../src/config/credentials.js';
 import { CentralPrincipalError } from '../../src/credentials/central-principal.js';
 import { manualClock } from '../helpers/clock.js';
@@ -88,7 +88,7 @@ describe('createAwsAccess', () => {
       // Another role name than the member role: the Organizations role gets a broker of its own.
       organizationsRole: { accountId: management, roleName: 'OrganizationsReader' },
     });
-    const data = createAwsData({
+    const data = createDataLayer({
       pool: access.pool,
       broker: access.broker,
       options: { retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 2 } },
@@ -131,7 +131,7 @@ describe('createAwsAccess', () => {
       broker: { externalId: sim.world.externalId, roleName: sim.world.readRoleName, stsRegion: 'eu-west-1' },
     });
     const access = await createAwsAccess(config, { clock, sdkMaxAttempts: SDK_MAX_ATTEMPTS });
-    const data = createAwsData({ pool: access.pool, broker: access.broker, clock });
+    const data = createDataLayer({ pool: access.pool, broker: access.broker, clock });
     try {
       const member = sim.world.accounts.filter((a) => a.state === 'ACTIVE')[2]!.id;
       const notEnabled = sim.world.allRegions.find(

@@ -4,10 +4,11 @@
 // are chosen among the ACTIVE accounts; the generator's few SUSPENDED / PENDING_CLOSURE accounts are
 // broken too (AWS refuses their sessions) and must fail as ROLE_NOT_ASSUMABLE like a missing role.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { instancePages, vpcPages, subnetPages } from '../helpers/ec2-pages.js';
 import { startSim } from '../../src/sim/index.js';
 import type { RunningSim } from '../../src/sim/index.js';
 import { createSharedHttpHandler } from '../../src/aws/client-pool.js';
-import type { AwsPage, Target } from '../../src/aws/data.js';
+import type { Page, Target } from '../../src/aws/contract.js';
 import { AwsCallError } from '../../src/aws/errors.js';
 import { simAwsStack } from '../helpers/aws-stack.js';
 
@@ -30,7 +31,7 @@ afterAll(async () => {
   await sim.close();
 });
 
-async function all<T>(pages: AsyncIterable<AwsPage<T>>): Promise<T[]> {
+async function all<T>(pages: AsyncIterable<Page<T>>): Promise<T[]> {
   const items: T[] = [];
   for await (const page of pages) items.push(...page.items);
   return items;
@@ -59,9 +60,9 @@ describe('organization-wide fan-out', () => {
       targets.map(async (target) => {
         try {
           const [instances, vpcs, subnets] = await Promise.all([
-            all(data.ec2.instancePages(target)),
-            all(data.ec2.vpcPages(target)),
-            all(data.ec2.subnetPages(target)),
+            all(instancePages(data, target)),
+            all(vpcPages(data, target)),
+            all(subnetPages(data, target)),
           ]);
           return { target, instances, vpcs, subnets };
         } catch (err) {
@@ -134,12 +135,10 @@ describe('organization-wide fan-out', () => {
     await Promise.all(
       targets.flatMap((target) => [
         ...states.map((state) =>
-          all(
-            data.ec2.instancePages(target, { filters: [{ Name: 'instance-state-name', Values: [state] }] }),
-          ),
+          all(instancePages(data, target, { filters: [{ Name: 'instance-state-name', Values: [state] }] })),
         ),
-        all(data.ec2.vpcPages(target)),
-        all(data.ec2.subnetPages(target)),
+        all(vpcPages(data, target)),
+        all(subnetPages(data, target)),
         data.ec2.describeAvailabilityZones(target),
       ]),
     );

@@ -1,13 +1,15 @@
 // The AWS data layer with the real SDK clients, session broker and client pool against the simulated
 // AWS: exact data, and exactly the AWS calls the request log says were made.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { instancePages, vpcPages, subnetPages } from '../helpers/ec2-pages.js';
+import { INSTANCE, VPC, SUBNET } from '../../src/graph/kinds/index.js';
 import { startSim } from '../../src/sim/index.js';
 import { seededRandom } from '../sim/seeded-random.js';
 import type { RunningSim } from '../../src/sim/index.js';
 import { accountIdAt } from '../../src/sim/generator.js';
 import { createSharedHttpHandler } from '../../src/aws/client-pool.js';
 import type { AwsDataOptions } from '../../src/config/data.js';
-import type { AwsPage, Target } from '../../src/aws/data.js';
+import type { Page, Target } from '../../src/aws/contract.js';
 import { AwsCallError } from '../../src/aws/errors.js';
 import { simAwsStack } from '../helpers/aws-stack.js';
 import type { SimAwsStack, SimAwsStackOptions } from '../helpers/aws-stack.js';
@@ -38,7 +40,7 @@ function layer(
   });
 }
 
-async function all<T>(pages: AsyncIterable<AwsPage<T>>): Promise<T[]> {
+async function all<T>(pages: AsyncIterable<Page<T>>): Promise<T[]> {
   const items: T[] = [];
   for await (const page of pages) items.push(...page.items);
   return items;
@@ -98,7 +100,7 @@ describe('EC2 lists', () => {
     sim.knobs.pageCap = 7;
     const { data } = layer();
     const target = { accountId: BIG, region: 'eu-west-1' };
-    const items = await all(data.ec2.instancePages(target));
+    const items = await all(instancePages(data, target));
     const expected = truth(target).instances;
     expect(items).toHaveLength(1200);
     expect(items.map((i) => i.instance.InstanceId)).toEqual(expected.map((i) => i.instanceId));
@@ -116,10 +118,10 @@ describe('EC2 lists', () => {
     expect(calls[0]?.params['NextToken']).toBeUndefined();
     expect(calls.slice(1).every((c) => typeof c.params['NextToken'] === 'string')).toBe(true);
 
-    expect(sorted((await all(data.ec2.vpcPages(target))).map((v) => v.VpcId))).toEqual(
+    expect(sorted((await all(vpcPages(data, target))).map((v) => v.VpcId))).toEqual(
       sorted(truth(target).vpcs.map((v) => v.vpcId)),
     );
-    expect(sorted((await all(data.ec2.subnetPages(target))).map((s) => s.SubnetId))).toEqual(
+    expect(sorted((await all(subnetPages(data, target))).map((s) => s.SubnetId))).toEqual(
       sorted(truth(target).subnets.map((s) => s.subnetId)),
     );
     expect(ec2Count({ operation: 'DescribeSubnets' })).toBe(Math.ceil(truth(target).subnets.length / 7));
@@ -128,20 +130,18 @@ describe('EC2 lists', () => {
   it("clamps the request's page size to 5..1000 and resumes from a token", async () => {
     const { data } = layer();
     const target = { accountId: member(2), region: 'us-east-1' };
-    const first = await data.ec2.instancePages(target, { maxResults: 3 }).next();
+    const first = await instancePages(data, target, { maxResults: 3 }).next();
     if (first.done) throw new Error('no page');
     expect(first.value.items).toHaveLength(5);
     expect(first.value.nextToken).toBeDefined();
-    const rest = await all(
-      data.ec2.instancePages(target, { maxResults: 3, nextToken: first.value.nextToken }),
-    );
+    const rest = await all(instancePages(data, target, { maxResults: 3, nextToken: first.value.nextToken }));
     expect([...first.value.items, ...rest].map((i) => i.instance.InstanceId)).toEqual(
       truth(target).instances.map((i) => i.instanceId),
     );
     expect(
       sim.log.entries({ service: 'ec2', operation: 'DescribeInstances' }).map((e) => e.params['MaxResults']),
     ).toEqual(['5', '5', '5']);
-    await all(data.ec2.instancePages(target, { maxResults: 5000 }));
+    await all(instancePages(data, target, { maxResults: 5000 }));
     expect(
       sim.log.entries({ service: 'ec2', operation: 'DescribeInstances' }).at(-1)?.params['MaxResults'],
     ).toBe('1000');
@@ -155,7 +155,7 @@ describe('EC2 lists', () => {
       .instances.flatMap((i) => i.tags)
       .find((t) => t.key === 'env')!.value;
     const items = await all(
-      data.ec2.instancePages(target, {
+      instancePages(data, target, {
         filters: [
           { Name: 'instance-state-name', Values: ['running', 'stopped'] },
           { Name: 'tag:env', Values: [env] },
@@ -212,7 +212,12 @@ describe('EC2 by-id lookups', () => {
     const known = truth(target).instances.map((i) => i.instanceId);
     const unknown = ['i-0000000000000dead', 'i-0000000000000beef', 'i-000000000000000f0'];
     const malformed = ['i-XYZ', 'not-an-id'];
-    const result = await data.ec2.instancesByIds(target, [...known, ...malformed, ...unknown, known[0]!]);
+    const result = await data.ec2.byIds(INSTANCE.aws, target, [
+      ...known,
+      ...malformed,
+      ...unknown,
+      known[0]!,
+    ]);
     expect(result.value.size).toBe(1200);
     expect(sorted([...result.value.keys()])).toEqual(sorted(known));
     expect(result.value.get(known[5]!)?.instance.InstanceId).toBe(known[5]);
@@ -232,14 +237,14 @@ describe('EC2 by-id lookups', () => {
     const target = { accountId: member(4), region: 'eu-west-1' };
     const vpc = truth(target).vpcs[0]!.vpcId;
     const subnet = truth(target).subnets[0]!.subnetId;
-    expect([...(await data.ec2.vpcsByIds(target, [vpc, 'vpc-0123456789abcdef0'])).value.keys()]).toEqual([
-      vpc,
-    ]);
-    expect([...(await data.ec2.subnetsByIds(target, ['subnet-01234567', subnet])).value.keys()]).toEqual([
-      subnet,
-    ]);
-    expect((await data.ec2.instancesByIds(target, ['i-0123456789abcdef0'])).value.size).toBe(0);
-    expect((await data.ec2.instancesByIds(target, ['garbage'])).value.size).toBe(0);
+    expect([...(await data.ec2.byIds(VPC.aws, target, [vpc, 'vpc-0123456789abcdef0'])).value.keys()]).toEqual(
+      [vpc],
+    );
+    expect([...(await data.ec2.byIds(SUBNET.aws, target, ['subnet-01234567', subnet])).value.keys()]).toEqual(
+      [subnet],
+    );
+    expect((await data.ec2.byIds(INSTANCE.aws, target, ['i-0123456789abcdef0'])).value.size).toBe(0);
+    expect((await data.ec2.byIds(INSTANCE.aws, target, ['garbage'])).value.size).toBe(0);
     expect(ec2Count({ operation: 'DescribeVpcs' })).toBe(2);
     expect(ec2Count({ operation: 'DescribeInstances' })).toBe(1); // the malformed id never reached AWS
   });
@@ -267,16 +272,16 @@ describe('response cache', () => {
     sim.knobs.pageCap = 5;
     const { data } = layer();
     const target = { accountId: member(6), region: 'eu-west-1' };
-    const once = await all(data.ec2.instancePages(target));
-    const twice = await all(data.ec2.instancePages(target));
+    const once = await all(instancePages(data, target));
+    const twice = await all(instancePages(data, target));
     expect(twice).toEqual(once);
     expect(ec2Count({ operation: 'DescribeInstances' })).toBe(3); // 12 instances in pages of 5, once
-    await all(data.ec2.instancePages(target, { maxResults: 6 }));
+    await all(instancePages(data, target, { maxResults: 6 }));
     expect(ec2Count({ operation: 'DescribeInstances' })).toBe(6); // another page size is another request
 
     const ids = once.map((i) => i.instance.InstanceId!);
-    await data.ec2.instancesByIds(target, ids.slice(0, 8));
-    const again = await data.ec2.instancesByIds(target, ids.slice(2, 6));
+    await data.ec2.byIds(INSTANCE.aws, target, ids.slice(0, 8));
+    const again = await data.ec2.byIds(INSTANCE.aws, target, ids.slice(2, 6));
     expect(again.value.size).toBe(4);
     expect(ec2Count({ operation: 'DescribeInstances' })).toBe(7);
   });
@@ -300,7 +305,7 @@ describe('response cache', () => {
   it('never caches a failure', async () => {
     const { data } = layer({ retry: { maxAttempts: 1 } });
     const target = { accountId: member(7), region: 'us-east-1' };
-    await data.access.checkAccess(target.accountId);
+    await data.sessions.ensureSession(target.accountId);
     sim.knobs.faults = { errorRate: 1, dropRate: 0 };
     await failure(data.ec2.describeAvailabilityZones(target));
     sim.knobs.faults = { errorRate: 0, dropRate: 0 };
@@ -360,8 +365,8 @@ describe('fan-out limits and throttling', () => {
     const results = await Promise.all(
       targets.map(async (t) => ({
         t,
-        items: await all(data.ec2.instancePages(t)),
-        vpcs: await all(data.ec2.vpcPages(t)),
+        items: await all(instancePages(data, t)),
+        vpcs: await all(vpcPages(data, t)),
       })),
     );
     for (const { t, items, vpcs } of results) {
@@ -384,7 +389,7 @@ describe('fan-out limits and throttling', () => {
     const accounts = activeAccounts()
       .slice(20, 40)
       .map((a) => a.id);
-    await Promise.all(accounts.map((a) => data.access.checkAccess(a)));
+    await Promise.all(accounts.map((a) => data.sessions.ensureSession(a)));
     expect(sim.log.count({ service: 'sts', operation: 'AssumeRole', status: 200 })).toBe(20);
     expect(sim.log.peakInFlight).toBeLessThanOrEqual(3);
     expect(data.stats().peakInFlight).toBe(3);
@@ -396,8 +401,8 @@ describe('fan-out limits and throttling', () => {
     const { data } = layer({ retry: { maxAttempts: 8 } });
     const target = { accountId: BIG, region: 'eu-west-1' };
     const [instances, subnets] = await Promise.all([
-      all(data.ec2.instancePages(target, { maxResults: 5 })),
-      all(data.ec2.subnetPages(target, { maxResults: 5 })),
+      all(instancePages(data, target, { maxResults: 5 })),
+      all(subnetPages(data, target, { maxResults: 5 })),
     ]);
     expect(instances.map((i) => i.instance.InstanceId)).toEqual(
       truth(target).instances.map((i) => i.instanceId),
@@ -425,7 +430,7 @@ describe('fan-out limits and throttling', () => {
     const frozen = async () => {}; // the sim's clock stands still: its bucket never refills
     const { data } = layer({ retry: { maxAttempts: 3 } }, { sleep: frozen });
     const target = { accountId: BIG, region: 'us-east-1' };
-    const err = await failure(all(data.ec2.instancePages(target, { maxResults: 5 })));
+    const err = await failure(all(instancePages(data, target, { maxResults: 5 })));
     expect(err.facts()).toMatchObject({
       code: 'THROTTLED',
       retryable: true,
@@ -449,7 +454,7 @@ describe('classification of failures', () => {
     const account = member(8);
     sim.knobs.scenarios.set(account, { roleMissing: true });
     const { data } = layer();
-    const err = await failure(all(data.ec2.instancePages({ accountId: account, region: 'eu-west-1' })));
+    const err = await failure(all(instancePages(data, { accountId: account, region: 'eu-west-1' })));
     expect(err.facts()).toMatchObject({
       code: 'ROLE_NOT_ASSUMABLE',
       retryable: false,
@@ -463,10 +468,10 @@ describe('classification of failures', () => {
     expect(err.requestId).toBeTruthy();
     expect(err.message).toContain(`arn:aws:iam::${account}:role/${sim.world.readRoleName}`);
     expect(ec2Count({ accountId: account })).toBe(0);
-    const access = await failure(data.access.checkAccess(account));
+    const access = await failure(data.sessions.ensureSession(account));
     expect(access).toMatchObject({ code: 'ROLE_NOT_ASSUMABLE', accountId: account });
-    await expect(data.access.checkAccess(member(9))).resolves.toBeUndefined();
-    expect(await data.access.roleArnFor(account)).toBe(
+    await expect(data.sessions.ensureSession(member(9))).resolves.toBeUndefined();
+    expect(await data.sessions.roleArnFor(account)).toBe(
       `arn:aws:iam::${account}:role/${sim.world.readRoleName}`,
     );
   });
@@ -496,7 +501,7 @@ describe('classification of failures', () => {
     ]);
     // Known now: the next call there does not throw the account's session away again.
     const again = await failure(
-      data.ec2.instancesByIds({ accountId: account, region: 'eu-west-1' }, ['i-0123456789abcdef0']),
+      data.ec2.byIds(INSTANCE.aws, { accountId: account, region: 'eu-west-1' }, ['i-0123456789abcdef0']),
     );
     expect(again).toMatchObject({ code: 'REGION_NOT_ENABLED', operation: 'DescribeInstances' });
     expect(ec2Count({ accountId: account, region: 'eu-west-1' })).toBe(2);
@@ -511,7 +516,7 @@ describe('classification of failures', () => {
   it('a call slower than its time limit: UPSTREAM_TIMEOUT (retryable), not retried', async () => {
     const { data } = layer({ callTimeoutMs: 50 });
     const account = member(11);
-    await data.access.checkAccess(account);
+    await data.sessions.ensureSession(account);
     sim.knobs.latency = { ec2: { fixedMs: 400, jitterMs: 0 } };
     const err = await failure(
       data.ec2.describeAvailabilityZones({ accountId: account, region: 'us-east-1' }),
@@ -533,7 +538,7 @@ describe('classification of failures', () => {
   it('a 5xx fault: retried, then UPSTREAM_ERROR (retryable) with the AWS code and request id', async () => {
     const { data } = layer({ retry: { maxAttempts: 3 } });
     const account = member(12);
-    await data.access.checkAccess(account);
+    await data.sessions.ensureSession(account);
     sim.knobs.faults = { errorRate: 1, dropRate: 0 };
     const err = await failure(
       data.ec2.describeAvailabilityZones({ accountId: account, region: 'us-east-1' }),
@@ -567,7 +572,7 @@ describe('cancellation', () => {
   it('an aborted signal stops queued work: no AWS call after the abort', async () => {
     const { data } = layer({ concurrency: { global: 2, perTarget: 1 } });
     const accounts = [14, 15, 16, 17, 18].map(member);
-    await Promise.all(accounts.map((a) => data.access.checkAccess(a)));
+    await Promise.all(accounts.map((a) => data.sessions.ensureSession(a)));
     sim.knobs.latency = { ec2: { fixedMs: 300, jitterMs: 0 } };
     const controller = new AbortController();
     const pending = accounts.flatMap((accountId) =>
@@ -594,7 +599,8 @@ describe('cancellation', () => {
     const { data } = layer();
     const err = await failure(
       all(
-        data.ec2.instancePages(
+        instancePages(
+          data,
           { accountId: member(19), region: 'us-east-1' },
           {},
           { signal: AbortSignal.abort() },
@@ -611,7 +617,7 @@ describe('stats', () => {
     sim.knobs.pageCap = 4;
     const { data } = layer();
     const target = { accountId: member(20), region: 'eu-west-1' };
-    await all(data.ec2.instancePages(target));
+    await all(instancePages(data, target));
     await data.organizations.listAccounts();
     const stats = data.stats();
     expect(stats.calls).toEqual({

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { chunk, describeKnownIds, idsNamedIn, isWellFormedEc2Id } from '../../src/aws/by-ids.js';
+import { chunk, describeKnownIds, idsNamedIn } from '../../src/aws/by-ids.js';
+import { isEc2Id } from '../../src/aws/ids.js';
 import { ec2Errors } from '../../src/sim/services/ec2/errors.js';
 
 const I1 = 'i-0123456789abcdef0';
@@ -27,13 +28,13 @@ describe('idsNamedIn', () => {
   });
 });
 
-describe('isWellFormedEc2Id', () => {
+describe('isEc2Id', () => {
   it('accepts the 8- and 17-hex-digit forms only', () => {
-    expect(isWellFormedEc2Id({ prefix: 'i' }, I1)).toBe(true);
-    expect(isWellFormedEc2Id({ prefix: 'vpc' }, 'vpc-0a1b2c3d')).toBe(true);
-    expect(isWellFormedEc2Id({ prefix: 'i' }, 'vpc-0a1b2c3d')).toBe(false);
-    expect(isWellFormedEc2Id({ prefix: 'i' }, 'i-0123')).toBe(false);
-    expect(isWellFormedEc2Id({ prefix: 'i' }, 'i-0123456789ABCDEF0')).toBe(false);
+    expect(isEc2Id('i', I1)).toBe(true);
+    expect(isEc2Id('vpc', 'vpc-0a1b2c3d')).toBe(true);
+    expect(isEc2Id('i', 'vpc-0a1b2c3d')).toBe(false);
+    expect(isEc2Id('i', 'i-0123')).toBe(false);
+    expect(isEc2Id('i', 'i-0123456789ABCDEF0')).toBe(false);
   });
 });
 

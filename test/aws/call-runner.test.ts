@@ -48,7 +48,13 @@ function setup(broker: SessionSource, policy: Partial<RetryPolicy> = {}, extra: 
   return { runner, limiter, slept, clock };
 }
 
-function ec2Spec(send: AwsCallSpec<string>['send'], signal?: AbortSignal): AwsCallSpec<string> {
+/** What the SDK answers, as the runner sees it. */
+interface Answer {
+  value: string;
+  $metadata: { attempts?: number };
+}
+
+function ec2Spec(send: AwsCallSpec<Answer>['send'], signal?: AbortSignal): AwsCallSpec<Answer> {
   return {
     service: 'ec2',
     operation: 'DescribeInstances',
@@ -59,7 +65,7 @@ function ec2Spec(send: AwsCallSpec<string>['send'], signal?: AbortSignal): AwsCa
   };
 }
 
-const answer = async () => ({ value: 'answer', sdkAttempts: 1 });
+const answer = async (): Promise<Answer> => ({ value: 'answer', $metadata: { attempts: 1 } });
 const GATE = `ec2|${ACCOUNT}|eu-west-1|DescribeInstances`;
 
 async function failure(promise: Promise<unknown>): Promise<AwsCallError> {
@@ -85,7 +91,7 @@ describe('CallRunner and the AssumeRole behind a call', () => {
       invalidate: () => false,
     };
     const { runner, limiter, slept } = setup(broker);
-    await expect(runner.run(ec2Spec(answer))).resolves.toBe('answer');
+    await expect(runner.run(ec2Spec(answer))).resolves.toMatchObject({ value: 'answer' });
     expect(throttledAssumes).toBe(2);
     expect(runner.stats()).toMatchObject({ throttled: 2, retries: 2, throttledOut: 0, errors: {} });
     expect(slept).toEqual([75, 150]); // the backoff, no pacing: STS, not this API, said slow down
@@ -139,7 +145,7 @@ describe('CallRunner and the AssumeRole behind a call', () => {
     expect(assumes).toBe(3);
     // access checks go through the same loop
     assumes = 0;
-    await expect(runner.session(ACCOUNT)).rejects.toMatchObject({ code: 'UPSTREAM_ERROR' });
+    await expect(runner.ensureSession(ACCOUNT)).rejects.toMatchObject({ code: 'UPSTREAM_ERROR' });
     expect(assumes).toBe(3);
   });
 
@@ -175,7 +181,7 @@ describe('CallRunner and the AssumeRole behind a call', () => {
     // The AssumeRole the first call started is still running: its slot stays taken.
     expect(limiter.stats()).toMatchObject({ inFlight: 1, queued: 1 });
     finishAssume(SESSION);
-    await expect(second).resolves.toBe('answer');
+    await expect(second).resolves.toMatchObject({ value: 'answer' });
     expect(sent).toEqual(['second']); // the abandoned call sent nothing once its session came
     expect(limiter.stats()).toMatchObject({ inFlight: 0, queued: 0, peakInFlight: 1 });
   });

@@ -2,9 +2,11 @@
 // enabled. A cheap GetCallerIdentity with the same session tells them apart, so a disabled Region
 // costs no AssumeRole and the account's good session is kept.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { vpcPages, subnetPages } from '../helpers/ec2-pages.js';
+import { VPC } from '../../src/graph/kinds/index.js';
 import { startSim } from '../../src/sim/index.js';
 import type { RunningSim } from '../../src/sim/index.js';
-import type { AwsPage } from '../../src/aws/data.js';
+import type { Page } from '../../src/aws/contract.js';
 import { AwsCallError } from '../../src/aws/errors.js';
 import { createStsClient, stsAssumeRole } from '../../src/credentials/sts.js';
 import type { AssumeRoleFn } from '../../src/credentials/sts.js';
@@ -28,7 +30,7 @@ beforeEach(() => {
 /** Accounts whose role can be assumed (AWS refuses sessions in suspended or closing accounts). */
 const active = () => sim.world.accounts.filter((a) => a.state === 'ACTIVE');
 
-async function drain(pages: AsyncIterable<AwsPage<unknown>>): Promise<string> {
+async function drain(pages: AsyncIterable<Page<unknown>>): Promise<string> {
   try {
     for await (const page of pages) void page;
     return 'ok';
@@ -50,7 +52,7 @@ describe('disabled Regions', () => {
     sim.knobs.scenarios.set(member.id, { disabledRegions: ['eu-west-1'] });
     const stack = simAwsStack(sim, { pool: { stsRegion: optIn! } });
     try {
-      expect(await drain(stack.data.ec2.vpcPages({ accountId: member.id, region: 'eu-west-1' }))).toBe(
+      expect(await drain(vpcPages(stack.data, { accountId: member.id, region: 'eu-west-1' }))).toBe(
         'REGION_NOT_ENABLED eu-west-1',
       );
       const checks = sim.log.entries({ service: 'sts', operation: 'GetCallerIdentity' });
@@ -68,15 +70,15 @@ describe('disabled Regions', () => {
     const stack = simAwsStack(sim);
     try {
       const { data, broker } = stack;
-      expect(await drain(data.ec2.vpcPages({ accountId: account, region: 'us-east-1' }))).toBe('ok');
+      expect(await drain(vpcPages(data, { accountId: account, region: 'us-east-1' }))).toBe('ok');
       for (const region of DISABLED) {
-        expect(await drain(data.ec2.vpcPages({ accountId: account, region }))).toBe(
+        expect(await drain(vpcPages(data, { accountId: account, region }))).toBe(
           `REGION_NOT_ENABLED ${region}`,
         );
       }
       // Once more in each: known now, not even checked again.
       for (const region of DISABLED)
-        expect(await drain(data.ec2.subnetPages({ accountId: account, region }))).toBe(
+        expect(await drain(subnetPages(data, { accountId: account, region }))).toBe(
           `REGION_NOT_ENABLED ${region}`,
         );
 
@@ -122,7 +124,7 @@ describe('disabled Regions', () => {
     try {
       const { data, broker } = stack;
       const target = { accountId: account, region: 'us-east-1' };
-      const vpcs = await data.ec2.vpcsByIds(target, [
+      const vpcs = await data.ec2.byIds(VPC.aws, target, [
         sim.world.regionData(account, 'us-east-1').vpcs[0]!.vpcId,
       ]);
       expect(vpcs.value.size).toBe(1);

@@ -10,7 +10,6 @@ import {
   isUnitId,
   regionOfZone,
 } from '../../src/aws/ids.js';
-import { isWellFormedEc2Id } from '../../src/aws/by-ids.js';
 import { parseGatewayGraphConfig } from '../../src/config/gateway.js';
 import { parseAwsDataOptions } from '../../src/config/data.js';
 import { argumentRefusal } from '../../src/graph/argument-checks.js';
@@ -40,7 +39,7 @@ describe('EC2 ids', () => {
     const samples = ['vpc-0123abcd', 'vpc-0123456789abcdef0', 'vpc-0123456789ab', 'vpc-0123ABCD', 'vpc-zz'];
     for (const id of samples) {
       const expected = isEc2Id('vpc', id);
-      expect(isWellFormedEc2Id({ prefix: 'vpc' }, id)).toBe(expected);
+      expect(isEc2Id('vpc', id)).toBe(expected);
       expect(isWellFormedId(VPC_IDS, id)).toBe(expected);
       const global = encodeGlobalId('Vpc', '123456789012', 'us-east-1', id);
       let decoded = true;

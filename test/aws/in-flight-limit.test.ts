@@ -57,7 +57,7 @@ describe('the global in-flight limit under call timeouts', () => {
       ...targets.map((t) => outcome(data.ec2.describeAvailabilityZones(t))),
       ...active()
         .slice(0, 4)
-        .map((a) => outcome(data.access.checkAccess(a.id))),
+        .map((a) => outcome(data.sessions.ensureSession(a.id))),
     ]);
     expect(results).toContain('UPSTREAM_TIMEOUT');
     expect(new Set(results)).toEqual(new Set(['ok', 'UPSTREAM_TIMEOUT']));
@@ -80,7 +80,9 @@ describe('access checks and the caller signal', () => {
       .slice(4, 8)
       .map((a) => a.id);
     const controller = new AbortController();
-    const checks = accounts.map((a) => outcome(data.access.checkAccess(a, { signal: controller.signal })));
+    const checks = accounts.map((a) =>
+      outcome(data.sessions.ensureSession(a, { signal: controller.signal })),
+    );
     await vi.waitFor(() => expect(sim.log.inFlight).toBe(1), { timeout: 5_000 });
     expect(data.stats().queued).toBe(3);
     controller.abort(new Error('query deadline'));

@@ -104,14 +104,13 @@ describe('deadline and abort', () => {
   function hangingEc2(fake: FakeAwsData): { started: Promise<void> } {
     let markStarted: () => void = () => undefined;
     const started = new Promise<void>((resolve) => (markStarted = resolve));
-    fake.ec2.instancePages = async function* (_target, _request, options) {
+    fake.ec2.page = async (_list, _target, _request, options) => {
       markStarted();
-      await new Promise((_, reject) => {
+      return new Promise((_, reject) => {
         const signal = options?.signal;
         if (!signal) return;
         signal.addEventListener('abort', () => reject(signal.reason), { once: true });
       });
-      yield* [];
     };
     return { started };
   }

@@ -1,18 +1,13 @@
-// A hand-written AwsData (the contract of src/aws/data.ts) over an in-memory organization. It records
+// A hand-written AwsData (the contract of src/aws/contract.ts) over an in-memory organization. It records
 // every call as the AWS operation it stands for, applies the EC2 Filters the graph pushes down (so a
 // filter the graph forgot shows in the results), pages with MaxResults and opaque tokens, and fails
 // accounts and targets on demand with AwsCallErrors.
 import type { Account, OrganizationalUnit, Root } from '@aws-sdk/client-organizations';
 import type { AvailabilityZone, Filter, Instance, Region, Subnet, Vpc } from '@aws-sdk/client-ec2';
-import type {
-  AwsData,
-  AwsPage,
-  CallOptions,
-  Ec2ListRequest,
-  Fetched,
-  InstanceItem,
-  Target,
-} from '../../src/aws/data.js';
+import type { AwsData, CallOptions, Fetched, Page, PageRequest, Target } from '../../src/aws/contract.js';
+import type { Ec2List } from '../../src/aws/ec2-lists.js';
+import { clampMaxResults } from '../../src/aws/ec2-lists.js';
+import type { InstanceItem } from '../../src/graph/kinds/index.js';
 import { AwsCallError } from '../../src/aws/errors.js';
 import type { GatewayErrorCode } from '../../src/aws/errors.js';
 
@@ -309,64 +304,38 @@ export class FakeAwsData implements AwsData {
         })),
       );
     },
-    instancePages: (target, request, options) =>
-      this.#pages(
-        'DescribeInstances',
-        target,
-        request,
-        options,
-        this.dataOf(target.accountId, target.region).instances,
-        (item) => instanceAttributes(item),
-      ),
-    vpcPages: (target, request, options) =>
-      this.#pages(
-        'DescribeVpcs',
-        target,
-        request,
-        options,
-        this.dataOf(target.accountId, target.region).vpcs,
-        vpcAttributes,
-      ),
-    subnetPages: (target, request, options) =>
-      this.#pages(
-        'DescribeSubnets',
-        target,
-        request,
-        options,
-        this.dataOf(target.accountId, target.region).subnets,
-        subnetAttributes,
-      ),
-    instancesByIds: async (target, ids, options) =>
-      this.#byIds(
-        'DescribeInstances',
-        target,
-        ids,
-        options,
-        this.dataOf(target.accountId, target.region).instances,
-        (i) => i.instance.InstanceId,
-      ),
-    vpcsByIds: async (target, ids, options) =>
-      this.#byIds(
-        'DescribeVpcs',
-        target,
-        ids,
-        options,
-        this.dataOf(target.accountId, target.region).vpcs,
-        (v) => v.VpcId,
-      ),
-    subnetsByIds: async (target, ids, options) =>
-      this.#byIds(
-        'DescribeSubnets',
-        target,
-        ids,
-        options,
-        this.dataOf(target.accountId, target.region).subnets,
-        (s) => s.SubnetId,
-      ),
+    page: async (list, target, request, options) => {
+      const { all, attributes } = this.#list(list, target);
+      return this.#page(list.operation, target, request, options, all, attributes) as Promise<Page<never>>;
+    },
+    all: async (list, target, filters, options) => {
+      const { all, attributes } = this.#list(list, target);
+      const items: unknown[] = [];
+      let token: string | undefined;
+      do {
+        const page = await this.#page(
+          list.operation,
+          target,
+          { filters, ...(token ? { token } : {}) },
+          options,
+          all,
+          attributes,
+        );
+        items.push(...page.items);
+        token = page.nextToken;
+      } while (token !== undefined);
+      return { items, fetchedAt: FETCHED_AT } as Page<never>;
+    },
+    byIds: async (list, target, ids, options) => {
+      const { all } = this.#list(list, target);
+      return this.#byIds(list.operation, target, ids, options, all, (item) =>
+        list.idOf(item as never),
+      ) as Promise<Fetched<Map<string, never>>>;
+    },
   };
 
-  readonly access: AwsData['access'] = {
-    checkAccess: async (accountId) => {
+  readonly sessions: AwsData['sessions'] = {
+    ensureSession: async (accountId) => {
       this.#record({ op: 'AssumeRole', accountId });
       this.#failFor(accountId, undefined, 'AssumeRole');
     },
@@ -410,30 +379,47 @@ export class FakeAwsData implements AwsData {
     }
   }
 
-  async *#pages<T>(
+  /** The items and filter attributes of one list in one target. */
+  #list(
+    list: Ec2List<unknown>,
+    target: Target,
+  ): { all: readonly unknown[]; attributes: (item: unknown) => Attributes } {
+    const data = this.dataOf(target.accountId, target.region);
+    switch (list.operation) {
+      case 'DescribeInstances':
+        return { all: data.instances, attributes: (i) => instanceAttributes(i as InstanceItem) };
+      case 'DescribeVpcs':
+        return { all: data.vpcs, attributes: (v) => vpcAttributes(v as Vpc) };
+      case 'DescribeSubnets':
+        return { all: data.subnets, attributes: (s) => subnetAttributes(s as Subnet) };
+      default:
+        throw new Error(`the fake has no ${list.operation}`);
+    }
+  }
+
+  async #page<T>(
     op: string,
     target: Target,
-    request: Ec2ListRequest = {},
+    request: PageRequest,
     options: CallOptions | undefined,
     all: readonly T[],
     attributes: (item: T) => Attributes,
-  ): AsyncGenerator<AwsPage<T>> {
-    const filters = request.filters ?? [];
+  ): Promise<Page<T>> {
+    const filters = [...(request.filters ?? [])];
     const matching = all.filter((item) => matches(attributes(item), filters));
     const selection = JSON.stringify(filters);
-    let token = request.nextToken;
-    for (;;) {
+    const token = request.token;
+    const maxResults = clampMaxResults(request.wanted);
+    {
       const call: FakeCall = {
         op,
         ...target,
         filters: [...filters],
-        ...(request.maxResults !== undefined ? { maxResults: request.maxResults } : {}),
+        maxResults,
         ...(token !== undefined ? { nextToken: token } : {}),
         ...opt(options),
       };
       this.#record(call);
-      if (request.maxResults !== undefined && (request.maxResults < 5 || request.maxResults > 1000))
-        throw new Error(`MaxResults ${request.maxResults} out of 5..1000`);
       this.#failFor(target.accountId, target.region, op);
       let start = 0;
       if (token !== undefined) {
@@ -446,7 +432,7 @@ export class FakeAwsData implements AwsData {
           throw new Error(`token replayed with another selection: ${token}`);
         start = decoded.o;
       }
-      const size = Math.min(request.maxResults ?? 1000, this.pageCap ?? Infinity);
+      const size = Math.min(maxResults, this.pageCap ?? Infinity);
       const items = matching.slice(start, start + size);
       call.returned = items.length;
       const next =
@@ -455,9 +441,12 @@ export class FakeAwsData implements AwsData {
               JSON.stringify({ s: selection, o: start + size, t: `${target.accountId}|${target.region}` }),
             ).toString('base64url')
           : undefined;
-      yield { items, ...(next !== undefined ? { nextToken: next } : {}), fetchedAt: FETCHED_AT };
-      if (next === undefined) return;
-      token = next;
+      return {
+        items,
+        ...(token !== undefined ? { token } : {}),
+        ...(next !== undefined ? { nextToken: next } : {}),
+        fetchedAt: FETCHED_AT,
+      };
     }
   }
 

@@ -1,11 +1,7 @@
 import { describe, it, expect } from 'vitest';
+import { EC2_MAX_FILTER_VALUES } from '../../src/aws/ec2-lists.js';
 import type { Filter } from '@aws-sdk/client-ec2';
-import {
-  MAX_FILTER_VALUES,
-  splitFilters,
-  splitWhereFilters,
-  valueCount,
-} from '../../src/graph/filter-split.js';
+import { splitFilters, splitWhereFilters, valueCount } from '../../src/graph/filter-split.js';
 import { FakeAwsData, accountIdOf } from './fake-aws-data.js';
 import type { FakeCall } from './fake-aws-data.js';
 import { at, dataOf, harness } from './harness.js';
@@ -54,7 +50,7 @@ describe('splitting EC2 filters at 200 values a call', () => {
       { Name: 'subnet-id', Values: ids(300, 'subnet-') },
     ];
     const parts = splitFilters(filters);
-    expect(Math.max(...parts.map(valueCount))).toBeLessThanOrEqual(MAX_FILTER_VALUES);
+    expect(Math.max(...parts.map(valueCount))).toBeLessThanOrEqual(EC2_MAX_FILTER_VALUES);
     const pairs = new Set<string>();
     for (const part of parts)
       for (const i of valuesOver([part], 'instance-id'))

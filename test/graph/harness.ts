@@ -1,7 +1,7 @@
 // Runs GraphQL operations against createGraph + Apollo Server over an AwsData: a fake one, or the real
 // data layer against the sim (integration.test.ts).
 import type { FormattedExecutionResult } from 'graphql';
-import type { AwsData } from '../../src/aws/data.js';
+import type { AwsData } from '../../src/aws/contract.js';
 import type { GatewayGraphConfigInput } from '../../src/config/gateway.js';
 import { parseGatewayGraphConfig } from '../../src/config/gateway.js';
 import { createApolloServer, createGraph } from '../../src/graph/index.js';

@@ -180,10 +180,10 @@ describe('partial results', () => {
     const h = harness(fake);
     const target = `${accountIdOf(0)}|us-east-1`;
     // Fail only the by-id lookup: the list is read first, then the failure switched on.
-    const original = fake.ec2.vpcsByIds;
-    fake.ec2.vpcsByIds = async (t, ids, options) => {
-      fake.failingTargets.set(target, 'THROTTLED');
-      return original(t, ids, options);
+    const original = fake.ec2.byIds;
+    fake.ec2.byIds = async (list, t, ids, options) => {
+      if (list.operation === 'DescribeVpcs') fake.failingTargets.set(target, 'THROTTLED');
+      return original(list, t, ids, options);
     };
     const result = await h.run('{ instances { nodes { instanceId vpc { vpcId } } } }');
     const nodes = at<{ instanceId: string; vpc: unknown }[]>(dataOf(result), 'instances', 'nodes');

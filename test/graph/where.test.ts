@@ -1,18 +1,13 @@
 import { describe, it, expect } from 'vitest';
-import {
-  instanceFilters,
-  siblingFilters,
-  subnetFilters,
-  vpcFilters,
-  wildcardMatches,
-} from '../../src/graph/where.js';
+import { siblingFilters, wildcardMatches } from '../../src/graph/where.js';
+import { INSTANCE, SUBNET, VPC } from '../../src/graph/kinds/index.js';
 import { FakeAwsData, OU_A, OU_A_CHILD, OU_B, accountIdOf } from './fake-aws-data.js';
 import { at, dataOf, harness } from './harness.js';
 
 describe('where → EC2 Filters', () => {
   it('maps every instance criterion to its EC2 filter', () => {
     expect(
-      instanceFilters({
+      INSTANCE.filters({
         instanceIds: ['i-0123456789abcdef0'],
         states: ['RUNNING', 'SHUTTING_DOWN'],
         types: ['t3.*'],
@@ -37,7 +32,7 @@ describe('where → EC2 Filters', () => {
 
   it('maps VPC and subnet criteria', () => {
     expect(
-      vpcFilters({
+      VPC.filters({
         vpcIds: ['vpc-1'],
         isDefault: false,
         cidrBlocks: ['10.0.0.0/16'],
@@ -50,7 +45,7 @@ describe('where → EC2 Filters', () => {
       { Name: 'is-default', Values: ['false'] },
     ]);
     expect(
-      subnetFilters({ vpcIds: ['vpc-1'], subnetIds: ['subnet-1'], availabilityZones: ['eu-west-1b'] }),
+      SUBNET.filters({ vpcIds: ['vpc-1'], subnetIds: ['subnet-1'], availabilityZones: ['eu-west-1b'] }),
     ).toEqual([
       { Name: 'subnet-id', Values: ['subnet-1'] },
       { Name: 'vpc-id', Values: ['vpc-1'] },
@@ -59,9 +54,9 @@ describe('where → EC2 Filters', () => {
   });
 
   it('answers an empty criterion list as "matches nothing" (null)', () => {
-    expect(instanceFilters({ states: [] })).toBeNull();
-    expect(instanceFilters({ tags: [{ key: 'env', values: [] }] })).toBeNull();
-    expect(instanceFilters(undefined)).toEqual([]);
+    expect(INSTANCE.filters({ states: [] })).toBeNull();
+    expect(INSTANCE.filters({ tags: [{ key: 'env', values: [] }] })).toBeNull();
+    expect(INSTANCE.filters(undefined)).toEqual([]);
   });
 
   it("keeps a nested list's parent out of its sibling filters, or matches nothing when the where excludes the parent", () => {

@@ -1,14 +1,14 @@
 // The gateway's real AWS stack pointed at a running sim, as production wires it: one shared HTTP
 // handler → SessionBroker (STS at the sim, the sim's read role and ExternalId) → ClientPool (every
-// service at the sim, SDK_MAX_ATTEMPTS) → createAwsData.
+// service at the sim, SDK_MAX_ATTEMPTS) → createDataLayer.
 import type { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { RunningSim } from '../../src/sim/index.js';
 import { SessionBroker } from '../../src/credentials/session-broker.js';
 import type { SessionBrokerOptions } from '../../src/credentials/session-broker.js';
 import { ClientPool, createSharedHttpHandler } from '../../src/aws/client-pool.js';
 import type { ClientPoolOptions, SharedHttpHandlerOptions } from '../../src/aws/client-pool.js';
-import { SDK_MAX_ATTEMPTS, createAwsData } from '../../src/aws/aws-data.js';
-import type { AwsDataDeps, AwsDataLayer } from '../../src/aws/aws-data.js';
+import { SDK_MAX_ATTEMPTS, createDataLayer } from '../../src/aws/data-layer.js';
+import type { DataLayerDeps, DataLayer } from '../../src/aws/data-layer.js';
 import type { AwsDataOptions } from '../../src/config/data.js';
 import { centralCredentials } from './sim-clients.js';
 
@@ -47,14 +47,14 @@ export interface SimAwsStackOptions {
   /** Call Organizations through the read role of this account (via the stack's broker). */
   organizationsVia?: string;
   data?: AwsDataOptions;
-  dataDeps?: Partial<Pick<AwsDataDeps, 'clock' | 'sleep' | 'random'>>;
+  dataDeps?: Partial<Pick<DataLayerDeps, 'clock' | 'sleep' | 'random'>>;
 }
 
 export interface SimAwsStack {
   httpHandler: NodeHttpHandler;
   broker: SessionBroker;
   pool: ClientPool;
-  data: AwsDataLayer;
+  data: DataLayer;
   /** Closes the pool and with it the HTTP handler (the shared one too, when it was passed in). */
   close(): void;
 }
@@ -75,7 +75,7 @@ export function simAwsStack(sim: RunningSim, options: SimAwsStackOptions = {}): 
       : {}),
     ...options.pool,
   });
-  const data = createAwsData({
+  const data = createDataLayer({
     pool,
     broker,
     ...(options.data ? { options: options.data } : {}),

@@ -27,9 +27,10 @@ import { Kind, getArgumentValues, getNamedType, isInterfaceType, isObjectType } 
 import type { GatewayGraphConfig } from '../../config/gateway.js';
 import { splitWhereFilters } from '../filter-split.js';
 import { decodeGlobalId } from '../global-id.js';
-import type { InstanceWhere, SubnetWhere, VpcWhere } from '../generated/resolvers-types.js';
+import { KINDS, kindOfType } from '../kinds/index.js';
+import type { AnyKind } from '../kinds/index.js';
 import type { PushedFilters } from '../where.js';
-import { instanceFilters, narrowingOf, narrowsToNothing, subnetFilters, vpcFilters } from '../where.js';
+import { narrowingOf, narrowsToNothing } from '../where.js';
 
 export interface CallEstimate {
   /** Every AWS call counted below. */
@@ -92,17 +93,9 @@ type Rule = (args: Args, span: Span, env: Env) => FieldCost | Promise<FieldCost>
 
 type Where = Record<string, unknown> | null | undefined;
 
-/** A list kind's where → EC2 Filters. */
-const FILTERS = {
-  instances: (w: Where) => instanceFilters(w as InstanceWhere | null | undefined),
-  vpcs: (w: Where) => vpcFilters(w as VpcWhere | null | undefined),
-  subnets: (w: Where) => subnetFilters(w as SubnetWhere | null | undefined),
-} as const;
-type ListName = keyof typeof FILTERS;
-
 /** The EC2 calls one target's list takes (0: it matches nothing, or the resolver refuses it). */
-function partsOf(list: ListName, where: Where, nestedAttribute?: string): number {
-  let filters: PushedFilters = FILTERS[list](where);
+function partsOf(kind: AnyKind, where: Where, nestedAttribute?: string): number {
+  let filters: PushedFilters = kind.filters(where);
   if (filters === null) return 0;
   if (nestedAttribute !== undefined) filters = filters.filter((f: Filter) => f.Name !== nestedAttribute);
   try {
@@ -129,11 +122,11 @@ function firstOf(args: Args): number {
 }
 
 /** A fan-out list over every account in scope (`all`) or over the parents' accounts. */
-function fanout(list: ListName, base: 'all' | 'parents'): Rule {
+function fanout(kind: AnyKind, base: 'all' | 'parents'): Rule {
   return async (args, span, env) => {
     const where = args['where'] as Where;
     const narrowing = narrowingOf(where as Parameters<typeof narrowingOf>[0]);
-    const parts = partsOf(list, where);
+    const parts = partsOf(kind, where);
     if (parts === 0 || narrowsToNothing(narrowing)) return { child: NOTHING };
     const baseAccounts = base === 'all' ? await env.allAccounts() : span.accounts;
     const accounts = Math.min(baseAccounts, distinct(narrowing.accountIds));
@@ -151,10 +144,10 @@ function fanout(list: ListName, base: 'all' | 'parents'): Rule {
 }
 
 /** A list of each parent's own target (a Region's lists) or of its parent id (a VPC's subnets). */
-function perTarget(list: ListName, nestedAttribute?: string): Rule {
+function perTarget(kind: AnyKind, nestedAttribute?: string): Rule {
   return (args, span) => {
     const where = args['where'] as Where;
-    const parts = partsOf(list, where, nestedAttribute);
+    const parts = partsOf(kind, where, nestedAttribute);
     if (parts === 0 || narrowsToNothing(narrowingOf(where as Parameters<typeof narrowingOf>[0])))
       return { child: NOTHING };
     return { ec2: span.targets * parts, sessions: span.accounts, child: span };
@@ -177,23 +170,7 @@ const accountList: Rule = (args, _span, env) => ({
 });
 
 const RULES: Readonly<Record<string, Rule>> = {
-  ...Object.fromEntries(
-    ['Query', 'Organization', 'OrganizationalUnit'].flatMap((type) =>
-      (['instances', 'vpcs', 'subnets'] as const).map((list) => [`${type}.${list}`, fanout(list, 'all')]),
-    ),
-  ),
-  'Account.instances': fanout('instances', 'parents'),
-  'Account.vpcs': fanout('vpcs', 'parents'),
-  'Account.subnets': fanout('subnets', 'parents'),
-  'Region.instances': perTarget('instances'),
-  'Region.vpcs': perTarget('vpcs'),
-  'Region.subnets': perTarget('subnets'),
-  'Vpc.subnets': perTarget('subnets', 'vpc-id'),
-  'Vpc.instances': perTarget('instances', 'vpc-id'),
-  'Subnet.instances': perTarget('instances', 'subnet-id'),
-  'Region.vpc': byId,
-  'Region.subnet': byId,
-  'Region.instance': byId,
+  ...kindRules(),
   'Instance.vpc': byId,
   'Instance.subnet': byId,
   'Subnet.vpc': byId,
@@ -223,11 +200,28 @@ const RULES: Readonly<Record<string, Rule>> = {
       return { child: NOTHING };
     }
     const one = own(1, 1);
-    return type === 'Vpc' || type === 'Subnet' || type === 'Instance'
-      ? { ec2: 1, sessions: 1, child: one }
-      : { child: one };
+    return kindOfType(type) !== undefined ? { ec2: 1, sessions: 1, child: one } : { child: one };
   },
 };
+
+/** Each resource kind's lists (fan-out, per target, nested under its parents) and its lookup by id. */
+function kindRules(): Record<string, Rule> {
+  const rules: Record<string, Rule> = {};
+  for (const kind of KINDS) {
+    const list = kind.listField;
+    for (const type of ['Query', 'Organization', 'OrganizationalUnit'])
+      rules[`${type}.${list}`] = fanout(kind, 'all');
+    rules[`Account.${list}`] = fanout(kind, 'parents');
+    rules[`Region.${list}`] = perTarget(kind);
+    rules[`Region.${kind.lookupField}`] = byId;
+    for (const parent of KINDS) {
+      const attribute = parent.childAttribute;
+      if (attribute && kind.parentOf?.[attribute])
+        rules[`${parent.typename}.${list}`] = perTarget(kind, attribute);
+    }
+  }
+  return rules;
+}
 
 /** Rules that only set the span of what they return (no call of their own). */
 const SPAN_ONLY = new Set([

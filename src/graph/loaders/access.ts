@@ -1,7 +1,7 @@
 // Per-request access checks: whether orgraph can assume an account's member role, as data (the
 // session broker caches the session, so a second check in the process costs no AssumeRole). Each
 // check carries the request's call options, so the query deadline and a client going away end it.
-import type { AwsData, CallOptions } from '../../aws/data.js';
+import type { AwsData, CallOptions } from '../../aws/contract.js';
 import type { AwsCallErrorFacts } from '../../aws/errors.js';
 import { failureFacts } from '../errors.js';
 import { Memo } from './memo.js';
@@ -22,7 +22,7 @@ export class AccessLoaders {
   check(accountId: string): Promise<AccessResult> {
     return this.#memo.get(accountId, async () => {
       try {
-        await this.#data.access.checkAccess(accountId, this.#call());
+        await this.#data.sessions.ensureSession(accountId, this.#call());
         return { ok: true };
       } catch (error) {
         const failure = failureFacts(error, { accountId });

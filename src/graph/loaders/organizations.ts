@@ -6,7 +6,7 @@ import type {
   Organization,
   Root,
 } from '@aws-sdk/client-organizations';
-import type { AwsData, CallOptions, Fetched } from '../../aws/data.js';
+import type { AwsData, CallOptions, Fetched } from '../../aws/contract.js';
 import type { GatewayGraphConfig } from '../../config/gateway.js';
 import type { AccountRecord } from '../mappers.js';
 import DataLoader from 'dataloader';

@@ -34,7 +34,7 @@ export const AccountAccess: AccountAccessResolvers = {
     const result = await ctx.access.check(access.accountId);
     return result.ok ? 'OK' : STATUSES[result.failure.code];
   },
-  roleArn: ({ accountId }, _, ctx) => ctx.data.access.roleArnFor(accountId),
+  roleArn: ({ accountId }, _, ctx) => ctx.data.sessions.roleArnFor(accountId),
   failure: async (access, _, ctx) => {
     if (await notActive(access, ctx)) return null;
     const result = await ctx.access.check(access.accountId);

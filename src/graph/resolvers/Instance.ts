@@ -2,10 +2,9 @@
 // by-id lookups, one DescribeVpcs and one DescribeSubnets per (account, Region) however many instances.
 import { ec2Arn } from '../arn.js';
 import type { InstanceLifecycle, InstanceResolvers, InstanceState } from '../generated/resolvers-types.js';
-import { encodeGlobalId } from '../global-id.js';
-import { Ec2Loaders } from '../loaders/ec2.js';
+import { INSTANCE, SUBNET, VPC } from '../kinds/index.js';
 import type { InstanceModel } from '../mappers.js';
-import { accountModel, regionModel } from '../mappers.js';
+import { ec2NodeFields } from './ec2-node.js';
 import { required, tagsOf, tagValue } from './fields.js';
 
 const STATES: Record<string, InstanceState> = {
@@ -28,8 +27,7 @@ const ownerId = (i: InstanceModel) => i.item.ownerId || i.target.accountId;
 const orNull = <T>(value: T | undefined): T | null => (value === undefined || value === '' ? null : value);
 
 export const Instance: InstanceResolvers = {
-  id: (i) => encodeGlobalId('Instance', i.target.accountId, i.target.region, instanceId(i)),
-  instanceId,
+  ...ec2NodeFields<InstanceModel>(INSTANCE),
   arn: (i) => ec2Arn(i.target.region, ownerId(i), 'instance', instanceId(i)),
   instanceType: (i) => required(i.item.instance.InstanceType, 'InstanceType'),
   state: (i) => {
@@ -77,14 +75,8 @@ export const Instance: InstanceResolvers = {
   reservationId: (i) => orNull(i.item.reservationId),
   ownerId: (i) => ownerId(i),
   vpcId: (i) => orNull(i.item.instance.VpcId),
-  vpc: (i, _, ctx) =>
-    i.item.instance.VpcId ? ctx.ec2.vpcById.load(Ec2Loaders.idKey(i.target, i.item.instance.VpcId)) : null,
+  vpc: (i, _, ctx) => (i.item.instance.VpcId ? ctx.ec2.lookup(VPC, i.target, i.item.instance.VpcId) : null),
   subnetId: (i) => orNull(i.item.instance.SubnetId),
   subnet: (i, _, ctx) =>
-    i.item.instance.SubnetId
-      ? ctx.ec2.subnetById.load(Ec2Loaders.idKey(i.target, i.item.instance.SubnetId))
-      : null,
-  account: (i) => accountModel(i.target.accountId),
-  region: (i) => regionModel(i.target.accountId, i.target.region),
-  fetchedAt: (i) => i.fetchedAt,
+    i.item.instance.SubnetId ? ctx.ec2.lookup(SUBNET, i.target, i.item.instance.SubnetId) : null,
 };

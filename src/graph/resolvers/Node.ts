@@ -3,7 +3,7 @@
 import { isNotFound } from '../../aws/classify.js';
 import type { GraphContext } from '../context.js';
 import { decodeGlobalId } from '../global-id.js';
-import { Ec2Loaders } from '../loaders/ec2.js';
+import { kindOfType } from '../kinds/index.js';
 import type { NodeModel } from '../mappers.js';
 import { accountModel, organizationModel, regionModel, unitModel } from '../mappers.js';
 import type { NodeResolvers } from '../generated/resolvers-types.js';
@@ -49,15 +49,10 @@ export async function resolveNode(id: string, ctx: GraphContext): Promise<NodeMo
   if (!(await ctx.scope.account(first))) return null;
   const configured = ctx.config.regions;
   if (configured && !configured.includes(region)) return null;
-  const target = { accountId: first, region };
-  switch (type) {
-    case 'Region':
-      return regionModel(first, region);
-    case 'Vpc':
-      return ctx.ec2.vpcById.load(Ec2Loaders.idKey(target, resourceId));
-    case 'Subnet':
-      return ctx.ec2.subnetById.load(Ec2Loaders.idKey(target, resourceId));
-    case 'Instance':
-      return ctx.ec2.instanceById.load(Ec2Loaders.idKey(target, resourceId));
-  }
+  if (type === 'Region') return regionModel(first, region);
+  const kind = kindOfType(type);
+  // A resource kind's model is a NodeModel of that kind's type.
+  return kind
+    ? (ctx.ec2.lookup(kind, { accountId: first, region }, resourceId) as Promise<NodeModel | null>)
+    : null;
 }

@@ -4,10 +4,10 @@ import type { GraphContext } from '../context.js';
 import { checkEnv, requireValidArguments } from '../argument-checks.js';
 import type { OptInStatus, RegionResolvers } from '../generated/resolvers-types.js';
 import { encodeGlobalId } from '../global-id.js';
-import { Ec2Loaders } from '../loaders/ec2.js';
+import { KINDS } from '../kinds/index.js';
 import type { RegionModel } from '../mappers.js';
 import { accountModel } from '../mappers.js';
-import { INSTANCE_LISTING, SUBNET_LISTING, VPC_LISTING, targetList } from './lists.js';
+import { targetListFields } from './lists.js';
 
 const OPT_IN: Record<string, OptInStatus> = {
   'opt-in-not-required': 'OPT_IN_NOT_REQUIRED',
@@ -24,11 +24,16 @@ async function described(r: RegionModel, ctx: GraphContext) {
   return (await ctx.ec2.describedRegions(r.accountId)).find((d) => d.region === r.region);
 }
 
-/** The id argument of a lookup, checked by the argument rules. */
-function checkedId(ctx: GraphContext, field: 'vpc' | 'subnet' | 'instance', id: string): string {
-  requireValidArguments('Region', field, { id }, checkEnv(ctx));
-  return id;
-}
+/** Each kind's lookup by id (`instance(id:)`), its id checked by the argument rules first. */
+const lookupFields = Object.fromEntries(
+  KINDS.map((kind) => [
+    kind.lookupField,
+    (r: RegionModel, { id }: { id: string }, ctx: GraphContext) => {
+      requireValidArguments('Region', kind.lookupField, { id }, checkEnv(ctx));
+      return ctx.ec2.lookup(kind, targetOf(r), id);
+    },
+  ]),
+);
 
 export const Region: RegionResolvers = {
   id: (r) => encodeGlobalId('Region', r.accountId, r.region),
@@ -43,12 +48,6 @@ export const Region: RegionResolvers = {
     (await ctx.ec2.zones(targetOf(r))).value.flatMap((z) =>
       z.ZoneName && z.ZoneId ? [{ name: z.ZoneName, zoneId: z.ZoneId, state: z.State ?? 'available' }] : [],
     ),
-  vpcs: (r, args, ctx, info) => targetList(VPC_LISTING, targetOf(r), parentKey(r), args, ctx, info),
-  subnets: (r, args, ctx, info) => targetList(SUBNET_LISTING, targetOf(r), parentKey(r), args, ctx, info),
-  instances: (r, args, ctx, info) => targetList(INSTANCE_LISTING, targetOf(r), parentKey(r), args, ctx, info),
-  vpc: (r, { id }, ctx) => ctx.ec2.vpcById.load(Ec2Loaders.idKey(targetOf(r), checkedId(ctx, 'vpc', id))),
-  subnet: (r, { id }, ctx) =>
-    ctx.ec2.subnetById.load(Ec2Loaders.idKey(targetOf(r), checkedId(ctx, 'subnet', id))),
-  instance: (r, { id }, ctx) =>
-    ctx.ec2.instanceById.load(Ec2Loaders.idKey(targetOf(r), checkedId(ctx, 'instance', id))),
+  ...targetListFields(targetOf, parentKey),
+  ...lookupFields,
 };

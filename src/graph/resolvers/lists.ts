@@ -2,8 +2,8 @@
 // account), one target's lists (Region), and nested lists (a VPC's subnets, a subnet's instances).
 // Each turns `where` into targets and EC2 Filters, reads through the loaders, and reports failures.
 import type { GraphQLResolveInfo } from 'graphql';
-import type { Filter, Subnet, Vpc } from '@aws-sdk/client-ec2';
-import type { InstanceItem, Target } from '../../aws/data.js';
+import type { Filter } from '@aws-sdk/client-ec2';
+import type { Target } from '../../aws/contract.js';
 import { bindingOf } from '../cursor.js';
 import type { GraphContext } from '../context.js';
 import { listConnection, validateFirst } from '../connection.js';
@@ -12,99 +12,115 @@ import { partialFailureError } from '../errors.js';
 import { splitWhereFilters } from '../filter-split.js';
 import { emptyConnection, readFanout } from '../fanout.js';
 import type { FanoutPlan, FanoutResult } from '../fanout.js';
-import type { InputMaybe, InstanceWhere, SubnetWhere, VpcWhere } from '../generated/resolvers-types.js';
-import type { ListKind } from '../list-kinds.js';
-import { INSTANCES, SUBNETS, VPCS } from '../list-kinds.js';
-import type { NestedAttribute } from '../loaders/ec2.js';
-import type { ConnectionModel, InstanceModel, SubnetModel, VpcModel } from '../mappers.js';
+import type { InputMaybe } from '../generated/resolvers-types.js';
+import { KINDS } from '../kinds/index.js';
+import type { AnyKind, ParentAttribute } from '../kinds/index.js';
+import type { ConnectionModel } from '../mappers.js';
 import type { FanoutBase } from '../scope.js';
 import type { PushedFilters, TargetNarrowing } from '../where.js';
-import {
-  instanceFilters,
-  narrowingOf,
-  narrowsToNothing,
-  siblingFilters,
-  subnetFilters,
-  vpcFilters,
-} from '../where.js';
+import { narrowingOf, narrowsToNothing, siblingFilters } from '../where.js';
 
-interface ListArgs<W> {
+interface ListArgs {
   first?: InputMaybe<number>;
   after?: InputMaybe<string>;
-  where?: InputMaybe<W>;
+  // Each kind's where type; the kind's own `filters` reads it.
+  where?: InputMaybe<object>;
 }
 
-/** A list kind with the way its where becomes EC2 Filters. */
-interface Listing<W, Item, Model> {
-  kind: ListKind<Item, Model>;
-  filters(where: W | null | undefined): PushedFilters;
-}
+type ListResolver<P> = (
+  parent: P,
+  args: ListArgs,
+  ctx: GraphContext,
+  info: GraphQLResolveInfo,
+) => Promise<ConnectionModel<unknown> | null>;
 
-export const INSTANCE_LISTING: Listing<InstanceWhere, InstanceItem, InstanceModel> = {
-  kind: INSTANCES,
-  filters: instanceFilters,
-};
-export const VPC_LISTING: Listing<VpcWhere, Vpc, VpcModel> = { kind: VPCS, filters: vpcFilters };
-export const SUBNET_LISTING: Listing<SubnetWhere, Subnet, SubnetModel> = {
-  kind: SUBNETS,
-  filters: subnetFilters,
-};
+/** One resolver per kind, under the kind's list field. */
+function perKind<P>(make: (kind: AnyKind) => ListResolver<P>): Record<string, ListResolver<P>> {
+  return Object.fromEntries(KINDS.map((kind) => [kind.listField, make(kind)]));
+}
 
 /**
- * The fan-out list fields (instances, vpcs, subnets) of a type whose parent decides what the fan-out
+ * The fan-out list fields (one per resource kind) of a type whose parent decides what the fan-out
  * covers (`baseOf`) and what its cursors are bound to (`keyOf`).
  */
 export function fanoutListFields<P>(baseOf: (parent: P) => FanoutBase, keyOf: (parent: P) => string) {
-  return {
-    instances: (parent: P, args: ListArgs<InstanceWhere>, ctx: GraphContext, info: GraphQLResolveInfo) =>
-      fanoutList(INSTANCE_LISTING, baseOf(parent), keyOf(parent), args, ctx, info),
-    vpcs: (parent: P, args: ListArgs<VpcWhere>, ctx: GraphContext, info: GraphQLResolveInfo) =>
-      fanoutList(VPC_LISTING, baseOf(parent), keyOf(parent), args, ctx, info),
-    subnets: (parent: P, args: ListArgs<SubnetWhere>, ctx: GraphContext, info: GraphQLResolveInfo) =>
-      fanoutList(SUBNET_LISTING, baseOf(parent), keyOf(parent), args, ctx, info),
-  };
+  return perKind<P>(
+    (kind) => (parent, args, ctx, info) => fanoutList(kind, baseOf(parent), keyOf(parent), args, ctx, info),
+  );
+}
+
+/** The list fields of one (account, Region): a failure fails the field. */
+export function targetListFields<P>(targetOf: (parent: P) => Target, keyOf: (parent: P) => string) {
+  return perKind<P>(
+    (kind) => (parent, args, ctx, info) => targetList(kind, targetOf(parent), keyOf(parent), args, ctx, info),
+  );
+}
+
+/** The lists nested under an item of `parentKind` (a VPC's subnets, instances …): the kinds whose items name it. */
+export function nestedListFields<P>(
+  parentKind: AnyKind,
+  targetOf: (parent: P) => Target,
+  idOf: (parent: P) => string,
+) {
+  const attribute = parentKind.childAttribute as ParentAttribute;
+  const fields: Record<string, ListResolver<P>> = {};
+  for (const kind of KINDS) {
+    if (!kind.parentOf?.[attribute]) continue;
+    fields[kind.listField] = (parent, args, ctx, info) =>
+      nestedList(
+        kind,
+        targetOf(parent),
+        attribute,
+        idOf(parent),
+        `${parentKind.typename}:${targetOf(parent).accountId}:${targetOf(parent).region}:${idOf(parent)}`,
+        args,
+        ctx,
+        info,
+      );
+  }
+  return fields;
 }
 
 /**
  * A fan-out over the accounts of `base` and their Regions. Failed targets become `failures` and one
  * errors[] entry each (path = this field); every healthy target's items are returned.
  */
-export async function fanoutList<W extends object, Item, Model>(
-  listing: Listing<W, Item, Model>,
+async function fanoutList<Model>(
+  kind: AnyKind,
   base: FanoutBase,
   parentKey: string,
-  args: ListArgs<W>,
+  args: ListArgs,
   ctx: GraphContext,
   info: GraphQLResolveInfo,
 ): Promise<ConnectionModel<Model> | null> {
   if (ctx.budget.stopped) return null;
   const page = pageRequest(ctx, args, parentKey, info.fieldName, { where: args.where });
   const narrowing = narrowingOf(args.where);
-  const parts = partsOf(listing.filters(args.where));
+  const parts = partsOf(kind.filters(args.where));
   if (narrowsToNothing(narrowing) || parts === null) return checkedEmpty(ctx, page);
   const plan = await ctx.scope.plan(base, narrowing);
-  const { connection, failures } = await readPage(ctx, listing, plan, parts, page);
+  const { connection, failures } = await readPage<Model>(ctx, kind, plan, parts, page);
   for (const failure of failures) ctx.partialErrors.push(partialFailureError(failure.facts, info));
   connection.failures = failures.map((f) => f.facts);
   return connection;
 }
 
 /** One (account, Region)'s list: a failure fails the field (null, with its error). */
-export async function targetList<W extends object, Item, Model>(
-  listing: Listing<W, Item, Model>,
+async function targetList<Model>(
+  kind: AnyKind,
   target: Target,
   parentKey: string,
-  args: ListArgs<W>,
+  args: ListArgs,
   ctx: GraphContext,
   info: GraphQLResolveInfo,
 ): Promise<ConnectionModel<Model> | null> {
   if (ctx.budget.stopped) return null;
   const page = pageRequest(ctx, args, parentKey, info.fieldName, { where: args.where });
-  const parts = partsOf(listing.filters(args.where));
+  const parts = partsOf(kind.filters(args.where));
   if (parts === null || !(await admitsTarget(ctx, target, narrowingOf(args.where))))
     return checkedEmpty(ctx, page);
   const plan = { accountIds: [target.accountId], regionsOf: async () => [target.region] };
-  const { connection, failures } = await readPage(ctx, listing, plan, parts, page);
+  const { connection, failures } = await readPage<Model>(ctx, kind, plan, parts, page);
   if (failures[0]) throw failures[0].error;
   return connection;
 }
@@ -113,25 +129,25 @@ export async function targetList<W extends object, Item, Model>(
  * The items of one VPC or subnet: siblings share one list call per target (filtered by all their
  * ids); the page is cut from that list.
  */
-export async function nestedList<W extends object, Item, Model>(
-  listing: Listing<W, Item, Model>,
+async function nestedList<Model>(
+  kind: AnyKind,
   target: Target,
-  attribute: NestedAttribute,
+  attribute: ParentAttribute,
   parentId: string,
   parentKey: string,
-  args: ListArgs<W>,
+  args: ListArgs,
   ctx: GraphContext,
   info: GraphQLResolveInfo,
 ): Promise<ConnectionModel<Model> | null> {
   if (ctx.budget.stopped) return null;
   const page = pageRequest(ctx, args, parentKey, info.fieldName, { where: args.where });
-  const filters = siblingFilters(listing.filters(args.where), attribute, parentId);
+  const filters = siblingFilters(kind.filters(args.where), attribute, parentId);
   // Refused before any call when the where cannot be split with room for the parent ids.
   if (filters !== null) splitWhereFilters(filters, 1);
   if (filters === null || !(await admitsTarget(ctx, target, narrowingOf(args.where))))
     return checkedEmpty(ctx, page);
-  const list = await ctx.ec2.nested(listing.kind, target, attribute, parentId, filters);
-  return wholeListPage(ctx, list.items, page);
+  const list = await ctx.ec2.nested(kind, target, attribute, parentId, filters);
+  return wholeListPage(ctx, list.items as Model[], page);
 }
 
 /** The page a list field is asked for, and what its cursors are bound to. */
@@ -177,16 +193,16 @@ function partsOf(filters: PushedFilters): Filter[][] | null {
   return filters === null ? null : splitWhereFilters(filters);
 }
 
-/** One page of `listing` over the targets of `plan`, admitted to the response budget. */
-async function readPage<W, Item, Model>(
+/** One page of `kind` over the targets of `plan`, admitted to the response budget. */
+async function readPage<Model>(
   ctx: GraphContext,
-  listing: Listing<W, Item, Model>,
+  kind: AnyKind,
   plan: FanoutPlan,
   parts: readonly (readonly Filter[])[],
   page: PageRequest,
 ): Promise<FanoutResult<Model>> {
-  const result = await readFanout(ctx, {
-    kind: listing.kind,
+  const result = await readFanout<Model>(ctx, {
+    kind,
     plan,
     parts,
     ...(page.first !== undefined ? { first: page.first } : {}),

@@ -10,20 +10,19 @@
 // well, or each of our attempts would become up to three requests. `stats().sdkRetries` shows any
 // SDK retries that still happen (it stays 0 with a pool built as advised).
 import type { Account, Organization, OrganizationalUnit, Parent, Root } from '@aws-sdk/client-organizations';
-import type { AvailabilityZone, Region, Subnet, Vpc } from '@aws-sdk/client-ec2';
+import type { AvailabilityZone, Filter, Region } from '@aws-sdk/client-ec2';
 import type { ClientPool } from './client-pool.js';
 import type {
-  AccessData,
   AwsData,
-  AwsPage,
   CallOptions,
   Ec2Data,
-  Ec2ListRequest,
   Fetched,
-  InstanceItem,
   OrganizationsData,
+  Page,
+  PageRequest,
+  SessionData,
   Target,
-} from './data.js';
+} from './contract.js';
 import { AwsCallError } from './errors.js';
 import type { GatewayErrorCode } from './errors.js';
 import type { AwsDataOptions, ResolvedAwsDataOptions } from '../config/data.js';
@@ -33,22 +32,17 @@ import { FairLimiter } from './limiter.js';
 import { ResponseCache } from './response-cache.js';
 import type { ResponseCacheStats } from './response-cache.js';
 import { CallRunner } from './call-runner.js';
+import type { SdkAnswer } from './call-runner.js';
 import { callerIdentityCheck } from './session-check.js';
 import type { Sleep } from './throttle-retry.js';
 import { realSleep } from './throttle-retry.js';
 import { classifyAwsError, isNotFound } from './classify.js';
 import type { CallContext } from './classify.js';
-import { collectPages, followNextToken } from './paging.js';
-import { chunk, describeKnownIds, isWellFormedEc2Id } from './by-ids.js';
-import type { Ec2List, SourceAnswer, SourcePage } from './ec2-source.js';
-import {
-  INSTANCES,
-  SUBNETS,
-  VPCS,
-  clampMaxResults,
-  describeAvailabilityZones,
-  describeRegions,
-} from './ec2-source.js';
+import { pageOf, readAllPages } from './paging.js';
+import { chunk, describeKnownIds } from './by-ids.js';
+import { isEc2Id } from './ids.js';
+import type { Ec2List, Ec2ListOutput } from './ec2-lists.js';
+import { describeAvailabilityZones, describeRegions, filtersKey, pageInput } from './ec2-lists.js';
 import type { OrganizationsPageFetch } from './organizations-source.js';
 import * as org from './organizations-source.js';
 
@@ -60,7 +54,7 @@ export interface AwsDataBroker extends SessionSource {
   roleArnFor(accountId: string): Promise<string>;
 }
 
-export interface AwsDataDeps {
+export interface DataLayerDeps {
   pool: ClientPool;
   broker: AwsDataBroker;
   options?: AwsDataOptions;
@@ -72,7 +66,7 @@ export interface AwsDataDeps {
   random?: () => number;
 }
 
-export interface AwsDataStats {
+export interface DataLayerStats {
   /**
    * Requests sent to AWS per 'service:Operation' (AssumeRole is the broker's, not counted here;
    * 'sts:GetCallerIdentity' is the check of a session EC2 refused with AuthFailure).
@@ -96,13 +90,13 @@ export interface AwsDataStats {
   slowedGates: number;
 }
 
-export type AwsDataLayer = AwsData & {
-  stats(): AwsDataStats;
+export type DataLayer = AwsData & {
+  stats(): DataLayerStats;
   cache: ResponseCache;
   options: ResolvedAwsDataOptions;
 };
 
-export function createAwsData(deps: AwsDataDeps): AwsDataLayer {
+export function createDataLayer(deps: DataLayerDeps): DataLayer {
   const options = parseAwsDataOptions(deps.options);
   const clock = deps.clock ?? Date.now;
   const cache = new ResponseCache({
@@ -142,12 +136,12 @@ export function createAwsData(deps: AwsDataDeps): AwsDataLayer {
   const ec2Key = (target: Target, operation: string) =>
     `ec2|${target.accountId}|${target.region}|${operation}`;
 
-  function ec2Call<T>(
+  function ec2Call<Out extends SdkAnswer>(
     target: Target,
     operation: string,
     signal: AbortSignal,
-    send: (client: ReturnType<ClientPool['ec2']>, abortSignal: AbortSignal) => Promise<SourceAnswer<T>>,
-  ): Promise<T> {
+    send: (client: ReturnType<ClientPool['ec2']>, abortSignal: AbortSignal) => Promise<Out>,
+  ): Promise<Out> {
     return runner.run({
       service: 'ec2',
       operation,
@@ -158,65 +152,58 @@ export function createAwsData(deps: AwsDataDeps): AwsDataLayer {
     });
   }
 
-  async function ec2Single<T>(
+  /** An unpaginated Describe call, cached whole. */
+  async function ec2Single<T, Out extends SdkAnswer>(
     target: Target,
     operation: string,
-    call: (client: ReturnType<ClientPool['ec2']>, abortSignal: AbortSignal) => Promise<SourceAnswer<T[]>>,
+    call: (client: ReturnType<ClientPool['ec2']>, abortSignal: AbortSignal) => Promise<Out>,
+    itemsOf: (out: Out) => T[] | undefined,
     callOptions: CallOptions = {},
   ): Promise<Fetched<T[]>> {
-    const cached = await classified(
+    return classified(
       { service: 'ec2', operation, ...target },
-      cache.get(ec2Key(target, operation), (signal) => ec2Call(target, operation, signal, call), {
-        ...cacheOptions(callOptions),
-        size: (items) => items.length + 1,
-      }),
+      cache.get(
+        ec2Key(target, operation),
+        async (signal) => itemsOf(await ec2Call(target, operation, signal, call)) ?? [],
+        { ...cacheOptions(callOptions), size: (items) => items.length + 1 },
+      ),
     );
-    return { value: cached.value, fetchedAt: cached.fetchedAt };
   }
 
-  function ec2Pages<T>(
-    list: Ec2List<T>,
+  async function ec2Page<Item>(
+    list: Ec2List<Item>,
     target: Target,
-    request: Ec2ListRequest = {},
+    request: PageRequest,
     callOptions: CallOptions = {},
-  ): AsyncGenerator<AwsPage<T>> {
-    const maxResults = clampMaxResults(request.maxResults);
-    const filters = request.filters;
-    const selection = `${list.operation}|page|${maxResults}|${filtersKey(filters)}`;
-    const fetchPage = async (nextToken: string | undefined): Promise<AwsPage<T>> => {
-      const key = `${ec2Key(target, selection)}|${nextToken ?? ''}`;
-      const cached = await classified(
-        { service: 'ec2', operation: list.operation, ...target },
-        cache.get(
-          key,
-          (signal) =>
-            ec2Call(target, list.operation, signal, (client, abortSignal) =>
-              list.page(
-                client,
-                {
-                  ...(filters ? { filters } : {}),
-                  maxResults,
-                  ...(nextToken !== undefined ? { nextToken } : {}),
-                },
-                abortSignal,
-              ),
-            ),
-          { ...cacheOptions(callOptions), size: (page: SourcePage<T>) => page.items.length + 1 },
-        ),
-      );
-      return { ...cached.value, fetchedAt: cached.fetchedAt };
-    };
-    return followNextToken(fetchPage, request.nextToken, () => repeatedToken('ec2', list.operation, target));
+  ): Promise<Page<Item>> {
+    const input = pageInput(request.filters, request.wanted, request.token);
+    const key = `${ec2Key(target, list.operation)}|page|${input.MaxResults}|${filtersKey(request.filters)}|${request.token ?? ''}`;
+    const cached = await classified(
+      { service: 'ec2', operation: list.operation, ...target },
+      cache.get(
+        key,
+        async (signal) => {
+          const out: Ec2ListOutput = await ec2Call(target, list.operation, signal, (client, abortSignal) =>
+            list.send(client, input, abortSignal),
+          );
+          return { items: list.items(out), ...(out.NextToken ? { nextToken: out.NextToken } : {}) };
+        },
+        { ...cacheOptions(callOptions), size: (page: { items: Item[] }) => page.items.length + 1 },
+      ),
+    );
+    return pageOf(cached.value.items, request.token, cached.value.nextToken, cached.fetchedAt, () =>
+      repeatedToken('ec2', list.operation, target),
+    );
   }
 
-  async function ec2ByIds<T>(
-    list: Ec2List<T>,
+  async function ec2ByIds<Item>(
+    list: Ec2List<Item>,
     target: Target,
     ids: readonly string[],
     callOptions: CallOptions = {},
-  ): Promise<Fetched<Map<string, T>>> {
+  ): Promise<Fetched<Map<string, Item>>> {
     // Malformed ids would fail the whole call: they are simply absent, without asking AWS.
-    const wanted = [...new Set(ids)].filter((id) => isWellFormedEc2Id(list.ids, id));
+    const wanted = [...new Set(ids)].filter((id) => isEc2Id(list.idPrefix, id));
     if (wanted.length === 0) return { value: new Map(), fetchedAt: now() };
     const prefix = `${ec2Key(target, list.operation)}|id|`;
     const idErrorMessage = (err: unknown): string | undefined => {
@@ -226,29 +213,30 @@ export function createAwsData(deps: AwsDataDeps): AwsDataLayer {
     };
     const answers = await classified(
       { service: 'ec2', operation: list.operation, ...target },
-      cache.getMany<T>(
+      cache.getMany<Item>(
         wanted.map((id) => prefix + id),
         async (missingKeys, signal) => {
           const missing = missingKeys.map((key) => key.slice(prefix.length));
-          const describeOnce = async (some: string[]): Promise<T[]> => {
-            const items: T[] = [];
-            let token: string | undefined;
-            do {
-              const page: SourcePage<T> = await ec2Call(
+          // One call per id list; EC2 may page an id list anyway, so its NextToken is followed.
+          const describeOnce = async (some: string[]): Promise<Item[]> => {
+            const all = await readAllPages(async (token) => {
+              const out: Ec2ListOutput = await ec2Call(
                 target,
                 list.operation,
                 signal,
-                (client, abortSignal) => list.byIds(client, some, token, abortSignal),
+                (client, abortSignal) =>
+                  list.send(client, { ids: some, ...(token ? { NextToken: token } : {}) }, abortSignal),
               );
-              items.push(...page.items);
-              token = page.nextToken;
-            } while (token);
-            return items;
+              return pageOf(list.items(out), token, out.NextToken, now(), () =>
+                repeatedToken('ec2', list.operation, target),
+              );
+            });
+            return all.items;
           };
           const parts = await Promise.all(
             chunk(missing).map((part) => describeKnownIds(part, describeOnce, idErrorMessage)),
           );
-          const found = new Map<string, T>();
+          const found = new Map<string, Item>();
           for (const item of parts.flat()) {
             const id = list.idOf(item);
             if (id !== undefined) found.set(prefix + id, item);
@@ -258,7 +246,7 @@ export function createAwsData(deps: AwsDataDeps): AwsDataLayer {
         { ...cacheOptions(callOptions), size: () => 1 },
       ),
     );
-    const value = new Map<string, T>();
+    const value = new Map<string, Item>();
     let oldest: Date | undefined;
     for (const id of wanted) {
       const answer = answers.get(prefix + id);
@@ -271,38 +259,36 @@ export function createAwsData(deps: AwsDataDeps): AwsDataLayer {
 
   const ec2: Ec2Data = {
     describeRegions: (accountId, callOptions) =>
-      ec2Single<Region>(
+      ec2Single<Region, Awaited<ReturnType<typeof describeRegions>>>(
         { accountId, region: options.regionsFrom },
         'DescribeRegions',
         describeRegions,
+        (out) => out.Regions,
         callOptions,
       ),
     describeAvailabilityZones: (target, callOptions) =>
-      ec2Single<AvailabilityZone>(
+      ec2Single<AvailabilityZone, Awaited<ReturnType<typeof describeAvailabilityZones>>>(
         target,
         'DescribeAvailabilityZones',
         describeAvailabilityZones,
+        (out) => out.AvailabilityZones,
         callOptions,
       ),
-    instancePages: (target, request, callOptions) =>
-      ec2Pages<InstanceItem>(INSTANCES, target, request, callOptions),
-    vpcPages: (target, request, callOptions) => ec2Pages<Vpc>(VPCS, target, request, callOptions),
-    subnetPages: (target, request, callOptions) => ec2Pages<Subnet>(SUBNETS, target, request, callOptions),
-    instancesByIds: (target, ids, callOptions) => ec2ByIds<InstanceItem>(INSTANCES, target, ids, callOptions),
-    vpcsByIds: (target, ids, callOptions) => ec2ByIds<Vpc>(VPCS, target, ids, callOptions),
-    subnetsByIds: (target, ids, callOptions) => ec2ByIds<Subnet>(SUBNETS, target, ids, callOptions),
+    page: ec2Page,
+    all: (list, target, filters: readonly Filter[], callOptions) =>
+      readAllPages((token) =>
+        ec2Page(list, target, { filters, ...(token !== undefined ? { token } : {}) }, callOptions),
+      ),
+    byIds: ec2ByIds,
   };
 
   // ---- Organizations ----
 
-  function orgCall<T>(
+  function orgCall<Out extends SdkAnswer>(
     operation: string,
     signal: AbortSignal,
-    send: (
-      client: ReturnType<ClientPool['organizations']>,
-      abortSignal: AbortSignal,
-    ) => Promise<SourceAnswer<T>>,
-  ): Promise<T> {
+    send: (client: ReturnType<ClientPool['organizations']>, abortSignal: AbortSignal) => Promise<Out>,
+  ): Promise<Out> {
     return runner.run({
       service: 'organizations',
       operation,
@@ -323,17 +309,15 @@ export function createAwsData(deps: AwsDataDeps): AwsDataLayer {
       cache.get(
         `organizations|${operation}|${scope}`,
         async (signal) => {
-          const pages = followNextToken<T>(
-            async (nextToken) => ({
-              ...(await orgCall(operation, signal, (client, abortSignal) =>
-                fetchPage(client, nextToken, abortSignal),
-              )),
-              fetchedAt: now(),
-            }),
-            undefined,
-            () => repeatedToken('organizations', operation),
-          );
-          return (await collectPages(pages)).items;
+          const all = await readAllPages(async (token) => {
+            const out = await orgCall(operation, signal, (client, abortSignal) =>
+              fetchPage(client, token, abortSignal),
+            );
+            return pageOf(out.items, token, out.nextToken, now(), () =>
+              repeatedToken('organizations', operation),
+            );
+          });
+          return all.items;
         },
         { ...cacheOptions(callOptions), size: (items) => items.length + 1 },
       ),
@@ -347,14 +331,14 @@ export function createAwsData(deps: AwsDataDeps): AwsDataLayer {
     send: (
       client: ReturnType<ClientPool['organizations']>,
       abortSignal: AbortSignal,
-    ) => Promise<SourceAnswer<T>>,
+    ) => Promise<{ value: T } & SdkAnswer>,
     callOptions: CallOptions = {},
   ): Promise<Fetched<T>> {
     const cached = await classified(
       { service: 'organizations', operation },
       cache.get(
         `organizations|${operation}|${scope}`,
-        (signal) => orgCall(operation, signal, send),
+        async (signal) => (await orgCall(operation, signal, send)).value,
         cacheOptions(callOptions),
       ),
     );
@@ -391,14 +375,14 @@ export function createAwsData(deps: AwsDataDeps): AwsDataLayer {
       ),
   };
 
-  // ---- access ----
+  // ---- sessions ----
 
-  const access: AccessData = {
-    checkAccess: (accountId, callOptions) => runner.session(accountId, callOptions?.signal),
+  const sessions: SessionData = {
+    ensureSession: (accountId, callOptions) => runner.ensureSession(accountId, callOptions?.signal),
     roleArnFor: (accountId) => broker.roleArnFor(accountId),
   };
 
-  function stats(): AwsDataStats {
+  function stats(): DataLayerStats {
     const run = runner.stats();
     const lim = limiter.stats();
     return {
@@ -417,7 +401,7 @@ export function createAwsData(deps: AwsDataDeps): AwsDataLayer {
     };
   }
 
-  return { organizations, ec2, access, stats, cache, options };
+  return { organizations, ec2, sessions, stats, cache, options };
 }
 
 /** Errors that did not come from a call (a caller leaving a shared load) are classified here. */
@@ -434,15 +418,6 @@ function cacheOptions(callOptions: CallOptions): { fresh?: boolean; signal?: Abo
     ...(callOptions.fresh ? { fresh: true } : {}),
     ...(callOptions.signal ? { signal: callOptions.signal } : {}),
   };
-}
-
-/** A cache key part for a filter list: the same filters in any order are the same request. */
-function filtersKey(filters: Ec2ListRequest['filters']): string {
-  if (!filters || filters.length === 0) return '';
-  const canonical = filters
-    .map((f) => [f.Name ?? '', [...(f.Values ?? [])].sort()] as const)
-    .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-  return JSON.stringify(canonical);
 }
 
 function repeatedToken(service: 'ec2' | 'organizations', operation: string, target?: Target): AwsCallError {

@@ -1,8 +1,10 @@
 // The contract between the GraphQL layer (src/graph) and the AWS data layer (src/aws). The graph asks
 // for AWS data only through these interfaces; the data layer owns clients, sessions, paging, the
 // response cache, the fan-out limits, throttling retries, timeouts and error classification.
+// See docs/architecture.md ("One query's path").
 import type { Account, Organization, OrganizationalUnit, Parent, Root } from '@aws-sdk/client-organizations';
-import type { AvailabilityZone, Filter, Instance, Region, Subnet, Vpc } from '@aws-sdk/client-ec2';
+import type { AvailabilityZone, Filter, Region } from '@aws-sdk/client-ec2';
+import type { Ec2List } from './ec2-lists.js';
 
 /** One account in one Region: the unit of EC2 fan-out, limiting and failure. */
 export interface Target {
@@ -23,27 +25,26 @@ export interface Fetched<T> {
   fetchedAt: Date;
 }
 
-/** One AWS page of a list and the token of the next one (absent on the last page). */
-export interface AwsPage<T> {
+/**
+ * The one page type, from the data layer to the connection: items (AWS items, or the graph's models
+ * of them), the token the page was read with (absent: the first page), the token of the next one
+ * (absent: the last page) and when it was read.
+ */
+export interface Page<T> {
   items: T[];
+  token?: string;
   nextToken?: string;
   fetchedAt: Date;
 }
 
-export interface Ec2ListRequest {
+/** Which page of an EC2 list to read. */
+export interface PageRequest {
   /** Pushed down to AWS as EC2 Filters. */
-  filters?: Filter[];
-  /** 5..1000; default 1000 (the largest page). */
-  maxResults?: number;
-  /** Resume from this AWS token (from a client cursor). */
-  nextToken?: string;
-}
-
-/** An instance with the reservation fields DescribeInstances reports beside it. */
-export interface InstanceItem {
-  instance: Instance;
-  reservationId: string;
-  ownerId: string;
+  filters?: readonly Filter[];
+  /** How many items are wanted (clamped to EC2's 5..1000); absent: the largest page. */
+  wanted?: number;
+  /** The page after this token (from a client cursor); absent: the first page. */
+  token?: string;
 }
 
 export interface OrganizationsData {
@@ -64,42 +65,36 @@ export interface Ec2Data {
   /** Regions enabled for the account (DescribeRegions without AllRegions), with OptInStatus. */
   describeRegions(accountId: string, options?: CallOptions): Promise<Fetched<Region[]>>;
   describeAvailabilityZones(target: Target, options?: CallOptions): Promise<Fetched<AvailabilityZone[]>>;
-  /** Pages of a list, following NextToken from `request.nextToken`; stop iterating to stop fetching. */
-  instancePages(
+  /** Exactly one page of a list (a NextToken answered back verbatim is an error, not a loop). */
+  page<Item>(
+    list: Ec2List<Item>,
     target: Target,
-    request?: Ec2ListRequest,
+    request: PageRequest,
     options?: CallOptions,
-  ): AsyncGenerator<AwsPage<InstanceItem>>;
-  vpcPages(target: Target, request?: Ec2ListRequest, options?: CallOptions): AsyncGenerator<AwsPage<Vpc>>;
-  subnetPages(
+  ): Promise<Page<Item>>;
+  /** Every page of a list from the first, the largest pages; `fetchedAt` is the oldest page's. */
+  all<Item>(
+    list: Ec2List<Item>,
     target: Target,
-    request?: Ec2ListRequest,
+    filters: readonly Filter[],
     options?: CallOptions,
-  ): AsyncGenerator<AwsPage<Subnet>>;
-  /** By-id lookups, one call per 1,000 ids; unknown ids are simply absent from the map. */
-  instancesByIds(
-    target: Target,
-    ids: readonly string[],
-    options?: CallOptions,
-  ): Promise<Fetched<Map<string, InstanceItem>>>;
-  vpcsByIds(
+  ): Promise<Page<Item>>;
+  /** By-id lookups, one call per 1,000 ids; unknown and malformed ids are simply absent from the map. */
+  byIds<Item>(
+    list: Ec2List<Item>,
     target: Target,
     ids: readonly string[],
     options?: CallOptions,
-  ): Promise<Fetched<Map<string, Vpc>>>;
-  subnetsByIds(
-    target: Target,
-    ids: readonly string[],
-    options?: CallOptions,
-  ): Promise<Fetched<Map<string, Subnet>>>;
+  ): Promise<Fetched<Map<string, Item>>>;
 }
 
-export interface AccessData {
+/** The member-role sessions behind every EC2 call. */
+export interface SessionData {
   /**
-   * Assumes the member role of the account (through the session broker); rejects with an AwsCallError.
-   * `options.signal` (the query deadline, the client going away) ends the wait, queued or not.
+   * Makes sure the broker holds a session for the account (an AssumeRole when it has none); rejects with
+   * an AwsCallError. `options.signal` (the query deadline, the client going away) ends the wait.
    */
-  checkAccess(accountId: string, options?: CallOptions): Promise<void>;
+  ensureSession(accountId: string, options?: CallOptions): Promise<void>;
   /** The member role ARN orgraph assumes in the account (after the per-account overrides). */
   roleArnFor(accountId: string): Promise<string>;
 }
@@ -107,5 +102,5 @@ export interface AccessData {
 export interface AwsData {
   organizations: OrganizationsData;
   ec2: Ec2Data;
-  access: AccessData;
+  sessions: SessionData;
 }
