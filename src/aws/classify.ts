@@ -84,19 +84,21 @@ const SESSION_REFUSED_CODES: ReadonlySet<string> = new Set([
   'AuthFailure',
 ]);
 
-/** A resource the request named does not exist (or its id is not one AWS could ever issue). */
+/** An Organizations resource the request named does not exist. */
 const NOT_FOUND_CODES: ReadonlySet<string> = new Set([
   'ParentNotFoundException',
   'ChildNotFoundException',
   'OrganizationalUnitNotFoundException',
   'AccountNotFoundException',
-  'InvalidInstanceID.Malformed',
-  'InvalidInstanceID.NotFound',
-  'InvalidVpcID.Malformed',
-  'InvalidVpcID.NotFound',
-  'InvalidSubnetID.Malformed',
-  'InvalidSubnetID.NotFound',
 ]);
+
+/**
+ * EC2's way of saying an id does not exist or could never be issued, for every resource type alike:
+ * InvalidInstanceID.NotFound, InvalidVpcID.Malformed, InvalidGroup.NotFound, InvalidGroupId.Malformed …
+ */
+const EC2_NOT_FOUND = /^Invalid[A-Za-z]+\.(NotFound|Malformed)$/;
+
+const notFoundCode = (code: string): boolean => NOT_FOUND_CODES.has(code) || EC2_NOT_FOUND.test(code);
 
 /** The request itself is wrong: a bad token from a client cursor, an id or filter value AWS refuses. */
 const BAD_INPUT_CODES: ReadonlySet<string> = new Set([
@@ -107,7 +109,6 @@ const BAD_INPUT_CODES: ReadonlySet<string> = new Set([
   'InvalidFilter',
   // "The maximum number of filter values specified on a single call is 200": the query asks too much.
   'FilterLimitExceeded',
-  ...NOT_FOUND_CODES,
 ]);
 
 /** Network codes that mean "no answer in time" rather than "the connection broke". */
@@ -176,7 +177,7 @@ function kindOf(err: unknown, facts: AwsErrorFacts): FailureKind {
   if (isThrottlingError(sdk)) return 'throttled';
   if (SESSION_REFUSED_CODES.has(facts.code)) return 'sessionRefused';
   if (ACCESS_DENIED_CODES.has(facts.code)) return 'accessDenied';
-  if (NOT_FOUND_CODES.has(facts.code)) return 'notFound';
+  if (notFoundCode(facts.code)) return 'notFound';
   if (BAD_INPUT_CODES.has(facts.code)) return 'badInput';
   if (TIMEOUT_CODES.has(facts.code)) return 'timeout';
   if (facts.status === undefined) {
@@ -236,9 +237,7 @@ export function isAuthFailure(err: unknown): boolean {
 
 /** A classified failure saying that the resource the call named does not exist (or cannot). */
 export function isNotFound(err: unknown): boolean {
-  return (
-    err instanceof AwsCallError && err.awsErrorCode !== undefined && NOT_FOUND_CODES.has(err.awsErrorCode)
-  );
+  return err instanceof AwsCallError && err.awsErrorCode !== undefined && notFoundCode(err.awsErrorCode);
 }
 
 /** The caller went away or a deadline passed: the SDK's AbortError, or ours. */

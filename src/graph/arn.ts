@@ -15,7 +15,7 @@ export function partitionOf(region: string): string {
 export function ec2Arn(
   region: string,
   accountId: string,
-  resourceType: 'instance' | 'vpc' | 'subnet',
+  resourceType: 'instance' | 'vpc' | 'subnet' | 'security-group',
   id: string,
 ): string {
   return `arn:${partitionOf(region)}:ec2:${region}:${accountId}:${resourceType}/${id}`;

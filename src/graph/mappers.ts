@@ -2,9 +2,23 @@
 // already told us), a Region is (account, Region name), so nothing is fetched for a field the query did
 // not select. Node types carry __typename so Query.node and the Node interface can tell them apart.
 import type { AwsCallErrorFacts } from '../aws/errors.js';
-import type { InstanceModel, SubnetModel, VpcModel } from './kinds/index.js';
+import type {
+  InstanceModel,
+  SecurityGroupModel,
+  SecurityGroupPeerModel,
+  SecurityGroupRuleModel,
+  SubnetModel,
+  VpcModel,
+} from './kinds/index.js';
 
-export type { InstanceModel, SubnetModel, VpcModel };
+export type {
+  InstanceModel,
+  SecurityGroupModel,
+  SecurityGroupPeerModel,
+  SecurityGroupRuleModel,
+  SubnetModel,
+  VpcModel,
+};
 
 /** The organization; its details are read only when a field needs them. */
 export interface OrganizationModel {
@@ -57,7 +71,14 @@ export interface AccountAccessModel {
 }
 
 export type NodeModel =
-  OrganizationModel | UnitModel | AccountModel | RegionModel | VpcModel | SubnetModel | InstanceModel;
+  | OrganizationModel
+  | UnitModel
+  | AccountModel
+  | RegionModel
+  | VpcModel
+  | SubnetModel
+  | InstanceModel
+  | SecurityGroupModel;
 
 /** One part of the organization that could not be read, as data. */
 export type AccessFailureModel = AwsCallErrorFacts;
@@ -95,6 +116,8 @@ export type SubnetConnectionModel = ConnectionModel<SubnetModel>;
 export type SubnetEdgeModel = EdgeModel<SubnetModel>;
 export type InstanceConnectionModel = ConnectionModel<InstanceModel>;
 export type InstanceEdgeModel = EdgeModel<InstanceModel>;
+export type SecurityGroupConnectionModel = ConnectionModel<SecurityGroupModel>;
+export type SecurityGroupEdgeModel = EdgeModel<SecurityGroupModel>;
 
 export const organizationModel = (): OrganizationModel => ({ __typename: 'Organization' });
 

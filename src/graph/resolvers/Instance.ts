@@ -2,7 +2,9 @@
 // by-id lookups, one DescribeVpcs and one DescribeSubnets per (account, Region) however many instances.
 import { ec2Arn } from '../arn.js';
 import type { InstanceLifecycle, InstanceResolvers, InstanceState } from '../generated/resolvers-types.js';
-import { INSTANCE, SUBNET, VPC } from '../kinds/index.js';
+import { INSTANCE, SECURITY_GROUP, SUBNET, VPC } from '../kinds/index.js';
+import { modelOf } from '../kinds/kind.js';
+import { selectsOnly } from '../selection.js';
 import type { InstanceModel } from '../mappers.js';
 import { ec2NodeFields } from './ec2-node.js';
 import { required, tagsOf, tagValue } from './fields.js';
@@ -24,6 +26,16 @@ const LIFECYCLES: Record<string, InstanceLifecycle> = {
 
 const instanceId = (i: InstanceModel) => required(i.item.instance.InstanceId, 'InstanceId');
 const ownerId = (i: InstanceModel) => i.item.ownerId || i.target.accountId;
+/** The fields of a security group that DescribeInstances reports with the instance. */
+const FROM_INSTANCE: ReadonlySet<string> = new Set([
+  '__typename',
+  'id',
+  'groupId',
+  'groupName',
+  'account',
+  'region',
+]);
+
 const orNull = <T>(value: T | undefined): T | null => (value === undefined || value === '' ? null : value);
 
 export const Instance: InstanceResolvers = {
@@ -64,10 +76,19 @@ export const Instance: InstanceResolvers = {
     const profile = i.item.instance.IamInstanceProfile;
     return profile?.Arn ? { arn: profile.Arn, id: profile.Id ?? null } : null;
   },
-  securityGroups: (i) =>
-    (i.item.instance.SecurityGroups ?? []).flatMap((g) =>
-      g.GroupId ? [{ groupId: g.GroupId, groupName: g.GroupName ?? null }] : [],
-    ),
+  securityGroups: async (i, _, ctx, info) => {
+    const refs = (i.item.instance.SecurityGroups ?? []).flatMap((g) => (g.GroupId ? [g] : []));
+    // DescribeInstances names each group: a selection of only those fields costs no call.
+    if (selectsOnly(info, FROM_INSTANCE))
+      return refs.map((g) =>
+        modelOf(SECURITY_GROUP, i.target, { GroupId: g.GroupId, GroupName: g.GroupName }, i.fetchedAt),
+      );
+    const groups = await Promise.all(
+      refs.map((g) => ctx.ec2.lookup(SECURITY_GROUP, i.target, g.GroupId as string)),
+    );
+    // A group in use cannot be deleted; one that vanished meanwhile is left out.
+    return groups.flatMap((g) => (g ? [g] : []));
+  },
   tags: (i) => tagsOf(i.item.instance.Tags),
   tag: (i, { key }) => tagValue(i.item.instance.Tags, key),
   name: (i) => tagValue(i.item.instance.Tags, 'Name'),

@@ -9,6 +9,7 @@ import { Organization } from './Organization.js';
 import { OrganizationalUnit } from './OrganizationalUnit.js';
 import { Query } from './Query.js';
 import { Region } from './Region.js';
+import { SecurityGroup, SecurityGroupPeer, SecurityGroupRule } from './SecurityGroup.js';
 import { Subnet } from './Subnet.js';
 import { Vpc } from './Vpc.js';
 
@@ -24,4 +25,7 @@ export const resolvers: Resolvers = {
   Vpc,
   Subnet,
   Instance,
+  SecurityGroup,
+  SecurityGroupRule,
+  SecurityGroupPeer,
 };
