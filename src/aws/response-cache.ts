@@ -1,4 +1,4 @@
-// The process-wide cache of AWS list results (layer 3 of the caching model in ARCHITECTURE.md).
+// The process-wide cache of AWS list results (see docs/architecture.md, "Caches and their owners").
 //
 // - A value is served for `ttlMs` after it was read from AWS, with that original time (`fetchedAt`);
 //   ttlMs 0 turns storing off. Time comes from an injectable clock.

@@ -5,7 +5,7 @@
 
 export type SessionErrorKind = 'notAuthorized' | 'durationTooLong' | 'throttled' | 'failed';
 
-/** Codes from the gateway's error model (see ARCHITECTURE.md). */
+/** Codes from the gateway's error model (see docs/architecture.md, "Errors"). */
 export type SessionErrorCode = 'ROLE_NOT_ASSUMABLE' | 'THROTTLED' | 'UPSTREAM_TIMEOUT' | 'UPSTREAM_ERROR';
 
 export interface SessionErrorDetails {
