@@ -51,6 +51,8 @@ export interface OrganizationsData {
   describeOrganization(options?: CallOptions): Promise<Fetched<Organization>>;
   /** Every account (all pages), cached. */
   listAccounts(options?: CallOptions): Promise<Fetched<Account[]>>;
+  /** One account, without reading the whole list (AccountNotFoundException when it is not a member). */
+  describeAccount(accountId: string, options?: CallOptions): Promise<Fetched<Account>>;
   listRoots(options?: CallOptions): Promise<Fetched<Root[]>>;
   listOrganizationalUnitsForParent(
     parentId: string,

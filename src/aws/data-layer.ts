@@ -349,6 +349,13 @@ export function createDataLayer(deps: DataLayerDeps): DataLayer {
     describeOrganization: (callOptions) =>
       orgSingle<Organization>('DescribeOrganization', '', org.describeOrganization, callOptions),
     listAccounts: (callOptions) => orgList<Account>('ListAccounts', '', org.listAccountsPage, callOptions),
+    describeAccount: (accountId, callOptions) =>
+      orgSingle<Account>(
+        'DescribeAccount',
+        accountId,
+        (client, abortSignal) => org.describeAccount(client, accountId, abortSignal),
+        callOptions,
+      ),
     listRoots: (callOptions) => orgList<Root>('ListRoots', '', org.listRootsPage, callOptions),
     listOrganizationalUnitsForParent: (parentId, callOptions) =>
       orgList<OrganizationalUnit>(

@@ -3,6 +3,7 @@
 // so the caller must follow NextToken until it is absent (see readAllPages in paging.ts). Answers keep the
 // SDK's `$metadata`, which the call runner reads.
 import {
+  DescribeAccountCommand,
   DescribeOrganizationCommand,
   DescribeOrganizationalUnitCommand,
   ListAccountsCommand,
@@ -111,4 +112,15 @@ export async function describeOrganizationalUnit(
   if (!out.OrganizationalUnit)
     throw new Error(`Organizations DescribeOrganizationalUnit answered without the unit ${unitId}`);
   return { value: out.OrganizationalUnit, $metadata: out.$metadata };
+}
+
+export async function describeAccount(
+  client: OrganizationsClient,
+  accountId: string,
+  abortSignal: AbortSignal,
+): Promise<{ value: Account; $metadata: { attempts?: number } }> {
+  const out = await client.send(new DescribeAccountCommand({ AccountId: accountId }), { abortSignal });
+  if (!out.Account)
+    throw new Error(`Organizations DescribeAccount answered without the account ${accountId}`);
+  return { value: out.Account, $metadata: out.$metadata };
 }

@@ -54,7 +54,7 @@ export class Scope {
   /** The account's record when it exists in the source and is in scope, else null. */
   async account(accountId: string): Promise<AccountRecord | null> {
     if (!(await this.admits())(accountId)) return null;
-    return (await this.#organizations.accountById()).get(accountId) ?? null;
+    return this.#organizations.account(accountId);
   }
 
   /** The accounts in a unit's subtree that are in scope (Organizations' order, depth first). */

@@ -232,6 +232,19 @@ export class FakeAwsData implements AwsData {
       this.#record({ op: 'ListAccounts', ...opt(options) });
       return fetched(this.accounts.map(toOrgAccount));
     },
+    describeAccount: async (accountId, options) => {
+      this.#record({ op: 'DescribeAccount', accountId, ...opt(options) });
+      const account = this.accounts.find((a) => a.id === accountId);
+      if (!account)
+        throw new AwsCallError({
+          code: 'UPSTREAM_ERROR',
+          message: `account ${accountId} not found`,
+          service: 'organizations',
+          awsErrorCode: 'AccountNotFoundException',
+          retryable: false,
+        });
+      return fetched(toOrgAccount(account));
+    },
     listRoots: async (options) => {
       this.#record({ op: 'ListRoots', ...opt(options) });
       return fetched<Root[]>([

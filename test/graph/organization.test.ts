@@ -57,7 +57,8 @@ describe('parents from one walk of the organization tree', () => {
     const fake = new FakeAwsData({ accounts: 4, units: true });
     const result = await harness(fake).run(`{ account(id: "${accountIdOf(2)}") { parent { unitId name } } }`);
     expect(at(dataOf(result), 'account', 'parent')).toEqual({ unitId: OU_A_CHILD, name: 'Prod' });
-    expect(fake.ops().sort()).toEqual(['DescribeOrganizationalUnit', 'ListAccounts', 'ListParents']);
+    // One account asked for by id: DescribeAccount, not the whole account list.
+    expect(fake.ops().sort()).toEqual(['DescribeAccount', 'DescribeOrganizationalUnit', 'ListParents']);
   });
 });
 

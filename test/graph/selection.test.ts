@@ -31,8 +31,8 @@ describe('selection economy', () => {
       `{ account(id: "${A0}") { accountId region(name: "us-east-1") { name account { accountId } } } }`,
     );
     expect(at(dataOf(result), 'account', 'region', 'name')).toBe('us-east-1');
-    // Only the account's existence in scope is checked (one ListAccounts); nothing for the Region.
-    expect(fake.ops()).toEqual(['ListAccounts']);
+    // Only the account's existence in scope is checked (one DescribeAccount); nothing for the Region.
+    expect(fake.ops()).toEqual(['DescribeAccount']);
   });
 
   it('answers Region lists without DescribeRegions when Regions are configured', async () => {

@@ -10,6 +10,7 @@ import type { AwsData, CallOptions, Fetched } from '../../aws/contract.js';
 import type { GatewayGraphConfig } from '../../config/gateway.js';
 import type { AccountRecord } from '../mappers.js';
 import DataLoader from 'dataloader';
+import { isNotFound } from '../../aws/classify.js';
 import { Memo } from './memo.js';
 
 export interface UnitRecord {
@@ -62,6 +63,26 @@ export class OrganizationsLoaders {
     return this.#once('accounts', async () =>
       (await this.#data.organizations.listAccounts(this.#call())).value.flatMap(toAccountRecord),
     );
+  }
+
+  /**
+   * One account of the source, or null. When this request has not read the account list, Organizations
+   * is asked for just this account (DescribeAccount): one call, not the whole list's pages.
+   */
+  async account(accountId: string): Promise<AccountRecord | null> {
+    if (this.#config.accounts.source === 'static' || this.#memo.has('accounts'))
+      return (await this.accountById()).get(accountId) ?? null;
+    return this.#once(`account:${accountId}`, async () => {
+      try {
+        const [record] = toAccountRecord(
+          (await this.#data.organizations.describeAccount(accountId, this.#call())).value,
+        );
+        return record ?? null;
+      } catch (error) {
+        if (isNotFound(error)) return null;
+        throw error;
+      }
+    });
   }
 
   async accountById(): Promise<Map<string, AccountRecord>> {
