@@ -30,7 +30,8 @@ export { dumpWorld } from './generator/dump.js';
 export type { DumpFormat } from './generator/dump.js';
 
 /**
- * Bound of the EC2 data cache, in cached items (VPCs + subnets + instances, plus one per entry).
+ * Bound of the EC2 data cache, in cached items (VPCs + subnets + instances + security groups, plus one
+ * per entry).
  * About 1.6 KB each (measured), so the cache stays under about 80 MB however large the organization.
  */
 export const REGION_DATA_CACHE_ITEMS = 50_000;
@@ -73,7 +74,8 @@ export function generateWorld(options: Partial<GeneratorOptions> = {}): SimWorld
   const stats: GeneratorStats = { regionDataDerivations: 0, regionDataCacheHits: 0 };
   const cache = new LRUCache<string, SimRegionData>({
     maxSize: REGION_DATA_CACHE_ITEMS,
-    sizeCalculation: (data) => 1 + data.vpcs.length + data.subnets.length + data.instances.length,
+    sizeCalculation: (data) =>
+      1 + data.vpcs.length + data.subnets.length + data.instances.length + data.securityGroups.length,
   });
 
   const regionData = (accountId: string, region: string): SimRegionData => {
@@ -85,7 +87,7 @@ export function generateWorld(options: Partial<GeneratorOptions> = {}): SimWorld
       !inScope.has(region) ||
       !account.enabledRegions.has(region)
     ) {
-      return { vpcs: [], subnets: [], instances: [] };
+      return { vpcs: [], subnets: [], instances: [], securityGroups: [] };
     }
     const key = `${accountId}|${region}`;
     const cached = cache.get(key);

@@ -46,10 +46,11 @@ export interface SimKnobs {
   /**
    * List pages come back short, sometimes empty, while NextToken is still set, as AWS allows.
    * Organizations: a page holds a random 0..MaxResults items, and a list may end with an empty page.
-   * EC2 (DescribeInstances/Vpcs/Subnets with MaxResults or pageCap): pages are cut from the unfiltered
-   * list and filtered afterwards, as EC2 does, so filtered calls get short or empty pages; now and then
-   * a page is empty outright (never twice in a row) or the last page still hands out a token. Tokens
-   * stay bound to the call (and to the paging mode). Off: EC2 pages are full until the last one.
+   * EC2 (DescribeInstances/Vpcs/Subnets/SecurityGroups with MaxResults or pageCap): pages are cut
+   * from the unfiltered list and filtered afterwards, as EC2 does, so filtered calls get short or empty
+   * pages; now and then a page is empty outright (never twice in a row) or the last page still hands
+   * out a token. Tokens stay bound to the call (and to the paging mode). Off: EC2 pages are full until
+   * the last one.
    */
   shortPages: boolean;
   scenarios: Map<string, AccountScenario>;

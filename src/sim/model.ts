@@ -133,11 +133,67 @@ export interface SimInstance {
   tags: Tag[];
 }
 
+/** Another security group a rule allows traffic from (ingress) or to (egress): same account, same VPC. */
+export interface SimUserIdGroupPair {
+  userId: string; // the group's owner account
+  groupId: string;
+  description?: string;
+}
+
+export interface SimIpRange {
+  cidrIp: string;
+  description?: string;
+}
+
+export interface SimIpv6Range {
+  cidrIpv6: string;
+  description?: string;
+}
+
+export interface SimPrefixListId {
+  prefixListId: string; // pl-<8 or 17 hex>
+  description?: string;
+}
+
+/**
+ * One rule of a security group (EC2's IpPermission). `ipProtocol` is 'tcp' | 'udp' | 'icmp' | '-1' (all
+ * traffic). Ports: for tcp/udp the range; for icmp the ICMP type (`fromPort`) and code (`toPort`), -1 for
+ * any; absent for '-1'. The four source/destination lists are always present (possibly empty).
+ */
+export interface SimIpPermission {
+  ipProtocol: string;
+  fromPort?: number;
+  toPort?: number;
+  userIdGroupPairs: SimUserIdGroupPair[];
+  ipRanges: SimIpRange[];
+  ipv6Ranges: SimIpv6Range[];
+  prefixListIds: SimPrefixListId[];
+}
+
+export interface SimSecurityGroup {
+  groupId: string; // sg-<17 hex>
+  groupName: string; // unique within its VPC; every VPC has one named 'default'
+  description: string;
+  vpcId: string;
+  ownerId: string;
+  securityGroupArn: string; // arn:aws:ec2:<region>:<account>:security-group/<groupId>
+  tags: Tag[];
+  /** Ingress rules. */
+  ipPermissions: SimIpPermission[];
+  /** Egress rules. */
+  ipPermissionsEgress: SimIpPermission[];
+}
+
 export interface SimRegionData {
   vpcs: SimVpc[];
   subnets: SimSubnet[];
   /** Ordered so that the instances of one reservation are adjacent. */
   instances: SimInstance[];
+  /**
+   * Every security group of every VPC, VPC by VPC in `vpcs` order (the VPC's `default` group first).
+   * Every instance's `securityGroups` refs name groups of the instance's own VPC.
+   */
+  securityGroups: SimSecurityGroup[];
 }
 
 export type OptInStatus = 'opt-in-not-required' | 'opted-in' | 'not-opted-in';

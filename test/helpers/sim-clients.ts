@@ -64,6 +64,24 @@ export async function assumeReadRole(
   };
 }
 
+/**
+ * EC2 clients on member read-role sessions: each account's read role is assumed once (on first use)
+ * and its session reused by every later client, of any Region.
+ */
+export function readRoleEc2Clients(
+  sim: () => RunningSim,
+): (accountId: string, region?: string) => Promise<EC2Client> {
+  const sessions = new Map<string, Promise<AwsCredentialIdentity>>();
+  return async (accountId, region = 'us-east-1') => {
+    let session = sessions.get(accountId);
+    if (!session) {
+      session = assumeReadRole(sim(), accountId);
+      sessions.set(accountId, session);
+    }
+    return ec2Client(sim(), await session, region);
+  };
+}
+
 /** The error an SDK call rejected with: its AWS code (`name`) and HTTP status. */
 export async function awsError(
   promise: Promise<unknown>,

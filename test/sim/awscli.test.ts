@@ -1,5 +1,6 @@
 // The unmodified AWS CLI (Debian's awscli, installed by .ci/run) against the sim: it must not be able
-// to tell the sim from AWS for assume-role, list-accounts and describe-instances with its own paging.
+// to tell the sim from AWS for assume-role, list-accounts, describe-instances with its own paging and
+// describe-security-groups.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
@@ -8,6 +9,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { startSim } from '../../src/sim/index.js';
 import type { RunningSim } from '../../src/sim/index.js';
+import type { SimSecurityGroup } from '../../src/sim/model.js';
+import { sdkGroup } from './security-group-shape.js';
 
 const run = promisify(execFile);
 
@@ -71,7 +74,7 @@ afterAll(async () => {
 });
 
 describe.skipIf(!cli)('the AWS CLI against orgraph sim', () => {
-  it('assume-role, list-accounts and describe-instances return exactly the ground truth', async () => {
+  it('assume-role, list-accounts, describe-instances and describe-security-groups return exactly the ground truth', async () => {
     const central = { accessKeyId: sim.central.accessKeyId, secretAccessKey: sim.central.secretAccessKey };
     const mgmt = sim.world.organization.managementAccountId;
     const roleArn = `arn:aws:iam::${mgmt}:role/${sim.world.readRoleName}`;
@@ -126,5 +129,37 @@ describe.skipIf(!cli)('the AWS CLI against orgraph sim', () => {
     const calls = sim.log.entries({ operation: 'DescribeInstances', accountId: mgmt });
     expect(calls.length).toBeGreaterThanOrEqual(Math.ceil(truth.length / 5));
     expect(calls.every((c) => c.params['MaxResults'] === '5' && c.status === 200)).toBe(true);
+
+    // describe-security-groups: with a filter (paged by the CLI) and with --group-ids.
+    const groups = sim.world.regionData(mgmt, 'us-east-1').securityGroups;
+    const withoutArn = (g: SimSecurityGroup) => {
+      const { SecurityGroupArn: _arn, ...rest } = sdkGroup(g) as Record<string, unknown>;
+      return rest;
+    };
+    const isAppOrDefault = (g: SimSecurityGroup) => g.groupName === 'default' || g.groupName.endsWith('-app');
+    const filtered = (await aws(
+      [
+        'ec2',
+        'describe-security-groups',
+        '--filters',
+        'Name=group-name,Values=default,*-app',
+        '--page-size',
+        '5',
+      ],
+      roleCreds,
+    )) as { SecurityGroups: Record<string, unknown>[] };
+    // The CLI 2.9 model predates SecurityGroupArn: compare every field it knows.
+    expect(filtered.SecurityGroups.map((g) => g['GroupId'])).toEqual(
+      groups.filter(isAppOrDefault).map((g) => g.groupId),
+    );
+    expect(filtered.SecurityGroups).toEqual(groups.filter(isAppOrDefault).map(withoutArn));
+    const picked = [groups[4], groups[1]].map((g) => g?.groupId ?? '');
+    const byIds = (await aws(['ec2', 'describe-security-groups', '--group-ids', ...picked], roleCreds)) as {
+      SecurityGroups: Record<string, unknown>[];
+    };
+    expect(byIds.SecurityGroups).toEqual(groups.filter((g) => picked.includes(g.groupId)).map(withoutArn));
+    const sgCalls = sim.log.entries({ operation: 'DescribeSecurityGroups', accountId: mgmt });
+    expect(sgCalls.at(-1)?.params['GroupId.2']).toBe(picked[1]);
+    expect(sgCalls.slice(0, -1).every((c) => c.params['Filter.1.Name'] === 'group-name')).toBe(true);
   });
 });

@@ -10,6 +10,7 @@ import type {
   SimAvailabilityZone,
   SimInstance,
   SimRegionData,
+  SimSecurityGroup,
   SimSubnet,
   SimVpc,
   SimWorld,
@@ -196,10 +197,49 @@ function usEast1(accountId: string): SimRegionData {
       });
     }
   });
-  return { vpcs, subnets, instances };
+  return { vpcs, subnets, instances, securityGroups: securityGroupsOf(accountId, instances) };
 }
 
-const EMPTY: SimRegionData = { vpcs: [], subnets: [], instances: [] };
+/** One group per distinct group an instance names, in that instance's VPC (the default VPC if none). */
+function securityGroupsOf(accountId: string, instances: readonly SimInstance[]): SimSecurityGroup[] {
+  const groups = new Map<string, SimSecurityGroup>();
+  for (const inst of instances)
+    for (const ref of inst.securityGroups) {
+      if (groups.has(ref.groupId)) continue;
+      groups.set(ref.groupId, {
+        groupId: ref.groupId,
+        groupName: ref.groupName,
+        description: ref.groupName === 'default' ? 'default VPC security group' : `group ${ref.groupName}`,
+        vpcId: inst.vpcId ?? vpcId(1),
+        ownerId: accountId,
+        securityGroupArn: `arn:aws:ec2:us-east-1:${accountId}:security-group/${ref.groupId}`,
+        tags: ref.groupName === 'default' ? [] : [{ key: 'Name', value: ref.groupName }],
+        ipPermissions: [
+          {
+            ipProtocol: 'tcp',
+            fromPort: 443,
+            toPort: 443,
+            userIdGroupPairs: [],
+            ipRanges: [{ cidrIp: '0.0.0.0/0', description: 'HTTPS & more' }],
+            ipv6Ranges: [],
+            prefixListIds: [],
+          },
+        ],
+        ipPermissionsEgress: [
+          {
+            ipProtocol: '-1',
+            userIdGroupPairs: [],
+            ipRanges: [{ cidrIp: '0.0.0.0/0' }],
+            ipv6Ranges: [],
+            prefixListIds: [],
+          },
+        ],
+      });
+    }
+  return [...groups.values()];
+}
+
+const EMPTY: SimRegionData = { vpcs: [], subnets: [], instances: [], securityGroups: [] };
 
 export function buildWorld(): SimWorld {
   const accounts = [

@@ -11,15 +11,13 @@ import {
   paginateDescribeSubnets,
   paginateDescribeVpcs,
 } from '@aws-sdk/client-ec2';
-import type { EC2Client, Instance, Reservation, Subnet, Vpc } from '@aws-sdk/client-ec2';
-import type { AwsCredentialIdentity } from '@aws-sdk/types';
+import type { Instance, Reservation, Subnet, Vpc } from '@aws-sdk/client-ec2';
 import { startSim } from '../../src/sim/index.js';
 import type { RunningSim } from '../../src/sim/index.js';
 import type { SimInstance } from '../../src/sim/model.js';
-import { assumeReadRole, awsError, centralCredentials, ec2Client } from '../helpers/sim-clients.js';
+import { awsError, centralCredentials, ec2Client, readRoleEc2Clients } from '../helpers/sim-clients.js';
 
 let sim: RunningSim;
-const sessions = new Map<string, AwsCredentialIdentity>();
 let memberA: string;
 let memberB: string;
 
@@ -51,18 +49,8 @@ beforeEach(() => {
   sim.knobs.scenarios.clear();
 });
 
-/** The member read role's session of `accountId`, assumed once per account for the whole file. */
-async function readSession(accountId: string): Promise<AwsCredentialIdentity> {
-  const cached = sessions.get(accountId);
-  if (cached) return cached;
-  const creds = await assumeReadRole(sim, accountId);
-  sessions.set(accountId, creds);
-  return creds;
-}
-
-async function ec2(accountId: string, region = 'us-east-1'): Promise<EC2Client> {
-  return ec2Client(sim, await readSession(accountId), region);
-}
+/** EC2 clients on the member read role's session, assumed once per account for the whole file. */
+const ec2 = readRoleEc2Clients(() => sim);
 
 function expectSameInstance(got: Instance | undefined, want: SimInstance): void {
   expect(got).toBeDefined();

@@ -433,7 +433,12 @@ describe('Regions', () => {
     expect(optedOut.length).toBeGreaterThan(0);
     for (const a of optedIn) expect(world.regionData(a.id, 'af-south-1').instances).toHaveLength(20);
     for (const a of optedOut)
-      expect(world.regionData(a.id, 'af-south-1')).toEqual({ vpcs: [], subnets: [], instances: [] });
+      expect(world.regionData(a.id, 'af-south-1')).toEqual({
+        vpcs: [],
+        subnets: [],
+        instances: [],
+        securityGroups: [],
+      });
     const someone = world.accounts[1]?.id ?? '';
     expect(world.regionData(someone, 'us-east-1').instances).toHaveLength(20);
     expect(world.regionData(someone, 'eu-west-1').vpcs).toEqual([]); // enabled but not in scope
@@ -798,7 +803,11 @@ describe('dumpWorld', () => {
     expect(count('vpc')).toBe(rows.length * 3);
     expect(count('subnet')).toBe(rows.length * 9);
     expect(count('instance')).toBe(rows.length * 9);
-    expect(records).toHaveLength(1 + 9 + 16 + rows.length * 21);
+    // Five groups per VPC, plus 0–2 that no instance uses.
+    const groups = rows.reduce((n, r) => n + r.data.securityGroups.length, 0);
+    expect(groups).toBeGreaterThanOrEqual(rows.length * 15);
+    expect(count('securityGroup')).toBe(groups);
+    expect(records).toHaveLength(1 + 9 + 16 + rows.length * 21 + groups);
     // More than one chunk: the dump is streamed, not built as one string.
     expect(chunks.length).toBeGreaterThan(rows.length);
 

@@ -106,7 +106,7 @@ function makeWorld(accountCount = 45, orgId = ORG_ID): SimWorld {
     roles: new Map(),
     readRoleName: 'CMDBReadRole',
     externalId: 'orgraph-external-id',
-    regionData: () => ({ vpcs: [], subnets: [], instances: [] }),
+    regionData: () => ({ vpcs: [], subnets: [], instances: [], securityGroups: [] }),
     availabilityZones: () => [],
     delegatedAdministrators: new Set([DELEGATED_ADMIN]),
   };

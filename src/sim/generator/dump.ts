@@ -3,9 +3,9 @@
 // memory as one string. Secrets (the central user's key, role sessions) are never part of a dump.
 //
 // json:   {"organization":…,"organizationalUnits":[…],"accounts":[…],
-//          "regions":[{"accountId","region","vpcs","subnets","instances"},…]}
+//          "regions":[{"accountId","region","vpcs","subnets","instances","securityGroups"},…]}
 // ndjson: one record per line, each with a `kind`: organization | organizationalUnit | account |
-//         vpc | subnet | instance (the last three with accountId and region).
+//         vpc | subnet | instance | securityGroup (the last four with accountId and region).
 // Dates are ISO-8601 strings; `regions` covers the in-scope Regions enabled for each account.
 import type { SimAccount, SimWorld } from '../model.js';
 
@@ -26,8 +26,9 @@ function dumpJson(world: SimWorld, write: (chunk: string) => void): void {
   write('\n],\n"regions":[\n');
   let first = true;
   for (const { accountId, region } of populatedRegions(world)) {
-    const { vpcs, subnets, instances } = world.regionData(accountId, region);
-    write(`${first ? '' : ',\n'}${JSON.stringify({ accountId, region, vpcs, subnets, instances })}`);
+    const { vpcs, subnets, instances, securityGroups } = world.regionData(accountId, region);
+    const record = { accountId, region, vpcs, subnets, instances, securityGroups };
+    write(`${first ? '' : ',\n'}${JSON.stringify(record)}`);
     first = false;
   }
   write('\n]}\n');
@@ -39,11 +40,12 @@ function dumpNdjson(world: SimWorld, write: (chunk: string) => void): void {
   for (const ou of world.organizationalUnits) write(line({ kind: 'organizationalUnit', ...ou }));
   for (const account of world.accounts) write(line({ kind: 'account', ...accountRecord(world, account) }));
   for (const { accountId, region } of populatedRegions(world)) {
-    const { vpcs, subnets, instances } = world.regionData(accountId, region);
+    const { vpcs, subnets, instances, securityGroups } = world.regionData(accountId, region);
     let chunk = '';
     for (const vpc of vpcs) chunk += line({ kind: 'vpc', accountId, region, ...vpc });
     for (const subnet of subnets) chunk += line({ kind: 'subnet', accountId, region, ...subnet });
     for (const instance of instances) chunk += line({ kind: 'instance', accountId, region, ...instance });
+    for (const group of securityGroups) chunk += line({ kind: 'securityGroup', accountId, region, ...group });
     write(chunk);
   }
 }

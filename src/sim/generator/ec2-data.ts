@@ -9,6 +9,8 @@
 //   or /24 subnets (chosen per VPC).
 // - exactly `instancesPerRegion` instances in reservations of 1–3 adjacent instances that share a
 //   subnet, launch time, type, image, key, security groups, profile and lifecycle.
+// - per VPC, the security groups of security-groups.ts; an instance's groups are groups of its VPC.
+//   Their ids come from this stream, everything else about them from a stream of their own.
 import type { InstanceStateName, SimInstance, SimRegionData, SimSubnet, SimVpc, Tag } from '../model.js';
 import { availabilityZonesOf, privateDnsNameFor, publicDnsNameFor } from '../regions.js';
 import { PEOPLE, SERVICES, TEAMS, VPC_PURPOSES } from './names.js';
@@ -16,6 +18,8 @@ import type { RegionShape } from './options.js';
 import type { AccountProfile } from './organization.js';
 import { REFERENCE_TIME_MS } from './organization.js';
 import { IAM_ID_ALPHABET, LOWER_ALNUM, Rng } from './prng.js';
+import type { VpcSecurityGroupRefs } from './security-groups.js';
+import { VPC_SECURITY_GROUP_ROLES, deriveSecurityGroups, securityGroupNameFor } from './security-groups.js';
 
 export interface RegionDataInput {
   seed: number;
@@ -117,6 +121,7 @@ export function deriveRegionData(input: RegionDataInput): SimRegionData {
   const dhcpOptionsId = `dopt-${rng.hex(17)}`;
   const vpcs: SimVpc[] = [];
   const slots: SubnetSlot[] = [];
+  const vpcGroups: VpcSecurityGroupRefs[] = [];
   const purposeStart = rng.int(0, VPC_PURPOSES.length - 1);
 
   for (let v = 0; v < shape.vpcsPerRegion; v++) {
@@ -133,7 +138,9 @@ export function deriveRegionData(input: RegionDataInput): SimRegionData {
       tags: isDefault ? [] : [{ key: 'Name', value: vpcName }],
     };
     vpcs.push(vpc);
-    const securityGroups = securityGroupsFor(rng, profile);
+    const groups = securityGroupsFor(rng, profile);
+    vpcGroups.push({ vpc, groups });
+    const securityGroups = groups.map(({ groupId, groupName }) => Object.freeze({ groupId, groupName }));
     const prefix = isDefault || rng.chance(0.6) ? 20 : 24;
     for (let s = 0; s < shape.subnetsPerVpc; s++) {
       const zone = zones[s % zones.length] ?? zones[0];
@@ -186,6 +193,13 @@ export function deriveRegionData(input: RegionDataInput): SimRegionData {
 
   const instances = generateInstances(rng, input, slots);
   for (const slot of slots) slot.subnet.availableIpAddressCount = slot.usableIps - slot.usedIps;
+  const securityGroups = deriveSecurityGroups({
+    seed: input.seed,
+    accountId,
+    region,
+    profile,
+    vpcs: vpcGroups,
+  });
 
   // The data is memoized and shared by every caller: frozen lists turn an accidental in-place sort or
   // splice into an error instead of a silently corrupted cache.
@@ -193,6 +207,7 @@ export function deriveRegionData(input: RegionDataInput): SimRegionData {
     vpcs: Object.freeze(vpcs) as SimVpc[],
     subnets: Object.freeze(slots.map((s) => s.subnet)) as SimSubnet[],
     instances: Object.freeze(instances) as SimInstance[],
+    securityGroups: Object.freeze(securityGroups) as SimRegionData['securityGroups'],
   });
 }
 
@@ -373,15 +388,13 @@ function amiFor(rng: Rng, amis: Map<string, Ami[]>, platformDetails: string, arc
   return rng.pick(pool);
 }
 
-function securityGroupsFor(rng: Rng, profile: AccountProfile): SecurityGroupRef[] {
-  const names = [
-    'default',
-    `${profile.team}-web`,
-    `${profile.team}-app`,
-    `${profile.team}-db`,
-    'ssh-from-bastion',
-  ];
-  return names.map((groupName) => Object.freeze({ groupId: `sg-${rng.hex(17)}`, groupName }));
+/** The ids of a VPC's groups (default, web, app, db, bastion), drawn in this order from the EC2 stream. */
+function securityGroupsFor(rng: Rng, profile: AccountProfile): VpcSecurityGroupRefs['groups'] {
+  return VPC_SECURITY_GROUP_ROLES.map((role) => ({
+    role,
+    groupId: `sg-${rng.hex(17)}`,
+    groupName: securityGroupNameFor(role, profile.team),
+  }));
 }
 
 function pickSecurityGroups(rng: Rng, groups: readonly SecurityGroupRef[]): SecurityGroupRef[] {

@@ -22,6 +22,7 @@ import { describeAvailabilityZones } from './ec2/describe-availability-zones.js'
 import { describeVpcs } from './ec2/describe-vpcs.js';
 import { describeSubnets } from './ec2/describe-subnets.js';
 import { describeInstances } from './ec2/describe-instances.js';
+import { describeSecurityGroups } from './ec2/describe-security-groups.js';
 
 const OPERATIONS: Record<string, Ec2Operation> = {
   DescribeRegions: describeRegions,
@@ -29,6 +30,7 @@ const OPERATIONS: Record<string, Ec2Operation> = {
   DescribeVpcs: describeVpcs,
   DescribeSubnets: describeSubnets,
   DescribeInstances: describeInstances,
+  DescribeSecurityGroups: describeSecurityGroups,
 };
 
 function parse(raw: RawRequest): ParsedOperation {

@@ -4,7 +4,7 @@ import type { Ec2Call } from './call.js';
 import type { FilterSpec } from './filters.js';
 import { bool } from './filters.js';
 import { SUBNET_IDS } from './ids.js';
-import { runListDescribe } from './list-describe.js';
+import { listDescribeXml } from './list-describe.js';
 import { DESCRIBE_SUBNETS_PAGING } from './paging.js';
 import { subnetXml } from './serialize.js';
 
@@ -36,7 +36,7 @@ export const SUBNET_FILTERS: FilterSpec<SimSubnet> = {
 
 export function describeSubnets(call: Ec2Call): string {
   const data = call.ctx.world.regionData(call.accountId, call.region);
-  const { page, nextToken } = runListDescribe(
+  return listDescribeXml(
     {
       operation: 'DescribeSubnets',
       idParam: 'SubnetId',
@@ -45,12 +45,9 @@ export function describeSubnets(call: Ec2Call): string {
       filters: SUBNET_FILTERS,
       paging: DESCRIBE_SUBNETS_PAGING,
     },
-    { ...call, knobs: call.ctx.knobs, random: call.ctx.random },
+    call,
     data.subnets,
+    'subnetSet',
+    subnetXml,
   );
-  let xml = '<subnetSet>';
-  for (const s of page) xml += subnetXml(s);
-  xml += '</subnetSet>';
-  if (nextToken !== undefined) xml += `<nextToken>${nextToken}</nextToken>`;
-  return xml;
 }

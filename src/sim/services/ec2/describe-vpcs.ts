@@ -4,7 +4,7 @@ import type { Ec2Call } from './call.js';
 import type { FilterSpec } from './filters.js';
 import { bool } from './filters.js';
 import { VPC_IDS } from './ids.js';
-import { runListDescribe } from './list-describe.js';
+import { listDescribeXml } from './list-describe.js';
 import { DESCRIBE_VPCS_PAGING } from './paging.js';
 import { vpcXml } from './serialize.js';
 
@@ -29,7 +29,7 @@ export const VPC_FILTERS: FilterSpec<SimVpc> = {
 
 export function describeVpcs(call: Ec2Call): string {
   const data = call.ctx.world.regionData(call.accountId, call.region);
-  const { page, nextToken } = runListDescribe(
+  return listDescribeXml(
     {
       operation: 'DescribeVpcs',
       idParam: 'VpcId',
@@ -38,12 +38,9 @@ export function describeVpcs(call: Ec2Call): string {
       filters: VPC_FILTERS,
       paging: DESCRIBE_VPCS_PAGING,
     },
-    { ...call, knobs: call.ctx.knobs, random: call.ctx.random },
+    call,
     data.vpcs,
+    'vpcSet',
+    vpcXml,
   );
-  let xml = '<vpcSet>';
-  for (const v of page) xml += vpcXml(v);
-  xml += '</vpcSet>';
-  if (nextToken !== undefined) xml += `<nextToken>${nextToken}</nextToken>`;
-  return xml;
 }

@@ -41,6 +41,28 @@ export const ec2Errors = {
     new SimError(code, `Invalid id: ${JSON.stringify(id)} (expecting "${prefix}-...")`, 400),
 
   /**
+   * DescribeSecurityGroups' wording differs from the other NotFound errors: "The security group
+   * 'sg-1' does not exist" (as quoted in issue threads of real EC2 answers). For several unknown ids
+   * EC2's wording is not documented; the sim names them all in the same sentence.
+   */
+  securityGroupNotFound: (ids: readonly string[]): SimError =>
+    new SimError('InvalidGroup.NotFound', `The security group '${ids.join(', ')}' does not exist`, 400),
+
+  /**
+   * A GroupName.N that names no group of the default VPC: "The security group 'web' does not exist in
+   * default VPC 'vpc-06dd0cf5353d4b39e'" (a captured real answer).
+   */
+  securityGroupNameNotFound: (name: string, defaultVpcId: string): SimError =>
+    new SimError(
+      'InvalidGroup.NotFound',
+      `The security group '${name}' does not exist in default VPC '${defaultVpcId}'`,
+      400,
+    ),
+
+  /** GroupName.N in a Region whose default VPC was deleted. */
+  noDefaultVpc: (): SimError => new SimError('VPCIdNotSpecified', 'No default VPC for this user', 400),
+
+  /**
    * "The instance ID 'i-1' does not exist" / "The instance IDs 'i-1, i-2' do not exist" (the plural
    * wording is what EC2 answers for several unknown ids, as quoted in moto's and Eucalyptus' tests).
    */

@@ -66,6 +66,12 @@ function vpcApiPaging(idsParameter: string): PagingRules {
 
 export const DESCRIBE_VPCS_PAGING = vpcApiPaging('VpcIds');
 export const DESCRIBE_SUBNETS_PAGING = vpcApiPaging('SubnetIds');
+/**
+ * DescribeSecurityGroups got MaxResults/NextToken with the newer APIs; the API reference says only "You
+ * cannot specify this parameter and the GroupIds parameter in the same request". No captured wording
+ * of its refusals was found, so the sim words them as DescribeVpcs does.
+ */
+export const DESCRIBE_SECURITY_GROUPS_PAGING = vpcApiPaging('GroupIds');
 
 export type PagingMode = 'filtered' | 'unfiltered';
 
@@ -147,10 +153,18 @@ export function decodeTokenPosition(token: string, scope: TokenScope): TokenPosi
   return p.z === 1 ? { offset: p.n, afterEmpty: true } : { offset: p.n };
 }
 
-/** A stable digest of what a call selects: its ids and its filters (order of filters and values ignored). */
-export function selectionFingerprint(ids: readonly string[], filters: readonly QueryFilter[]): string {
+/**
+ * A stable digest of what a call selects: its ids, its filters and, for operations that select by name
+ * too, its names (order of ids, names, filters and values ignored).
+ */
+export function selectionFingerprint(
+  ids: readonly string[],
+  filters: readonly QueryFilter[],
+  names: readonly string[] = [],
+): string {
   const canonical = {
     ids: [...ids].sort(),
+    ...(names.length > 0 ? { names: [...names].sort() } : {}),
     filters: filters
       .map((f) => [f.name, [...f.values].sort()] as const)
       .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)),

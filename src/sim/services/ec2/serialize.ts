@@ -3,7 +3,16 @@
 // DNS name, `ipAddress` for the public IP, `reason` for StateTransitionReason, `zoneState`,
 // `regionEndpoint`; lists are `<xxxSet><item>…</item></xxxSet>`. Built as strings: a 1,000-instance
 // page is the hot path.
-import type { SimAvailabilityZone, SimInstance, SimSubnet, SimVpc, Tag, OptInStatus } from '../../model.js';
+import type {
+  OptInStatus,
+  SimAvailabilityZone,
+  SimInstance,
+  SimIpPermission,
+  SimSecurityGroup,
+  SimSubnet,
+  SimVpc,
+  Tag,
+} from '../../model.js';
 import { xmlEscape } from '../../protocols/query.js';
 
 export const EC2_XMLNS = 'http://ec2.amazonaws.com/doc/2016-11-15/';
@@ -193,4 +202,54 @@ export function reservationXml(
     '<item>' + el('reservationId', reservationId) + el('ownerId', ownerId) + '<groupSet/><instancesSet>';
   for (const inst of instances) out += instanceXml(inst, zoneIdOf);
   return out + '</instancesSet></item>';
+}
+
+/** `<name><item>…</item>…</name>`, or `<name/>` when empty (EC2 sends the empty lists of a rule). */
+function itemList<T>(name: string, list: readonly T[], item: (entry: T) => string): string {
+  if (list.length === 0) return `<${name}/>`;
+  let out = `<${name}>`;
+  for (const entry of list) out += `<item>${item(entry)}</item>`;
+  return `${out}</${name}>`;
+}
+
+/** The inside of one IpPermission item: ports only when the protocol has them; all four lists, empty ones too. */
+function ipPermissionXml(p: SimIpPermission): string {
+  return (
+    el('ipProtocol', p.ipProtocol) +
+    el('fromPort', p.fromPort) +
+    el('toPort', p.toPort) +
+    itemList(
+      'groups',
+      p.userIdGroupPairs,
+      (g) => el('userId', g.userId) + el('groupId', g.groupId) + el('description', g.description),
+    ) +
+    itemList('ipRanges', p.ipRanges, (r) => el('cidrIp', r.cidrIp) + el('description', r.description)) +
+    itemList(
+      'ipv6Ranges',
+      p.ipv6Ranges,
+      (r) => el('cidrIpv6', r.cidrIpv6) + el('description', r.description),
+    ) +
+    itemList(
+      'prefixListIds',
+      p.prefixListIds,
+      (l) => el('prefixListId', l.prefixListId) + el('description', l.description),
+    )
+  );
+}
+
+/** A `securityGroupInfo` item, in the element order of EC2's answers. */
+export function securityGroupXml(group: SimSecurityGroup): string {
+  return (
+    '<item>' +
+    el('ownerId', group.ownerId) +
+    el('groupId', group.groupId) +
+    el('groupName', group.groupName) +
+    el('groupDescription', group.description) +
+    el('vpcId', group.vpcId) +
+    itemList('ipPermissions', group.ipPermissions, ipPermissionXml) +
+    itemList('ipPermissionsEgress', group.ipPermissionsEgress, ipPermissionXml) +
+    tagSetXml(group.tags) +
+    el('securityGroupArn', group.securityGroupArn) +
+    '</item>'
+  );
 }
