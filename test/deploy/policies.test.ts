@@ -41,7 +41,7 @@ describe('deploy/ IAM documents', () => {
         regions(first: 2) { nodes { name optInStatus availabilityZones { name } } }
         region(name: "us-east-1") {
           vpcs { nodes { vpcId subnets { nodes { subnetId } } } }
-          instances { nodes { instanceId vpc { cidrBlock } subnet { availabilityZone } } }
+          instances { nodes { instanceId vpc { cidrBlock } subnet { availabilityZone } securityGroups { description } } }
         } } }
     }`);
     dataOf(result);
@@ -49,7 +49,7 @@ describe('deploy/ IAM documents', () => {
     const called = new Set(sim.log.entries().map((e) => `${e.service}:${e.operation}`));
     const memberCalls = [...called].filter((a) => a.startsWith('ec2:'));
     const centralCalls = [...called].filter((a) => a.startsWith('organizations:') || a === 'sts:AssumeRole');
-    expect(memberCalls.length).toBeGreaterThanOrEqual(5);
+    expect(memberCalls.length).toBeGreaterThanOrEqual(6);
     for (const action of memberCalls)
       expect(memberActions, `${action} missing from deploy/cmdb-read-role.yaml`).toContain(action);
     for (const action of centralCalls)
@@ -59,6 +59,7 @@ describe('deploy/ IAM documents', () => {
       'ec2:DescribeAvailabilityZones',
       'ec2:DescribeInstances',
       'ec2:DescribeRegions',
+      'ec2:DescribeSecurityGroups',
       'ec2:DescribeSubnets',
       'ec2:DescribeVpcs',
     ]);

@@ -251,6 +251,39 @@ describe('federation mode', () => {
     expect(sim.log.count({ service: 'sts', operation: 'AssumeRole' })).toBe(accounts.size);
   });
 
+  it('resolves SecurityGroup representations by groupId, account and Region: one DescribeSecurityGroups per (account, Region), one AssumeRole per account', async () => {
+    expect(ENTITY_KEYS['SecurityGroup']).toEqual(['id', 'groupId account { accountId } region { name }']);
+    const accounts = sim.world.accounts.filter((a) => a.state === 'ACTIVE').map((a) => a.id);
+    const groups = accounts.flatMap((accountId) =>
+      REGIONS.flatMap((region) =>
+        sim.world.regionData(accountId, region).securityGroups.map((g) => ({ accountId, region, g })),
+      ),
+    );
+    expect(groups.length).toBeGreaterThan(accounts.length * REGIONS.length);
+    const orgraph = await serveOrgraph(); // a fresh stack: no session yet
+    sim.log.reset();
+    const result = await post(
+      orgraph.url,
+      'query ($r: [_Any!]!) { _entities(representations: $r) { ... on SecurityGroup { groupId groupName vpcId } } }',
+      {
+        r: groups.map(({ accountId, region, g }) => ({
+          __typename: 'SecurityGroup',
+          groupId: g.groupId,
+          account: { accountId },
+          region: { name: region },
+        })),
+      },
+    );
+    expect(result.errors).toBeUndefined();
+    expect(result.data?.['_entities']).toEqual(
+      groups.map(({ g }) => ({ groupId: g.groupId, groupName: g.groupName, vpcId: g.vpcId })),
+    );
+    expect(sim.log.count({ service: 'ec2', operation: 'DescribeSecurityGroups' })).toBe(
+      accounts.length * REGIONS.length,
+    );
+    expect(sim.log.count({ service: 'sts', operation: 'AssumeRole' })).toBe(accounts.length);
+  });
+
   it("answers a query spanning both subgraphs — instances with their account's owner and their CI number — exactly", async () => {
     const items = truth();
     const orgraph = await serveOrgraph();

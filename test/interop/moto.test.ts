@@ -12,6 +12,8 @@ import {
   OrganizationsClient,
 } from '@aws-sdk/client-organizations';
 import {
+  AuthorizeSecurityGroupIngressCommand,
+  CreateSecurityGroupCommand,
   CreateSubnetCommand,
   CreateVpcCommand,
   DescribeImagesCommand,
@@ -44,6 +46,10 @@ let endpoint = '';
 let gateway: Gateway | undefined;
 /** What we seeded: instance id → "account/region". */
 const seeded = new Map<string, string>();
+/** The security group we made in each account and Region: group id → what the gateway must answer. */
+const seededGroups = new Map<string, { groupName: string; vpcId: string; place: string }>();
+/** Instance id → the id of the seeded group it runs in. */
+const instanceGroup = new Map<string, string>();
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -106,6 +112,27 @@ async function seed(): Promise<void> {
       const subnet = await ec2.send(
         new CreateSubnetCommand({ VpcId: vpc.Vpc!.VpcId!, CidrBlock: '10.20.1.0/24' }),
       );
+      const groupName = `orgraph-app-${a}`;
+      const group = await ec2.send(
+        new CreateSecurityGroupCommand({
+          GroupName: groupName,
+          Description: 'orgraph interop',
+          VpcId: vpc.Vpc!.VpcId!,
+        }),
+      );
+      await ec2.send(
+        new AuthorizeSecurityGroupIngressCommand({
+          GroupId: group.GroupId!,
+          IpPermissions: [
+            { IpProtocol: 'tcp', FromPort: 8080, ToPort: 8080, IpRanges: [{ CidrIp: '10.0.0.0/8' }] },
+          ],
+        }),
+      );
+      seededGroups.set(group.GroupId!, {
+        groupName,
+        vpcId: vpc.Vpc!.VpcId!,
+        place: `${accountId}/${region}`,
+      });
       const count = 2 + a; // a different number per account
       const run = await ec2.send(
         new RunInstancesCommand({
@@ -114,12 +141,16 @@ async function seed(): Promise<void> {
           MaxCount: count,
           InstanceType: 't3.micro',
           SubnetId: subnet.Subnet!.SubnetId!,
+          SecurityGroupIds: [group.GroupId!],
           TagSpecifications: [
             { ResourceType: 'instance', Tags: [{ Key: 'Name', Value: `m${a}-${region}` }] },
           ],
         }),
       );
-      for (const instance of run.Instances ?? []) seeded.set(instance.InstanceId!, `${accountId}/${region}`);
+      for (const instance of run.Instances ?? []) {
+        seeded.set(instance.InstanceId!, `${accountId}/${region}`);
+        instanceGroup.set(instance.InstanceId!, group.GroupId!);
+      }
     }
   }
 }
@@ -181,5 +212,61 @@ describe.skipIf(!motoAvailable)('interop with moto', () => {
       result.data!['organization'] as { accounts: { nodes: { name: string }[] } }
     ).accounts.nodes.map((n) => n.name);
     expect(names).toEqual(expect.arrayContaining(['member-0', 'member-1', 'member-2']));
+  });
+
+  it('answers security groups, their rules and the instances’ groups as seeded', async () => {
+    const result = await gateway!.execute(`{
+      securityGroups { nodes { groupId groupName description vpcId account { accountId } region { name }
+        ingress { protocol fromPort toPort ipv4Ranges { cidr } } } failures { code } }
+      instances(first: 1000) { nodes { instanceId securityGroups { groupId groupName description } } }
+    }`);
+    expect(result.errors).toBeUndefined();
+    type Group = {
+      groupId: string;
+      groupName: string;
+      description: string;
+      vpcId: string;
+      account: { accountId: string };
+      region: { name: string };
+      ingress: {
+        protocol: string;
+        fromPort: number | null;
+        toPort: number | null;
+        ipv4Ranges: { cidr: string }[];
+      }[];
+    };
+    const groups = (result.data!['securityGroups'] as { nodes: Group[]; failures: unknown[] }).nodes;
+    const ours = groups.filter((g) => seededGroups.has(g.groupId));
+    expect(
+      Object.fromEntries(
+        ours.map((g) => [
+          g.groupId,
+          { groupName: g.groupName, vpcId: g.vpcId, place: `${g.account.accountId}/${g.region.name}` },
+        ]),
+      ),
+    ).toEqual(Object.fromEntries(seededGroups));
+    for (const g of ours) {
+      expect(g.description).toBe('orgraph interop');
+      expect(g.ingress).toEqual([
+        { protocol: 'tcp', fromPort: 8080, toPort: 8080, ipv4Ranges: [{ cidr: '10.0.0.0/8' }] },
+      ]);
+    }
+    // moto makes each VPC's default group too; every group is in a seeded account and Region.
+    expect(groups.some((g) => g.groupName === 'default')).toBe(true);
+    const instances = (
+      result.data!['instances'] as {
+        nodes: {
+          instanceId: string;
+          securityGroups: { groupId: string; groupName: string; description: string }[];
+        }[];
+      }
+    ).nodes;
+    expect(instances).toHaveLength(seeded.size);
+    for (const i of instances) {
+      const groupId = instanceGroup.get(i.instanceId) as string;
+      expect(i.securityGroups).toEqual([
+        { groupId, groupName: seededGroups.get(groupId)?.groupName, description: 'orgraph interop' },
+      ]);
+    }
   });
 });
