@@ -145,7 +145,7 @@ describe('logs', () => {
     const sessions = await Promise.all(
       sim.world.accounts
         .filter((a) => a.state === 'ACTIVE' && a.id !== broken)
-        .map((a) => served.server.gateway.access.broker.credentialsFor(a.id)),
+        .map((a) => served.server.gateway.members.credentialsFor(a.id)),
     );
     const secrets = [
       sim.central.secretAccessKey,

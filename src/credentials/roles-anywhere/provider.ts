@@ -2,6 +2,7 @@
 // CreateSession on demand. One session at a time is shared by every caller: concurrent callers join the
 // pending call, and the session is renewed `refreshWindowSeconds` before it expires. Failures are never
 // remembered; the next caller tries again.
+import type { AwsCallObserver } from '../../aws/call-observer.js';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import { createSession } from './create-session.js';
 import type { HttpTransport } from './create-session.js';
@@ -54,6 +55,8 @@ export interface RolesAnywhereDeps {
   transport?: HttpTransport;
   sleep?: (ms: number) => Promise<void>;
   maxAttempts?: number;
+  /** Told about each CreateSession request (see src/aws/call-observer.ts). */
+  observer?: AwsCallObserver;
 }
 
 /**
