@@ -20,7 +20,6 @@ import type { OrgraphConfig } from './config/orgraph-config.js';
 import type { CentralSource } from './credentials/central-principal.js';
 import type { BrokerMetrics } from './credentials/session-broker.js';
 import { createStsClient } from './credentials/sts.js';
-import type { GraphContext } from './graph/index.js';
 import { createApolloServer, createGraph } from './graph/index.js';
 import type { Logger } from './log.js';
 import { redactText, silentLogger } from './log.js';
