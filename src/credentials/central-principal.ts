@@ -165,10 +165,14 @@ export async function validateCentralPrincipal(
 ): Promise<CentralIdentity> {
   const env = options.env ?? process.env;
   const logger = options.logger ?? silentLogger;
-  // Callers without a configuration get its defaults (aws.callTimeoutMs, aws.retry).
-  const defaults = parseAwsDataOptions(undefined);
-  const timeoutMs = options.callTimeoutMs ?? defaults.callTimeoutMs;
-  const policy = options.retry ?? defaults.retry;
+  // Callers without a configuration get its defaults (aws.callTimeoutMs, aws.retry); the gateway
+  // passes its already-parsed aws section, so nothing is parsed again.
+  const defaults =
+    options.callTimeoutMs === undefined || options.retry === undefined
+      ? parseAwsDataOptions(undefined)
+      : undefined;
+  const timeoutMs = options.callTimeoutMs ?? defaults!.callTimeoutMs;
+  const policy = options.retry ?? defaults!.retry;
   const sleep = options.sleep ?? realSleep;
   const random = options.random ?? Math.random;
   try {
