@@ -2,6 +2,7 @@
 // builds the gateway against the sim (the central principal from the environment, as in production),
 // runs the job's steps in order and prints one JSON line per step plus a last line with the process's
 // peak memory and start time. Each cold run is a fresh process, so nothing is cached between them.
+import { countAwsCalls } from '../src/aws/call-observer.js';
 import { createGateway } from '../src/gateway.js';
 import { parseOrgraphConfig } from '../src/config/orgraph-config.js';
 import type { GatewayJob, ProcessSummary, StepResult } from './protocol.js';
@@ -10,11 +11,13 @@ import { digest } from './protocol.js';
 const job = JSON.parse(process.argv[2] ?? '{}') as GatewayJob;
 const processStart = performance.timeOrigin;
 
-const gateway = await createGateway(parseOrgraphConfig(job.config));
+const calls = countAwsCalls();
+const gateway = await createGateway(parseOrgraphConfig(job.config), { awsCallObserver: calls.observer });
 try {
   for (const step of job.steps) {
     if (step.resetSimBefore) await fetch(`${step.resetSimBefore}/__sim/reset`, { method: 'POST' });
     const cpu = process.cpuUsage();
+    const callsBefore = calls.total();
     const start = performance.now();
     const result = await gateway.execute(step.query);
     const wallMs = performance.now() - start;
@@ -29,6 +32,7 @@ try {
       digest: digest(keys),
       bytes: Buffer.byteLength(JSON.stringify(result)),
       errors: (result.errors ?? []).map((e) => String(e.extensions?.['code'] ?? e.message)),
+      awsCalls: calls.total() - callsBefore,
     };
     process.stdout.write(JSON.stringify(line) + '\n');
   }

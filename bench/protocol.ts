@@ -23,6 +23,8 @@ export interface StepResult {
   bytes: number;
   /** Codes of the answer's errors. */
   errors: string[];
+  /** Requests the gateway sent to AWS during the step, as its AWS-call observer saw them (gateway runs only). */
+  awsCalls?: number;
 }
 
 export interface ProcessSummary {

@@ -30,7 +30,7 @@ export interface AwsAccessDeps {
   /** The start-up check's per-attempt time limit and retries: the data layer's (`aws.callTimeoutMs`, `aws.retry`). */
   callTimeoutMs?: number;
   retry?: RetryPolicy;
-  /** Told about every request sent to AWS after the central principal is validated. */
+  /** Told about every request sent to AWS: the start-up check, Roles Anywhere, AssumeRole, Organizations, EC2. */
   observer?: AwsCallObserver;
 }
 
@@ -63,6 +63,7 @@ export async function createAwsAccess(
       env,
       endpoints: config.endpoints,
       refreshWindowSeconds: config.broker.refreshWindowSeconds,
+      ...(deps.observer ? { observer: deps.observer } : {}),
     });
     const stsRegion = resolveStsRegion(config, env);
     const identity = await validateCentralPrincipal(principal, {
@@ -73,6 +74,7 @@ export async function createAwsAccess(
       logger,
       ...(deps.callTimeoutMs !== undefined ? { callTimeoutMs: deps.callTimeoutMs } : {}),
       ...(deps.retry !== undefined ? { retry: deps.retry } : {}),
+      ...(deps.observer ? { observer: deps.observer } : {}),
     });
     const stsEndpoint = resolveEndpoint('sts', config.endpoints, env);
     const b = config.broker;

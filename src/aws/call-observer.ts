@@ -110,3 +110,25 @@ function accountOfRoleArn(input: unknown): string | undefined {
   const arn = (input as { RoleArn?: unknown } | undefined)?.RoleArn;
   return typeof arn === 'string' ? accountOfArn(arn) : undefined;
 }
+
+/** Counts observed requests (the CLI's progress line and summaries). */
+export interface AwsCallCounter {
+  observer: AwsCallObserver;
+  /** Requests sent to AWS so far. */
+  total(): number;
+  /** Requests answered with something other than OK (AWS errors, timeouts, aborts, network errors). */
+  failed(): number;
+}
+
+export function countAwsCalls(): AwsCallCounter {
+  let total = 0;
+  let failed = 0;
+  return {
+    observer: (event) => {
+      total++;
+      if (event.outcome !== 'OK') failed++;
+    },
+    total: () => total,
+    failed: () => failed,
+  };
+}

@@ -1,3 +1,6 @@
+// Why its own single-flight: concurrent AuthFailures of one session share one GetCallerIdentity, and
+// the answer is forgotten as soon as it arrives (the next AuthFailure must ask again) — a Map of
+// pending promises does exactly that; DataLoader and lru-cache would keep the answer.
 // Is a member session still good? Asked when EC2 answers AuthFailure, which means either "these
 // credentials are not valid" or "this Region is not enabled for the account". One GetCallerIdentity
 // with the very same credentials, at the broker's regional STS endpoint, tells the two apart without

@@ -11,7 +11,7 @@ import {
   DescribeVpcsCommand,
 } from '@aws-sdk/client-ec2';
 import type { EC2Client } from '@aws-sdk/client-ec2';
-import type { SessionBroker } from '../credentials/session-broker.js';
+import type { MemberAccounts } from '../gateway.js';
 import { SessionError } from '../credentials/session-errors.js';
 import { awsErrorFacts } from '../aws/classify.js';
 
@@ -79,8 +79,8 @@ export interface AccountCheck {
 }
 
 export interface AccountCheckDeps {
-  broker: SessionBroker;
-  ec2(accountId: string, region: string): EC2Client;
+  /** The gateway's member accounts: the role to assume (overrides applied), its session, EC2 clients. */
+  member: MemberAccounts;
   /** The Region the per-action checks use (aws.regionsFrom). */
   checkRegion: string;
   /** graph.regions, when configured. */
@@ -93,7 +93,7 @@ export async function checkAccount(
   deps: AccountCheckDeps,
 ): Promise<AccountCheck> {
   const { accountId, name } = account;
-  const roleArn = await deps.broker.roleArnFor(accountId);
+  const roleArn = await deps.member.roleArnFor(accountId);
   const fail = (cause: Cause, detail?: string): AccountCheck => ({
     accountId,
     name,
@@ -104,7 +104,7 @@ export async function checkAccount(
   });
   if (account.state !== 'ACTIVE') return fail('accountNotActive', `state ${account.state}`);
   try {
-    await deps.broker.credentialsFor(accountId);
+    await deps.member.credentialsFor(accountId);
   } catch (err) {
     if (err instanceof SessionError) {
       if (err.kind === 'notAuthorized')
@@ -114,7 +114,7 @@ export async function checkAccount(
     }
     throw err;
   }
-  const client = deps.ec2(accountId, deps.checkRegion);
+  const client = deps.member.ec2(accountId, deps.checkRegion);
   let enabledRegions: string[];
   try {
     const out = await client.send(new DescribeRegionsCommand({}), { abortSignal: deps.signal });

@@ -4,6 +4,7 @@
 // role (see doctor-checks.ts); (4) one row per account and a count per cause.
 // Exit: 0 every account works, 3 some fail, 1 cannot start (credentials or account source).
 import { stringify } from 'csv-stringify/sync';
+import { countAwsCalls } from '../aws/call-observer.js';
 import { createGateway } from '../gateway.js';
 import type { Gateway } from '../gateway.js';
 import { CliFailure } from './errors.js';
@@ -43,8 +44,9 @@ export async function runDoctor(options: DoctorOptions, ctx: CommandContext): Pr
 
   // 1. The central credentials.
   let gateway: Gateway;
+  const calls = countAwsCalls();
   try {
-    gateway = await createGateway(config, { logger: ctx.reporter.logger });
+    gateway = await createGateway(config, { logger: ctx.reporter.logger, awsCallObserver: calls.observer });
   } catch (err) {
     await say(`1. central credentials: FAILED`);
     throw new CliFailure(
@@ -52,14 +54,13 @@ export async function runDoctor(options: DoctorOptions, ctx: CommandContext): Pr
     );
   }
   try {
-    const { identity, principal } = gateway.access;
-    const current = await principal.credentials();
+    const identity = await gateway.identity();
     const credentials: CredentialsStep = {
       principal: identity.arn,
       accountId: identity.accountId,
       source: identity.source,
-      description: principal.description,
-      expires: current.expiration ? current.expiration.toISOString() : null,
+      description: identity.description,
+      expires: identity.expiration ? identity.expiration.toISOString() : null,
     };
     await say(
       `1. central credentials: OK — ${credentials.principal} from ${credentials.description}` +
@@ -103,7 +104,7 @@ export async function runDoctor(options: DoctorOptions, ctx: CommandContext): Pr
     let done = 0;
     const stopLive = ctx.reporter.live(() => ({
       accounts: done,
-      calls: gateway.data.stats().totalCalls,
+      calls: calls.total(),
       errors: 0,
       rows: done,
     }));
@@ -114,8 +115,7 @@ export async function runDoctor(options: DoctorOptions, ctx: CommandContext): Pr
         const i = next++;
         const account = nodes[i] as { accountId: string; name: string; state: string };
         checks[i] = await checkAccount(account, {
-          broker: gateway.access.broker,
-          ec2: (a, r) => gateway.access.pool.ec2(a, r),
+          member: gateway.members,
           checkRegion: config.aws.regionsFrom,
           ...(config.graph.regions ? { regions: config.graph.regions } : {}),
           signal: ctx.signal,

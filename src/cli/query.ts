@@ -7,6 +7,8 @@ import type { Readable } from 'node:stream';
 import { print } from 'graphql';
 import type { GraphQLError } from 'graphql';
 import { stringify } from 'csv-stringify/sync';
+import type { AwsCallCounter, AwsCallObserver } from '../aws/call-observer.js';
+import { countAwsCalls } from '../aws/call-observer.js';
 import { createGateway } from '../gateway.js';
 import type { Gateway, QueryResult } from '../gateway.js';
 import type { OrgraphConfig } from '../config/orgraph-config.js';
@@ -61,11 +63,11 @@ interface Engine {
   close(): Promise<void>;
 }
 
-function localEngine(gateway: Gateway): Engine {
+function localEngine(gateway: Gateway, calls: AwsCallCounter): Engine {
   return {
     execute: (query, variables, signal) => gateway.execute(query, variables, { signal }),
-    awsCalls: () => gateway.data.stats().totalCalls,
-    counts: (rows) => countsOf(gateway, rows),
+    awsCalls: () => calls.total(),
+    counts: (rows) => countsOf(gateway, calls, rows),
     close: () => gateway.close(),
   };
 }
@@ -134,7 +136,8 @@ export async function runQuery(
     if (refusal) return refuse(refusal, options, ctx);
     if (target) config = withExportCache(config);
     pageLimit = Math.min(EXPORT_PAGE_SIZE, config.graph.maxFirst);
-    engine = localEngine(await openGateway(config, ctx));
+    const calls = countAwsCalls();
+    engine = localEngine(await openGateway(config, ctx, calls.observer), calls);
   }
   let rows = 0;
   const stopLive = ctx.reporter.live(() => engine.counts(rows));
@@ -261,10 +264,14 @@ function reportErrors(errors: NonNullable<QueryResult['errors']>, ctx: CommandCo
   }
 }
 
-async function openGateway(config: OrgraphConfig, ctx: CommandContext): Promise<Gateway> {
+async function openGateway(
+  config: OrgraphConfig,
+  ctx: CommandContext,
+  awsCallObserver: AwsCallObserver,
+): Promise<Gateway> {
   ctx.reporter.phase('checking the central credentials');
   try {
-    return await createGateway(config, { logger: ctx.reporter.logger });
+    return await createGateway(config, { logger: ctx.reporter.logger, awsCallObserver });
   } catch (err) {
     throw new CliFailure(
       `the central AWS credentials cannot be used: ${err instanceof Error ? err.message : String(err)}`,
@@ -272,12 +279,12 @@ async function openGateway(config: OrgraphConfig, ctx: CommandContext): Promise<
   }
 }
 
-function countsOf(gateway: Gateway, rows: number) {
-  const stats = gateway.data.stats();
+function countsOf(gateway: Gateway, calls: AwsCallCounter, rows: number) {
+  const stats = gateway.stats();
   return {
-    accounts: gateway.access.broker.metrics().sessions,
-    calls: stats.totalCalls,
-    errors: Object.values(stats.errors).reduce((a, b) => a + (b ?? 0), 0),
+    accounts: stats.sessions.sessions,
+    calls: calls.total(),
+    errors: Object.values(stats.aws.errors).reduce((a, b) => a + (b ?? 0), 0),
     rows,
   };
 }

@@ -5,6 +5,7 @@
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { fromIni, fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import type { NodeHttpHandler } from '@smithy/node-http-handler';
+import type { AwsCallObserver } from '../aws/call-observer.js';
 import type { Env, EndpointOverrides } from '../aws/endpoints.js';
 import { resolveEndpoint } from '../aws/endpoints.js';
 import type { Logger } from '../log.js';
@@ -41,6 +42,8 @@ export interface CentralPrincipal {
 
 export interface CentralPrincipalDeps {
   clock?: () => number;
+  /** Told about each Roles Anywhere CreateSession request (the other sources' SDK-internal calls are not AWS API calls of the gateway's). */
+  observer?: AwsCallObserver;
   /** Refresh this long before expiry; default 300. */
   refreshWindowSeconds?: number;
   endpoints?: EndpointOverrides;
@@ -96,7 +99,7 @@ export function createCentralPrincipal(
       try {
         provider = fromRolesAnywhere(
           { ...options, ...(endpoint !== undefined ? { endpoint } : {}) },
-          { clock, env: env as NodeJS.ProcessEnv },
+          { clock, env: env as NodeJS.ProcessEnv, ...(deps.observer ? { observer: deps.observer } : {}) },
         );
       } catch (err) {
         throw new CentralPrincipalError(
@@ -149,6 +152,8 @@ export interface ValidateOptions {
    */
   callTimeoutMs?: number;
   retry?: RetryPolicy;
+  /** Told about each GetCallerIdentity request. */
+  observer?: AwsCallObserver;
   sleep?: Sleep;
   random?: () => number;
 }
@@ -160,10 +165,14 @@ export async function validateCentralPrincipal(
 ): Promise<CentralIdentity> {
   const env = options.env ?? process.env;
   const logger = options.logger ?? silentLogger;
-  // Callers without a configuration get its defaults (aws.callTimeoutMs, aws.retry).
-  const defaults = parseAwsDataOptions(undefined);
-  const timeoutMs = options.callTimeoutMs ?? defaults.callTimeoutMs;
-  const policy = options.retry ?? defaults.retry;
+  // Callers without a configuration get its defaults (aws.callTimeoutMs, aws.retry); the gateway
+  // passes its already-parsed aws section, so nothing is parsed again.
+  const defaults =
+    options.callTimeoutMs === undefined || options.retry === undefined
+      ? parseAwsDataOptions(undefined)
+      : undefined;
+  const timeoutMs = options.callTimeoutMs ?? defaults!.callTimeoutMs;
+  const policy = options.retry ?? defaults!.retry;
   const sleep = options.sleep ?? realSleep;
   const random = options.random ?? Math.random;
   try {
@@ -188,6 +197,7 @@ export async function validateCentralPrincipal(
     maxAttempts: 1,
     ...(endpoint !== undefined ? { endpoint } : {}),
     ...(options.requestHandler !== undefined ? { requestHandler: options.requestHandler } : {}),
+    ...(options.observer ? { observer: options.observer } : {}),
   });
   const where = endpoint ?? `https://sts.${options.stsRegion}.amazonaws.com`;
   let out;

@@ -1,9 +1,13 @@
+// Why it exists: freshness comes from each value's own expiration (refreshed a window before it, at
+// most half the issued lifetime) and a refused session is dropped only if still current — lru-cache's
+// TTL is fixed when an entry is set and DataLoader never expires, so neither can hold a session.
 // One refreshing credential slot: concurrent callers share one pending fetch, credentials are
 // refreshed a window before they expire (so no caller receives credentials that expire within the
 // window), failures are never stored, and a session AWS refused can be dropped. The window is at most
 // half the lifetime AWS actually issued: a 15-minute (or, in a test, 2-second) session under a
 // 5-minute window would otherwise be stale at birth and fetched again on every call. The session
-// broker keeps one cell per account; the central principal wraps its provider in one.
+// broker keeps one cell per account (in its LRU); the central principal wraps its provider in one, and
+// the Roles Anywhere provider keeps its session in one.
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@aws-sdk/types';
 
 /** How a `get` was answered: cached, first fetch, joined a fetch in flight, or refreshed a stale one. */

@@ -23,8 +23,8 @@ export interface GraphContext {
   readonly scope: Scope;
   /** Aborted when the query's deadline passes, the client goes away, or the response was sent. */
   readonly signal: AbortSignal;
-  /** Epoch ms after which the query's work is stopped. */
-  readonly deadlineAt: number;
+  /** What the embedder added for this request (GatewayDeps.contextExtension), e.g. the authenticated principal. */
+  readonly extension: Readonly<Record<string, unknown>>;
   /** Request state shared by every (shallow) copy of the context. */
   readonly request: RequestState;
   /** What every data call of this request passes to the data layer. */
@@ -48,8 +48,8 @@ export interface ContextOptions {
   data: AwsData;
   config: GatewayGraphConfig;
   cursors: CursorCodec;
-  clock: () => number;
   signal?: AbortSignal;
+  extension?: Readonly<Record<string, unknown>>;
 }
 
 export class QueryDeadlineError extends Error {
@@ -92,7 +92,7 @@ export function createGraphContext(options: ContextOptions): GraphContext {
     access: new AccessLoaders(data, callOptions),
     scope: new Scope(config, organizations, ec2),
     signal: controller.signal,
-    deadlineAt: options.clock() + deadlineMs,
+    extension: options.extension ?? {},
     request,
     callOptions,
     partialErrors: [],

@@ -29,16 +29,17 @@ export { encodeGlobalId, decodeGlobalId } from './global-id.js';
 export interface GraphOptions {
   config: GatewayGraphConfig;
   data: AwsData;
-  /** Epoch ms; injectable for tests. */
-  clock?: () => number;
   /** Receives unexpected errors (masked in responses) so they are not lost. */
   logger?: Logger;
 }
 
 export interface Graph {
   schema: GraphQLSchema;
-  /** A fresh context (loaders, deadline, abort signal) for one request. */
-  createContext(request?: { signal?: AbortSignal }): GraphContext;
+  /** A fresh context (loaders, deadline, abort signal, the embedder's extension) for one request. */
+  createContext(request?: {
+    signal?: AbortSignal;
+    extension?: Readonly<Record<string, unknown>>;
+  }): GraphContext;
   /** Input checks (bad arguments refused before any AWS call), query budgets, @fresh handling, end-of-request cleanup, and partial-failure errors. */
   plugins: ApolloServerPlugin<GraphContext>[];
   formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
@@ -46,7 +47,6 @@ export interface Graph {
 
 export function createGraph(options: GraphOptions): Graph {
   const { config, data, logger } = options;
-  const clock = options.clock ?? Date.now;
   const cursors = new CursorCodec(cursorSecretOf(config), { ephemeral: config.cursorSecret === undefined });
   const formatError = createFormatError({
     onMaskedError: (error) =>
@@ -59,8 +59,8 @@ export function createGraph(options: GraphOptions): Graph {
         data,
         config,
         cursors,
-        clock,
         ...(request.signal ? { signal: request.signal } : {}),
+        ...(request.extension ? { extension: request.extension } : {}),
       }),
     // Input checks first: a refused operation must not reach any hook that could call AWS. The
     // budgets' willSendResponse must run before the partial errors are added (see useQueryBudgets).

@@ -45,6 +45,19 @@ export function tokenAccepted(token: string | undefined, hashes: readonly Buffer
   return ok;
 }
 
+/**
+ * Who a request authenticated as, handed to resolvers as `context.extension.principal`: with tokens
+ * configured, the first 12 hex digits of the accepted token's SHA-256 (matching the start of its
+ * server.auth.tokenSha256 entry; never the token); without, anonymous.
+ */
+export type Principal = { kind: 'bearer'; tokenSha256Prefix: string } | { kind: 'anonymous' };
+
+export function principalOf(token: string | undefined): Principal {
+  return token === undefined
+    ? { kind: 'anonymous' }
+    : { kind: 'bearer', tokenSha256Prefix: sha256(token).toString('hex').slice(0, 12) };
+}
+
 /** Whether a listen address is reachable only from this machine. */
 export function isLoopback(host: string): boolean {
   const h = host.replace(/^\[|\]$/g, '').toLowerCase();

@@ -10,11 +10,12 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap } from '@apollo/server';
-import type { ApolloServer, HTTPGraphQLRequest } from '@apollo/server';
+import type { HTTPGraphQLRequest } from '@apollo/server';
 import type { ServerConfig } from '../config/server.js';
-import type { Graph, GraphContext } from '../graph/index.js';
+import type { Gateway } from '../gateway.js';
 import type { Logger } from '../log.js';
-import { bearerToken, tokenAccepted } from './auth.js';
+import type { Principal } from './auth.js';
+import { bearerToken, principalOf, tokenAccepted } from './auth.js';
 import type { GraphiqlAssets } from './graphiql.js';
 import { ASSET_PREFIX, PAGE_CSP, graphiqlPage } from './graphiql.js';
 import { EXAMPLE_QUERIES } from './examples.js';
@@ -24,8 +25,7 @@ import { newRecord, withRecord } from './request-record.js';
 
 export interface HandlerDeps {
   config: ServerConfig;
-  apollo: ApolloServer<GraphContext>;
-  graph: Graph;
+  gateway: Pick<Gateway, 'executeHTTP'>;
   /** Accepted token hashes; empty = no authentication. */
   tokenHashes: readonly Buffer[];
   metrics: ServerMetrics;
@@ -149,8 +149,7 @@ export function createRequestHandler(deps: HandlerDeps): RequestHandler {
           return;
         }
         route = 'graphql';
-        authenticate(req);
-        return graphql(req, res, url);
+        return graphql(req, res, url, authenticate(req));
       }
       throw new HttpError(404, `no such path: ${path} (the GraphQL endpoint is /graphql)`, 'NOT_FOUND');
     };
@@ -175,8 +174,8 @@ export function createRequestHandler(deps: HandlerDeps): RequestHandler {
     });
   }) as RequestHandler;
 
-  function authenticate(req: IncomingMessage): void {
-    if (!authRequired) return;
+  function authenticate(req: IncomingMessage): Principal {
+    if (!authRequired) return principalOf(undefined);
     const header = req.headers.authorization;
     if (header === undefined)
       throw new HttpError(
@@ -187,13 +186,20 @@ export function createRequestHandler(deps: HandlerDeps): RequestHandler {
           'WWW-Authenticate': 'Bearer realm="orgraph"',
         },
       );
-    if (!tokenAccepted(bearerToken(header), deps.tokenHashes))
+    const token = bearerToken(header);
+    if (!tokenAccepted(token, deps.tokenHashes))
       throw new HttpError(401, 'the bearer token was not accepted', 'UNAUTHENTICATED', {
         'WWW-Authenticate': 'Bearer realm="orgraph", error="invalid_token"',
       });
+    return principalOf(token);
   }
 
-  async function graphql(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+  async function graphql(
+    req: IncomingMessage,
+    res: ServerResponse,
+    url: URL,
+    principal: Principal,
+  ): Promise<void> {
     const method = (req.method ?? 'GET').toUpperCase();
     const headers = new HeaderMap();
     for (const [key, value] of Object.entries(req.headers)) {
@@ -209,9 +215,9 @@ export function createRequestHandler(deps: HandlerDeps): RequestHandler {
     res.on('close', onClose);
     running.add(controller);
     try {
-      const response = await deps.apollo.executeHTTPGraphQLRequest({
-        httpGraphQLRequest,
-        context: async () => deps.graph.createContext({ signal: controller.signal }),
+      const response = await deps.gateway.executeHTTP(httpGraphQLRequest, {
+        signal: controller.signal,
+        principal,
       });
       if (res.destroyed) return;
       for (const [key, value] of response.headers) res.setHeader(key, value);

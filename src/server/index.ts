@@ -94,24 +94,21 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     env,
     ...(options.clock ? { clock: options.clock } : {}),
     awsCallObserver: observer,
-    apollo: {
-      introspection: config.server.introspection,
-      allowBatchedHttpRequests: config.server.batching,
-      plugins: [metrics.plugin(), useRequestRecord()],
-    },
+    introspection: config.server.introspection,
+    allowBatchedHttpRequests: config.server.batching,
+    plugins: [metrics.plugin(), useRequestRecord()],
+    // Resolvers and plugins see who the request authenticated as: context.extension.principal.
+    contextExtension: (request) => ({ principal: request.principal }),
   });
-  metrics.attach({ data: () => gateway.data.stats(), broker: () => gateway.access.broker.metrics() });
+  metrics.attach(() => gateway.stats());
   const readiness = createReadinessCheck({
     gateway,
     config,
-    env,
-    observer,
     ...(options.clock ? { clock: options.clock } : {}),
   });
   const handler = createRequestHandler({
     config: config.server,
-    apollo: gateway.server,
-    graph: gateway.graph,
+    gateway,
     tokenHashes: tokens.hashes,
     metrics,
     readiness,

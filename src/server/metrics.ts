@@ -2,18 +2,13 @@
 // AWS-call observer reports them, the data layer's retries, throttling, in-flight and queued calls, the
 // session broker and the response cache (read from their own counters at scrape time), GraphQL
 // operations by outcome (an Apollo plugin), HTTP requests, and the default process metrics.
-import type { ApolloServerPlugin } from '@apollo/server';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { AwsCallEvent } from '../aws/call-observer.js';
 import type { DataLayerStats } from '../aws/data-layer.js';
-import type { BrokerMetrics } from '../credentials/session-broker.js';
-import type { GraphContext } from '../graph/index.js';
+import type { GatewayPlugin, GatewayStats } from '../gateway.js';
 
-/** Where the scrape-time numbers come from (the gateway, once it is built). */
-export interface MetricSources {
-  data(): DataLayerStats;
-  broker(): BrokerMetrics;
-}
+/** Where the scrape-time numbers come from (the gateway's counters, once it is built). */
+export type MetricSources = () => GatewayStats;
 
 export type OperationOutcome = 'ok' | 'partial' | 'error' | 'invalid';
 
@@ -39,7 +34,7 @@ export class ServerMetrics {
         collect: () => {
           const c = this.registry.getSingleMetric(name) as Counter;
           c.reset();
-          if (this.sources) c.inc(pick(this.sources.data()));
+          if (this.sources) c.inc(pick(this.sources().aws));
         },
       });
     const gaugeFromData = (name: string, help: string, pick: (s: DataLayerStats) => number) =>
@@ -48,7 +43,7 @@ export class ServerMetrics {
         help,
         registers,
         collect: () => {
-          if (this.sources) (this.registry.getSingleMetric(name) as Gauge).set(pick(this.sources.data()));
+          if (this.sources) (this.registry.getSingleMetric(name) as Gauge).set(pick(this.sources().aws));
         },
       });
 
@@ -88,7 +83,7 @@ export class ServerMetrics {
         const c = this.registry.getSingleMetric('orgraph_session_broker_requests_total') as Counter<'result'>;
         c.reset();
         if (!this.sources) return;
-        const m = this.sources.broker();
+        const m = this.sources().sessions;
         const results: [string, number][] = [
           ['hit', m.hit],
           ['miss', m.miss],
@@ -107,7 +102,7 @@ export class ServerMetrics {
       collect: () => {
         if (this.sources)
           (this.registry.getSingleMetric('orgraph_session_broker_sessions') as Gauge).set(
-            this.sources.broker().sessions,
+            this.sources().sessions.sessions,
           );
       },
     });
@@ -172,7 +167,7 @@ export class ServerMetrics {
   }
 
   /** Counts each GraphQL operation and its duration by outcome. */
-  plugin(now: () => number = () => performance.now()): ApolloServerPlugin<GraphContext> {
+  plugin(now: () => number = () => performance.now()): GatewayPlugin {
     const operations = this.operations;
     const duration = this.operationDuration;
     return {

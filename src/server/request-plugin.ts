@@ -1,10 +1,9 @@
 // Fills the request's record (request-record.ts) with what only GraphQL knows: the operation's name
 // and the error codes of the answer, for the request's log line.
-import type { ApolloServerPlugin } from '@apollo/server';
-import type { GraphContext } from '../graph/index.js';
+import type { GatewayPlugin } from '../gateway.js';
 import { currentRecord } from './request-record.js';
 
-export function useRequestRecord(): ApolloServerPlugin<GraphContext> {
+export function useRequestRecord(): GatewayPlugin {
   return {
     async requestDidStart() {
       return {

@@ -63,7 +63,7 @@ describe('a client that disconnects', () => {
         () => s.requestLines().some((l) => l['path'] === '/graphql'),
         'the server saw the disconnect',
       );
-      const data = s.server.gateway.data;
+      const data = { stats: () => s.server.gateway.stats().aws };
       const startedBeforeAbort = data.stats().totalCalls;
       await until(
         () => s.server.inFlight() === 0 && data.stats().inFlight === 0 && data.stats().queued === 0,
@@ -118,7 +118,7 @@ describe('graceful shutdown', () => {
       expect(s.logs.some((l) => l.includes('shutdown deadline passed'))).toBe(true);
       await request; // settled: answered with what it had, or cut
       // Everything was stopped before close() resolved: no call is started afterwards.
-      const data = s.server.gateway.data;
+      const data = { stats: () => s.server.gateway.stats().aws };
       const startedAtClose = data.stats().totalCalls;
       await new Promise((r) => setTimeout(r, 500));
       expect(data.stats().totalCalls).toBe(startedAtClose);

@@ -9,6 +9,8 @@ import type { RolesAnywhereTarget } from './errors.js';
 import { formatAmzDate, signCreateSessionRequest } from './signer.js';
 import type { RolesAnywhereMaterial, RolesAnywhereSettings } from './validate.js';
 import { isRetryableAnswer } from '../../aws/classify.js';
+import type { AwsCallEvent, AwsCallObserver } from '../../aws/call-observer.js';
+import { accountOfArn } from '../role-arn.js';
 
 export interface RolesAnywhereSession {
   accessKeyId: string;
@@ -45,6 +47,10 @@ export interface CreateSessionDeps {
   /** Waits between attempts; injectable so tests do not sleep. */
   sleep?: (ms: number) => Promise<void>;
   timeoutMs?: number;
+  /** Told about each attempt, as the SDK clients' requests are (see src/aws/call-observer.ts). */
+  observer?: AwsCallObserver;
+  /** Monotonic ms for the observer's durations. */
+  now?: () => number;
 }
 
 const DEFAULT_MAX_ATTEMPTS = 3;
@@ -61,6 +67,15 @@ export async function createSession(
   const transport = deps.transport ?? nodeHttpTransport;
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const maxAttempts = Math.max(1, deps.maxAttempts ?? DEFAULT_MAX_ATTEMPTS);
+  const now = deps.now ?? (() => performance.now());
+  const accountId = accountOfArn(settings.roleArn);
+  const observe = (event: AwsCallEvent) => {
+    try {
+      deps.observer?.(event);
+    } catch {
+      // An observer's failure must never fail the call it watches.
+    }
+  };
   const url = new URL(settings.endpoint);
   const body = JSON.stringify({
     trustAnchorArn: settings.trustAnchorArn,
@@ -82,6 +97,18 @@ export async function createSession(
       body,
     });
     let failure: RolesAnywhereServiceError;
+    const started = now();
+    const report = (outcome: string, answer?: HttpAnswer) =>
+      observe({
+        service: 'rolesanywhere',
+        operation: 'CreateSession',
+        region: settings.region,
+        ...(accountId !== undefined ? { accountId } : {}),
+        outcome,
+        ...(answer ? { httpStatus: answer.status, bytes: Buffer.byteLength(answer.body) } : {}),
+        attempt,
+        durationMs: now() - started,
+      });
     try {
       const answer = await transport({
         url,
@@ -90,11 +117,16 @@ export async function createSession(
         body,
         timeoutMs: deps.timeoutMs ?? DEFAULT_TIMEOUT_MS,
       });
-      if (answer.status >= 200 && answer.status < 300) return parseCreateSessionAnswer(answer, settings);
+      if (answer.status >= 200 && answer.status < 300) {
+        report('OK', answer);
+        return parseCreateSessionAnswer(answer, settings);
+      }
       failure = parseCreateSessionError(answer, settings);
+      report(failure.code, answer);
     } catch (err) {
       if (err instanceof RolesAnywhereServiceError) throw err;
       const code = String((err as { code?: unknown }).code ?? 'NetworkError');
+      report(code === 'TimeoutError' || code === 'ETIMEDOUT' ? 'TimeoutError' : 'NetworkError');
       failure = new RolesAnywhereServiceError(
         code,
         `no answer from ${url.origin}: ${(err as Error).message}`,

@@ -1,8 +1,10 @@
 // The native IAM Roles Anywhere credential provider: validates the configuration up front, then calls
-// CreateSession on demand. One session at a time is shared by every caller: concurrent callers join the
-// pending call, and the session is renewed `refreshWindowSeconds` before it expires. Failures are never
-// remembered; the next caller tries again.
+// CreateSession on demand. One session at a time is shared by every caller through a CredentialCell:
+// concurrent callers join the pending call, and the session is renewed `refreshWindowSeconds` (at most
+// half its lifetime) before it expires. Failures are never remembered; the next caller tries again.
+import type { AwsCallObserver } from '../../aws/call-observer.js';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
+import { CredentialCell } from '../credential-cell.js';
 import { createSession } from './create-session.js';
 import type { HttpTransport } from './create-session.js';
 import type { RolesAnywhereOptions } from './options.js';
@@ -54,6 +56,8 @@ export interface RolesAnywhereDeps {
   transport?: HttpTransport;
   sleep?: (ms: number) => Promise<void>;
   maxAttempts?: number;
+  /** Told about each CreateSession request (see src/aws/call-observer.ts). */
+  observer?: AwsCallObserver;
 }
 
 /**
@@ -74,9 +78,6 @@ export function fromRolesAnywhere(
     refreshes: 0,
     failures: 0,
   };
-  let current: RolesAnywhereCredentials | undefined;
-  let pending: Promise<RolesAnywhereCredentials> | undefined;
-
   const fetchSession = async (): Promise<RolesAnywhereCredentials> => {
     // Checked again at call time: the certificate may have expired or been replaced since start-up.
     const loaded = loadRolesAnywhere(options, deps);
@@ -88,41 +89,31 @@ export function fromRolesAnywhere(
       expiration: session.expiration,
     };
   };
+  // The same refreshing slot as every other session of the gateway (see credential-cell.ts).
+  const cell = new CredentialCell(fetchSession, { clock, refreshWindowMs: windowMs });
 
   const provider = (identityProperties?: { forceRefresh?: boolean }): Promise<RolesAnywhereCredentials> => {
-    if (!identityProperties?.forceRefresh && current && current.expiration.getTime() - clock() > windowMs) {
-      stats.hits++;
-      return Promise.resolve(current);
-    }
-    if (pending) {
-      stats.joins++;
-      return pending;
-    }
-    stats.createSessionCalls++;
-    if (current) stats.refreshes++;
-    const call = fetchSession().then(
-      (credentials) => {
-        current = credentials;
-        return credentials;
-      },
-      (err: unknown) => {
+    if (identityProperties?.forceRefresh) cell.invalidate();
+    const hadSession = cell.peek() !== undefined;
+    const { status, credentials } = cell.get();
+    if (status === 'hit') stats.hits++;
+    else if (status === 'join') stats.joins++;
+    else {
+      stats.createSessionCalls++;
+      if (hadSession) stats.refreshes++;
+      credentials.catch(() => {
         stats.failures++;
-        throw err;
-      },
-    );
-    pending = call;
-    const clear = () => {
-      if (pending === call) pending = undefined;
-    };
-    call.then(clear, clear);
-    return call;
+      });
+    }
+    // The cell holds what fetchSession returned: always RolesAnywhereCredentials.
+    return credentials as Promise<RolesAnywhereCredentials>;
   };
 
   return Object.assign(provider, {
     isRoleSession: true as const,
     summary,
     invalidate(): void {
-      current = undefined;
+      cell.invalidate();
     },
     stats: (): RolesAnywhereProviderStats => ({ ...stats }),
   });
