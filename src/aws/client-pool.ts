@@ -17,6 +17,7 @@ import { endpointConfig } from './endpoints.js';
 import { positiveInteger } from '../option-checks.js';
 import type { AwsCallObserver } from './call-observer.js';
 import { observeAwsCalls } from './call-observer.js';
+import { installEc2Readers } from './ec2-reader/install.js';
 
 export const DEFAULT_MAX_CLIENTS = 5_000;
 export const DEFAULT_MAX_SOCKETS = 50;
@@ -106,6 +107,12 @@ export interface ClientPoolOptions {
   env?: Env;
   /** Told about every request the pool's clients send (metrics, debug logs). */
   observer?: AwsCallObserver;
+  /**
+   * Read DescribeInstances / DescribeVpcs / DescribeSubnets answers with orgraph's own reader, which
+   * builds only the fields the schema exposes (src/aws/ec2-reader/); default true. False: the SDK's
+   * own deserializer for everything.
+   */
+  fastEc2Readers?: boolean;
   /** The SDK clients' logger; default SDK_CLIENT_LOGGER (no `info`, see there). */
   sdkLogger?: Logger;
 }
@@ -148,6 +155,7 @@ export class ClientPool {
         credentials: this.options.broker.providerFor(accountId),
         ...endpointConfig('ec2', this.options.endpoints, this.options.env),
       });
+      if (this.options.fastEc2Readers ?? true) installEc2Readers(client);
       observeAwsCalls(client, this.options.observer, { service: 'ec2', region, accountId });
       return client;
     });
