@@ -209,12 +209,15 @@ function gatewayEnv(sim: SimProcess): NodeJS.ProcessEnv {
   };
 }
 
-function gatewayConfig(sim: SimProcess, extra: { graph?: Record<string, unknown> } = {}) {
+function gatewayConfig(
+  sim: SimProcess,
+  extra: { graph?: Record<string, unknown>; maxSockets?: number | undefined } = { maxSockets: sockets },
+) {
   return {
     credentials: {
       endpoints: { default: sim.endpoint },
       broker: { externalId: sim.externalId },
-      ...(sockets !== undefined ? { pool: { maxSockets: sockets } } : {}),
+      ...(extra.maxSockets !== undefined ? { pool: { maxSockets: extra.maxSockets } } : {}),
     },
     // An organization-wide inventory is the point here: the query budgets are raised above it.
     graph: { regions, limits: { maxAwsCalls: 1_000_000, maxResponseItems: 10_000_000 }, ...extra.graph },
@@ -272,7 +275,8 @@ async function coldRuns(
   // drift of the machine's speed touches both sides alike.
   const sides = [
     { label: scenario, root: gatewayRoot, config },
-    ...(vsRoot ? [{ label: `${scenario} vs`, root: vsRoot, config: gatewayConfig(sim) }] : []),
+    // The other checkout with the configuration's defaults (no --sockets).
+    ...(vsRoot ? [{ label: `${scenario} vs`, root: vsRoot, config: gatewayConfig(sim, {}) }] : []),
   ].map((side) => ({
     ...side,
     walls: [] as number[],
