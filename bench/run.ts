@@ -14,6 +14,7 @@
 //   npm run bench -- --runs 5 --latency 40
 //   npm run bench -- --only sim        # the simulated AWS itself: start-up, one 1,000-instance page
 //   npm run bench -- --only load       # orgraph serve under load against a plain Apollo Server
+//   npm run bench -- --only S2 --vs ../before   # side by side with another checkout's gateway, same sim
 import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -53,6 +54,12 @@ const { values: args } = parseArgs({
     latency: { type: 'string', default: '40' },
     scale: { type: 'string', default: 'full' },
     out: { type: 'string' },
+    /** Run the cold scenarios' gateway from this checkout (default: this one). */
+    gateway: { type: 'string' },
+    /** Another checkout (its bench/gateway-run.ts and src/): each cold run alternates the two. */
+    vs: { type: 'string' },
+    /** credentials.pool.maxSockets for the (first) gateway; default the configuration's. */
+    sockets: { type: 'string' },
   },
 });
 if (!(args.scale in SCALES)) throw new Error(`--scale must be one of ${Object.keys(SCALES).join(', ')}`);
@@ -66,6 +73,9 @@ const baselineRuns = args['baseline-runs']
     : runs;
 const only = new Set((args.only ?? 'S1,S2,S3,S4,S5,S6,baseline,load,sim').split(',').map((s) => s.trim()));
 const regions = REGIONS.slice(0, scale.regions);
+const gatewayRoot = args.gateway ? resolve(args.gateway) : ROOT;
+const vsRoot = args.vs ? resolve(args.vs) : undefined;
+const sockets = args.sockets ? positive(args.sockets, '--sockets') : undefined;
 
 function positive(text: string | undefined, name: string): number {
   const n = Number(text);
@@ -162,9 +172,10 @@ async function runChild(
   script: string,
   job: unknown,
   env: NodeJS.ProcessEnv,
+  cwd = ROOT,
 ): Promise<{ steps: StepResult[]; summary: ProcessSummary }> {
   const child = spawn(process.execPath, ['--import', 'tsx', script, JSON.stringify(job)], {
-    cwd: ROOT,
+    cwd,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -198,9 +209,16 @@ function gatewayEnv(sim: SimProcess): NodeJS.ProcessEnv {
   };
 }
 
-function gatewayConfig(sim: SimProcess, extra: { graph?: Record<string, unknown> } = {}) {
+function gatewayConfig(
+  sim: SimProcess,
+  extra: { graph?: Record<string, unknown>; maxSockets?: number | undefined } = { maxSockets: sockets },
+) {
   return {
-    credentials: { endpoints: { default: sim.endpoint }, broker: { externalId: sim.externalId } },
+    credentials: {
+      endpoints: { default: sim.endpoint },
+      broker: { externalId: sim.externalId },
+      ...(extra.maxSockets !== undefined ? { pool: { maxSockets: extra.maxSockets } } : {}),
+    },
     // An organization-wide inventory is the point here: the query budgets are raised above it.
     graph: { regions, limits: { maxAwsCalls: 1_000_000, maxResponseItems: 10_000_000 }, ...extra.graph },
   };
@@ -222,6 +240,8 @@ interface Row {
   boundMs?: number;
   wallOverBound?: number;
   cpuMsPerItem?: number;
+  /** CPU per item of the fastest and the slowest run (cold scenarios). */
+  cpuMsPerItemSpread?: { min: number; max: number };
   peakRssMb?: number;
   bytesPerItem?: number;
   startToFirstCallMs?: Stats;
@@ -250,57 +270,76 @@ async function coldRuns(
   boundOf: (calls: number) => number,
   config = gatewayConfig(sim),
   n = runs,
-): Promise<Row> {
-  const walls: number[] = [];
-  const firsts: number[] = [];
-  const cpu: number[] = [];
-  let exact = true;
-  let items = 0;
-  let peakRssMb = 0;
-  let bytes = 0;
-  const errors = new Set<string>();
-  await sim.reset();
+): Promise<Row[]> {
+  // With --vs, each run is a pair (this gateway, then the other checkout's) on the same sim, so a
+  // drift of the machine's speed touches both sides alike.
+  const sides = [
+    { label: scenario, root: gatewayRoot, config },
+    // The other checkout with the configuration's defaults (no --sockets).
+    ...(vsRoot ? [{ label: `${scenario} vs`, root: vsRoot, config: gatewayConfig(sim, {}) }] : []),
+  ].map((side) => ({
+    ...side,
+    walls: [] as number[],
+    firsts: [] as number[],
+    cpu: [] as number[],
+    exact: true,
+    items: 0,
+    peakRssMb: 0,
+    bytes: 0,
+    errors: new Set<string>(),
+    counters: {} as Record<string, number>,
+    total: 0,
+  }));
   for (let i = 0; i < n; i++) {
-    if (i > 0) await sim.reset();
-    const { steps, summary } = await runChild(
-      'bench/gateway-run.ts',
-      { config, steps: [{ label: scenario, query }] },
-      gatewayEnv(sim),
-    );
-    const step = steps[0]!;
-    walls.push(step.wallMs);
-    cpu.push(step.cpuMs);
-    exact &&= step.digest === digest(expected) && step.items === expected.length;
-    items = step.items;
-    bytes = step.bytes;
-    step.errors.forEach((e) => errors.add(e));
-    peakRssMb = Math.max(peakRssMb, summary.peakRssMb);
-    if (expected.length < 50_000) {
-      const first = await sim.firstCallTime();
-      if (first !== undefined) firsts.push(first - summary.processStartEpochMs);
+    for (const side of sides) {
+      await sim.reset();
+      const { steps, summary } = await runChild(
+        'bench/gateway-run.ts',
+        { config: side.config, steps: [{ label: scenario, query }] },
+        gatewayEnv(sim),
+        side.root,
+      );
+      const step = steps[0]!;
+      side.walls.push(step.wallMs);
+      side.cpu.push(step.cpuMs);
+      side.exact &&= step.digest === digest(expected) && step.items === expected.length;
+      side.items = step.items;
+      side.bytes = step.bytes;
+      step.errors.forEach((e) => side.errors.add(e));
+      side.peakRssMb = Math.max(side.peakRssMb, summary.peakRssMb);
+      if (expected.length < 50_000) {
+        const first = await sim.firstCallTime();
+        if (first !== undefined) side.firsts.push(first - summary.processStartEpochMs);
+      }
+      // The counters cover each side's last run only (reset before each).
+      ({ counters: side.counters, total: side.total } = await sim.counters());
     }
   }
-  // The counters cover the last run only (reset before each).
-  const { counters, total } = await sim.counters();
-  const boundMs = boundOf(total);
-  const wall = stats(walls);
-  return {
-    scenario,
-    what,
-    runs: n,
-    wall,
-    calls: counters,
-    callsTotal: total,
-    boundMs,
-    wallOverBound: wall.median / boundMs,
-    cpuMsPerItem: stats(cpu).median / Math.max(1, items),
-    peakRssMb,
-    bytesPerItem: bytes / Math.max(1, items),
-    ...(firsts.length ? { startToFirstCallMs: stats(firsts) } : {}),
-    exact,
-    items,
-    errors: [...errors],
-  };
+  return sides.map((side) => {
+    const boundMs = boundOf(side.total);
+    const wall = stats(side.walls);
+    return {
+      scenario: side.label,
+      what: side.root === ROOT ? what : `${what} [gateway of ${side.root}]`,
+      runs: n,
+      wall,
+      calls: side.counters,
+      callsTotal: side.total,
+      boundMs,
+      wallOverBound: wall.median / boundMs,
+      cpuMsPerItem: stats(side.cpu).median / Math.max(1, side.items),
+      cpuMsPerItemSpread: {
+        min: stats(side.cpu).min / Math.max(1, side.items),
+        max: stats(side.cpu).max / Math.max(1, side.items),
+      },
+      peakRssMb: side.peakRssMb,
+      bytesPerItem: side.bytes / Math.max(1, side.items),
+      ...(side.firsts.length ? { startToFirstCallMs: stats(side.firsts) } : {}),
+      exact: side.exact,
+      items: side.items,
+      errors: [...side.errors],
+    };
+  });
 }
 
 /**
@@ -363,18 +402,18 @@ async function main(): Promise<void> {
     try {
       if (only.has('S1'))
         rows.push(
-          await coldRuns(
+          ...(await coldRuns(
             sim,
             'S1',
             `accounts only, ${exportWorld.accounts} accounts`,
             `{ ${ACCOUNTS} }`,
             exportTruth.accountKeys,
             () => pages(exportWorld.accounts) * latencyMs,
-          ),
+          )),
         );
       if (only.has('S5'))
         rows.push(
-          await coldRuns(
+          ...(await coldRuns(
             sim,
             'S5',
             `JSON export, ${exportWorld.accounts} accounts × ${regions.length} Regions × ${scale.instances} instances`,
@@ -383,7 +422,7 @@ async function main(): Promise<void> {
             (calls) => bound(pages(exportWorld.accounts) + 2, calls),
             gatewayConfig(sim),
             1,
-          ),
+          )),
         );
     } finally {
       sim.stop();
@@ -396,14 +435,14 @@ async function main(): Promise<void> {
     const label = `${inventoryWorld.accounts} accounts × ${regions.length} Regions × ${scale.instances} instances`;
     if (only.has('S2'))
       rows.push(
-        await coldRuns(
+        ...(await coldRuns(
           sim,
           'S2',
           `cold inventory, ${label}`,
           `{ ${INVENTORY} }`,
           inventory.instanceKeys,
           inventoryBound,
-        ),
+        )),
       );
     if (only.has('S3')) {
       const targets = inventory.activeAccounts * regions.length;
@@ -434,14 +473,14 @@ async function main(): Promise<void> {
     if (only.has('S6')) {
       const { accountId, region, instanceId } = inventory.firstInstance;
       rows.push(
-        await coldRuns(
+        ...(await coldRuns(
           sim,
           'S6',
           `one instance by id (account → region → instance)`,
           `{ account(id: "${accountId}") { region(name: "${region}") { instance(id: "${instanceId}") { instanceId state account { accountId } region { name } } } } }`,
           [`${accountId}|${region}|${instanceId}`],
           () => 2 * latencyMs,
-        ),
+        )),
       );
     }
     if (only.has('baseline')) {
@@ -542,7 +581,12 @@ function printTable(): void {
     ms(r.boundMs),
     r.wallOverBound === undefined ? '–' : `${r.wallOverBound.toFixed(1)}×`,
     baseline && r.scenario === 'S2' ? `${(baseline.wall.median / r.wall.median).toFixed(1)}× faster` : '–',
-    r.cpuMsPerItem === undefined ? '–' : `${r.cpuMsPerItem.toFixed(3)} ms`,
+    r.cpuMsPerItem === undefined
+      ? '–'
+      : `${r.cpuMsPerItem.toFixed(3)} ms` +
+        (r.cpuMsPerItemSpread && r.runs > 1
+          ? ` (${r.cpuMsPerItemSpread.min.toFixed(3)}–${r.cpuMsPerItemSpread.max.toFixed(3)})`
+          : ''),
     r.peakRssMb === undefined ? '–' : `${r.peakRssMb.toFixed(0)} MB`,
     r.exact ? `yes (${r.items})` : `NO (${r.items})`,
   ]);

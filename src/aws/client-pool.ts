@@ -10,12 +10,14 @@ import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@aws-sdk/types';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
+import type { Logger } from '@smithy/types';
 import { LRUCache } from 'lru-cache';
 import type { Env, EndpointOverrides } from './endpoints.js';
 import { endpointConfig } from './endpoints.js';
 import { positiveInteger } from '../option-checks.js';
 import type { AwsCallObserver } from './call-observer.js';
 import { observeAwsCalls } from './call-observer.js';
+import { installEc2Readers } from './ec2-reader/install.js';
 
 export const DEFAULT_MAX_CLIENTS = 5_000;
 export const DEFAULT_MAX_SOCKETS = 50;
@@ -29,13 +31,19 @@ export interface AccountCredentials {
 export interface SharedHttpHandlerOptions {
   /** Sockets per origin (host:port). Default 50, as the SDK's own agents. */
   maxSockets?: number;
+  /**
+   * The process-wide limit of AWS calls in flight (`aws.concurrency.global`): the sockets per origin
+   * are raised to it when `maxSockets` is lower, because every service can share one origin (an
+   * endpoint override, the simulated AWS) and an admitted call must not then wait for a socket.
+   */
+  callsInFlight?: number;
   connectionTimeoutMs?: number;
   requestTimeoutMs?: number;
 }
 
 /** One keep-alive handler for the whole process: the pool's clients and the broker's STS client. */
 export function createSharedHttpHandler(options: SharedHttpHandlerOptions = {}): NodeHttpHandler {
-  const maxSockets = positiveInteger('maxSockets', options.maxSockets ?? DEFAULT_MAX_SOCKETS);
+  const maxSockets = socketsFor(options);
   return new NodeHttpHandler({
     httpAgent: new HttpAgent({ keepAlive: true, maxSockets }),
     httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets }),
@@ -45,6 +53,25 @@ export function createSharedHttpHandler(options: SharedHttpHandlerOptions = {}):
       : {}),
   });
 }
+
+/** Sockets per origin: `maxSockets` (default 50), at least the calls in flight when given. */
+export function socketsFor(options: SharedHttpHandlerOptions): number {
+  const configured = positiveInteger('maxSockets', options.maxSockets ?? DEFAULT_MAX_SOCKETS);
+  if (options.callsInFlight === undefined) return configured;
+  return Math.max(configured, positiveInteger('callsInFlight', options.callsInFlight));
+}
+
+/**
+ * The SDK clients' logger: `warn` only, to the console — where the SDK sends its warnings when no
+ * logger is given. No `info`: the SDK's logger middleware builds a redacted copy of every request and
+ * response (walking the output's schema) as the argument of `logger.info` whenever the logger HAS an
+ * `info` method, and its default logger (NoOpLogger) has one that throws the copy away. No `debug`
+ * either (endpoint resolution formats its debug lines the same way), no `error`/`trace` (the SDK's
+ * default dropped those too; failures are reported by the data layer and the call observer).
+ */
+export const SDK_CLIENT_LOGGER = {
+  warn: (...content: unknown[]) => console.warn(...content),
+} as unknown as Logger;
 
 export interface OrganizationsAccess {
   /** Default us-east-1: Organizations has one endpoint per partition, there. */
@@ -80,6 +107,14 @@ export interface ClientPoolOptions {
   env?: Env;
   /** Told about every request the pool's clients send (metrics, debug logs). */
   observer?: AwsCallObserver;
+  /**
+   * Read DescribeInstances / DescribeVpcs / DescribeSubnets answers with orgraph's own reader, which
+   * builds only the fields the schema exposes (src/aws/ec2-reader/); default true. False: the SDK's
+   * own deserializer for everything.
+   */
+  fastEc2Readers?: boolean;
+  /** The SDK clients' logger; default SDK_CLIENT_LOGGER (no `info`, see there). */
+  sdkLogger?: Logger;
 }
 
 export interface PoolStats {
@@ -120,6 +155,7 @@ export class ClientPool {
         credentials: this.options.broker.providerFor(accountId),
         ...endpointConfig('ec2', this.options.endpoints, this.options.env),
       });
+      if (this.options.fastEc2Readers ?? true) installEc2Readers(client);
       observeAwsCalls(client, this.options.observer, { service: 'ec2', region, accountId });
       return client;
     });
@@ -187,9 +223,10 @@ export class ClientPool {
     return client;
   }
 
-  private common(): { requestHandler: NodeHttpHandler; maxAttempts?: number } {
+  private common(): { requestHandler: NodeHttpHandler; logger: Logger; maxAttempts?: number } {
     return {
       requestHandler: this.httpHandler,
+      logger: this.options.sdkLogger ?? SDK_CLIENT_LOGGER,
       ...(this.options.maxAttempts !== undefined ? { maxAttempts: this.options.maxAttempts } : {}),
     };
   }

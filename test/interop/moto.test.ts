@@ -2,9 +2,6 @@
 // SDK: proof that the gateway is not tuned to our own sim. Skipped with a visible message where moto
 // is not installed; .ci/run makes its absence a failure.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn, spawnSync } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import {
   CreateAccountCommand,
@@ -24,15 +21,10 @@ import { createGateway } from '../../src/gateway.js';
 import type { Gateway } from '../../src/gateway.js';
 import { parseOrgraphConfig } from '../../src/config/orgraph-config.js';
 import { restoreEnvironment, useEmulatorEnvironment } from '../helpers/gateway-env.js';
+import { motoAvailable, requireMotoOrSkip, startMoto } from '../helpers/moto.js';
+import type { RunningMoto } from '../helpers/moto.js';
 
-const PYTHON = process.env['ORGRAPH_PYTHON'] ?? 'python3';
-const motoAvailable = spawnSync(PYTHON, ['-c', 'import moto.server'], { stdio: 'ignore' }).status === 0;
-if (!motoAvailable && process.env['CI'])
-  throw new Error('moto is required in CI (python3 -c "import moto.server" failed)');
-if (!motoAvailable)
-  console.warn(
-    `SKIPPED: moto interop test — '${PYTHON} -c "import moto.server"' failed (moto is not installed)`,
-  );
+requireMotoOrSkip('moto interop test');
 
 const CREDENTIALS = {
   accessKeyId: 'AKIAMOTOTESTKEY00000',
@@ -41,7 +33,7 @@ const CREDENTIALS = {
 const REGIONS = ['us-east-1', 'eu-west-1'];
 const EXTERNAL_ID = 'orgraph-moto';
 
-let moto: ChildProcess | undefined;
+let moto: RunningMoto | undefined;
 let endpoint = '';
 let gateway: Gateway | undefined;
 /** What we seeded: instance id → "account/region". */
@@ -50,30 +42,6 @@ const seeded = new Map<string, string>();
 const seededGroups = new Map<string, { groupName: string; vpcId: string; place: string }>();
 /** Instance id → the id of the seeded group it runs in. */
 const instanceGroup = new Map<string, string>();
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      );
-    });
-  });
-}
-
-async function waitUntilUp(url: string): Promise<void> {
-  for (let i = 0; i < 150; i++) {
-    try {
-      await fetch(url + '/moto-api/');
-      return;
-    } catch {
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  }
-  throw new Error(`moto did not start at ${url}`);
-}
 
 const client = <T>(Ctor: new (config: object) => T, region: string, credentials: object = CREDENTIALS): T =>
   new Ctor({ endpoint, region, credentials, maxAttempts: 2 });
@@ -157,10 +125,8 @@ async function seed(): Promise<void> {
 
 beforeAll(async () => {
   if (!motoAvailable) return;
-  const port = await freePort();
-  endpoint = `http://127.0.0.1:${port}`;
-  moto = spawn(PYTHON, ['-m', 'moto.server', '-H', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
-  await waitUntilUp(endpoint);
+  moto = await startMoto();
+  endpoint = moto.endpoint;
   await seed();
   useEmulatorEnvironment(CREDENTIALS);
   gateway = await createGateway(
@@ -174,7 +140,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await gateway?.close();
   restoreEnvironment();
-  moto?.kill('SIGTERM');
+  moto?.stop();
 });
 
 describe.skipIf(!motoAvailable)('interop with moto', () => {
