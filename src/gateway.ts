@@ -139,6 +139,7 @@ export async function createGateway(config: OrgraphConfig, deps: GatewayDeps = {
     env,
     sdkMaxAttempts: SDK_MAX_ATTEMPTS,
     callTimeoutMs: config.aws.callTimeoutMs,
+    callsInFlight: config.aws.concurrency.global,
     retry: config.aws.retry,
     ...(observer ? { observer } : {}),
     ...(accounts.source === 'organizations' && accounts.managementAccountRole

@@ -30,6 +30,8 @@ export interface AwsAccessDeps {
   /** The start-up check's per-attempt time limit and retries: the data layer's (`aws.callTimeoutMs`, `aws.retry`). */
   callTimeoutMs?: number;
   retry?: RetryPolicy;
+  /** The data layer's global limit of calls in flight (`aws.concurrency.global`): sockets are at least as many. */
+  callsInFlight?: number;
   /** Told about every request sent to AWS: the start-up check, Roles Anywhere, AssumeRole, Organizations, EC2. */
   observer?: AwsCallObserver;
 }
@@ -54,6 +56,8 @@ export async function createAwsAccess(
   const clock = deps.clock ?? Date.now;
   const httpHandler = createSharedHttpHandler({
     maxSockets: config.pool.maxSockets,
+    // Every service may share one address (an endpoint override): never fewer sockets than calls in flight.
+    ...(deps.callsInFlight !== undefined ? { callsInFlight: deps.callsInFlight } : {}),
     connectionTimeoutMs: config.pool.connectionTimeoutMs,
     ...(config.pool.requestTimeoutMs !== undefined ? { requestTimeoutMs: config.pool.requestTimeoutMs } : {}),
   });
