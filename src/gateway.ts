@@ -8,9 +8,10 @@ import type { EC2Client } from '@aws-sdk/client-ec2';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity } from '@aws-sdk/types';
 import type { DocumentNode, GraphQLSchema } from 'graphql';
-import { createAwsAccess } from './aws/aws-access.js';
+import { connectAws } from './aws/connect.js';
 import type { DataLayerStats } from './aws/data-layer.js';
-import { SDK_MAX_ATTEMPTS, createDataLayer } from './aws/data-layer.js';
+import { createDataLayer } from './aws/data-layer.js';
+import { SDK_MAX_ATTEMPTS } from './aws/call-runner.js';
 import type { AwsCallObserver } from './aws/call-observer.js';
 import { awsErrorFacts } from './aws/classify.js';
 import type { Env } from './aws/endpoints.js';
@@ -133,7 +134,7 @@ export async function createGateway(config: OrgraphConfig, deps: GatewayDeps = {
   const env = deps.env ?? process.env;
   const observer = deps.awsCallObserver;
   const accounts = config.graph.accounts;
-  const access = await createAwsAccess(config.credentials, {
+  const access = await connectAws(config.credentials, {
     clock,
     logger,
     env,

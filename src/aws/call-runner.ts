@@ -34,6 +34,12 @@ export const LINGER_MAX_MS = 120_000;
 const ORGANIZATIONS_GATE = 'organizations|*';
 
 /** What every SDK output carries: the SDK's own attempt count (to notice SDK-level retries). */
+/**
+ * SDK attempts per request for every client whose calls the runner makes (the pool, the broker's STS
+ * client): retries are the runner's, so the SDK must not retry as well.
+ */
+export const SDK_MAX_ATTEMPTS = 1;
+
 export interface SdkAnswer {
   $metadata: { attempts?: number };
 }

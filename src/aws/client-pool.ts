@@ -73,7 +73,7 @@ export const SDK_CLIENT_LOGGER = {
   warn: (...content: unknown[]) => console.warn(...content),
 } as unknown as Logger;
 
-export interface OrganizationsAccess {
+export interface OrganizationsRole {
   /** Default us-east-1: Organizations has one endpoint per partition, there. */
   region?: string;
   /**
@@ -87,7 +87,7 @@ export interface ClientPoolOptions {
   broker: AccountCredentials;
   /** The central principal's credentials (for Organizations unless `organizations.viaRole`). */
   centralCredentials: AwsCredentialIdentityProvider;
-  organizations?: OrganizationsAccess;
+  organizations?: OrganizationsRole;
   /** Default 5,000 clients. */
   maxClients?: number;
   /** The shared handler; created from `http` when absent. */

@@ -25,8 +25,7 @@ import type {
 } from './contract.js';
 import { AwsCallError } from './errors.js';
 import type { GatewayErrorCode } from './errors.js';
-import type { AwsDataOptions, ResolvedAwsDataOptions } from '../config/data.js';
-import { parseAwsDataOptions } from '../config/data.js';
+import type { ResolvedAwsOptions } from '../config/aws.js';
 import type { SessionSource } from './session-retry.js';
 import { FairLimiter } from './limiter.js';
 import { ResponseCache } from './response-cache.js';
@@ -46,9 +45,6 @@ import { describeAvailabilityZones, describeRegions, filtersKey, pageInput } fro
 import type { OrganizationsPageFetch } from './organizations-source.js';
 import * as org from './organizations-source.js';
 
-/** SDK attempts per request for the pool this layer uses: retries are this layer's (see the lead comment). */
-export const SDK_MAX_ATTEMPTS = 1;
-
 /** What the data layer needs from the session broker (SessionBroker satisfies it). */
 export interface AwsDataBroker extends SessionSource {
   roleArnFor(accountId: string): Promise<string>;
@@ -57,7 +53,8 @@ export interface AwsDataBroker extends SessionSource {
 export interface DataLayerDeps {
   pool: ClientPool;
   broker: AwsDataBroker;
-  options?: AwsDataOptions;
+  /** The `aws` section as the config loader resolved it (parseAwsOptions): not parsed again here. */
+  options: ResolvedAwsOptions;
   /** For fetchedAt and the cache's TTL; default Date.now. */
   clock?: () => number;
   /** The backoff sleep; tests inject one that moves a clock instead of waiting. */
@@ -93,11 +90,11 @@ export interface DataLayerStats {
 export type DataLayer = AwsData & {
   stats(): DataLayerStats;
   cache: ResponseCache;
-  options: ResolvedAwsDataOptions;
+  options: ResolvedAwsOptions;
 };
 
 export function createDataLayer(deps: DataLayerDeps): DataLayer {
-  const options = parseAwsDataOptions(deps.options);
+  const { options } = deps;
   const clock = deps.clock ?? Date.now;
   const cache = new ResponseCache({
     ttlMs: options.cache.ttlSeconds * 1000,
@@ -113,10 +110,10 @@ export function createDataLayer(deps: DataLayerDeps): DataLayer {
   const { pool, broker } = deps;
   // EC2 AuthFailure: GetCallerIdentity with the refused session tells "Region not enabled" (session
   // valid: keep it) from "session no longer valid" (drop it, assume the role again). It asks STS in
-  // `regionsFrom`, a Region every account has enabled: STS refuses a member's token in an opt-in
+  // `homeRegion`, a Region every account has enabled: STS refuses a member's token in an opt-in
   // Region that member has not enabled, which would look like an invalid session.
   const checkSession = callerIdentityCheck(
-    (credentials) => pool.stsWith(credentials, options.regionsFrom),
+    (credentials) => pool.stsWith(credentials, options.homeRegion),
     () => runner.noteCall('sts:GetCallerIdentity'),
   );
   const runner: CallRunner = new CallRunner({
@@ -260,7 +257,7 @@ export function createDataLayer(deps: DataLayerDeps): DataLayer {
   const ec2: Ec2Data = {
     describeRegions: (accountId, callOptions) =>
       ec2Single<Region, Awaited<ReturnType<typeof describeRegions>>>(
-        { accountId, region: options.regionsFrom },
+        { accountId, region: options.homeRegion },
         'DescribeRegions',
         describeRegions,
         (out) => out.Regions,

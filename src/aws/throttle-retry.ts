@@ -1,7 +1,7 @@
 // The retry policy of AWS calls: which failures are worth another attempt, and how long to wait first.
 //
 // Retries live here, not in the SDK: the pool's clients are meant to be built with `maxAttempts: 1`
-// (see SDK_MAX_ATTEMPTS in aws-data.ts). Our retry loop releases its fan-out slot while it backs off,
+// (see SDK_MAX_ATTEMPTS in call-runner.ts). Our retry loop releases its fan-out slot while it backs off,
 // tells the adaptive per-(account, Region, API) gate that AWS throttled it, and sleeps through an
 // injectable, abortable sleep; the SDK's own retry loop would do none of that, and running both would
 // multiply the attempts (3 SDK attempts × our attempts).

@@ -81,7 +81,7 @@ export interface AccountCheck {
 export interface AccountCheckDeps {
   /** The gateway's member accounts: the role to assume (overrides applied), its session, EC2 clients. */
   member: MemberAccounts;
-  /** The Region the per-action checks use (aws.regionsFrom). */
+  /** The Region the per-action checks use (aws.homeRegion). */
   checkRegion: string;
   /** graph.regions, when configured. */
   regions?: readonly string[];

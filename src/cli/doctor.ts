@@ -116,7 +116,7 @@ export async function runDoctor(options: DoctorOptions, ctx: CommandContext): Pr
         const account = nodes[i] as { accountId: string; name: string; state: string };
         checks[i] = await checkAccount(account, {
           member: gateway.members,
-          checkRegion: config.aws.regionsFrom,
+          checkRegion: config.aws.homeRegion,
           ...(config.graph.regions ? { regions: config.graph.regions } : {}),
           signal: ctx.signal,
         });

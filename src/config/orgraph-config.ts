@@ -5,17 +5,17 @@
 import { readFile } from 'node:fs/promises';
 import type { CredentialsConfig } from './credentials.js';
 import { parseCredentialsConfig } from './credentials.js';
-import type { ResolvedAwsDataOptions } from './data.js';
-import { parseAwsDataOptions } from './data.js';
-import type { GatewayGraphConfig } from './gateway.js';
-import { parseGatewayGraphConfig } from './gateway.js';
+import type { ResolvedAwsOptions } from './aws.js';
+import { parseAwsOptions } from './aws.js';
+import type { GraphConfig } from './graph.js';
+import { parseGraphConfig } from './graph.js';
 import type { ServerConfig } from './server.js';
 import { parseServerConfig } from './server.js';
 
 export interface OrgraphConfig {
   credentials: CredentialsConfig;
-  aws: ResolvedAwsDataOptions;
-  graph: GatewayGraphConfig;
+  aws: ResolvedAwsOptions;
+  graph: GraphConfig;
   /** `orgraph serve` only. */
   server: ServerConfig;
 }
@@ -70,8 +70,8 @@ export function parseOrgraphConfig(input: unknown, source = 'configuration'): Or
   };
   // A missing section takes its defaults; a null one is a mistake (see parseSection), not "defaults".
   const credentials = attempt(() => parseCredentialsConfig(raw['credentials'], 'credentials'));
-  const aws = attempt(() => parseAwsDataOptions(raw['aws'], 'aws'));
-  const graph = attempt(() => parseGatewayGraphConfig(raw['graph'], 'graph'));
+  const aws = attempt(() => parseAwsOptions(raw['aws'], 'aws'));
+  const graph = attempt(() => parseGraphConfig(raw['graph'], 'graph'));
   const server = attempt(() => parseServerConfig(raw['server'], 'server'));
   // Across sections: units exist only when the accounts come from Organizations.
   if (credentials && graph && graph.accounts.source === 'static')

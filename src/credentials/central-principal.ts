@@ -21,7 +21,7 @@ import { backoffDelay, mayRetry, realSleep, retryKind } from '../aws/throttle-re
 import { CallTimeoutError, withTimeout } from '../aws/timeout.js';
 import { profileExists, sharedFilePaths } from './shared-config-files.js';
 import { createStsClient } from './sts.js';
-import { parseAwsDataOptions } from '../config/data.js';
+import { parseAwsOptions } from '../config/aws.js';
 
 export type CentralPrincipalConfig =
   | { source: 'default' }
@@ -169,7 +169,7 @@ export async function validateCentralPrincipal(
   // passes its already-parsed aws section, so nothing is parsed again.
   const defaults =
     options.callTimeoutMs === undefined || options.retry === undefined
-      ? parseAwsDataOptions(undefined)
+      ? parseAwsOptions(undefined)
       : undefined;
   const timeoutMs = options.callTimeoutMs ?? defaults!.callTimeoutMs;
   const policy = options.retry ?? defaults!.retry;

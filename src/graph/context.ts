@@ -4,23 +4,23 @@
 import { setMaxListeners } from 'node:events';
 import type { GraphQLError } from 'graphql';
 import type { AwsData, CallOptions } from '../aws/contract.js';
-import type { GatewayGraphConfig } from '../config/gateway.js';
-import { MAX_QUERY_DEADLINE_MS } from '../config/gateway.js';
+import type { GraphConfig } from '../config/graph.js';
+import { MAX_QUERY_DEADLINE_MS } from '../config/graph.js';
 import { ResponseBudget } from './budget/response-budget.js';
 import type { CursorCodec } from './cursor.js';
 import { AccessLoaders } from './loaders/access.js';
 import { Ec2Loaders } from './loaders/ec2.js';
 import { OrganizationsLoaders } from './loaders/organizations.js';
-import { Scope } from './scope.js';
+import { Targets } from './targets.js';
 
 export interface GraphContext {
   readonly data: AwsData;
-  readonly config: GatewayGraphConfig;
+  readonly config: GraphConfig;
   readonly cursors: CursorCodec;
   readonly organizations: OrganizationsLoaders;
   readonly ec2: Ec2Loaders;
   readonly access: AccessLoaders;
-  readonly scope: Scope;
+  readonly targets: Targets;
   /** Aborted when the query's deadline passes, the client goes away, or the response was sent. */
   readonly signal: AbortSignal;
   /** What the embedder added for this request (GatewayDeps.contextExtension), e.g. the authenticated principal. */
@@ -46,7 +46,7 @@ export interface RequestState {
 
 export interface ContextOptions {
   data: AwsData;
-  config: GatewayGraphConfig;
+  config: GraphConfig;
   cursors: CursorCodec;
   signal?: AbortSignal;
   extension?: Readonly<Record<string, unknown>>;
@@ -90,7 +90,7 @@ export function createGraphContext(options: ContextOptions): GraphContext {
     organizations,
     ec2,
     access: new AccessLoaders(data, callOptions),
-    scope: new Scope(config, organizations, ec2),
+    targets: new Targets(config, organizations, ec2),
     signal: controller.signal,
     extension: options.extension ?? {},
     request,

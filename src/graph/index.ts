@@ -8,8 +8,8 @@ import {
 } from '@apollo/server/plugin/disabled';
 import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
 import type { AwsData } from '../aws/contract.js';
-import type { GatewayGraphConfig } from '../config/gateway.js';
-import { cursorSecretOf } from '../config/gateway.js';
+import type { GraphConfig } from '../config/graph.js';
+import { cursorSecretOf } from '../config/graph.js';
 import type { Logger } from '../log.js';
 import type { GraphContext } from './context.js';
 import { createGraphContext } from './context.js';
@@ -27,7 +27,7 @@ export type { GraphContext } from './context.js';
 export { encodeGlobalId, decodeGlobalId } from './global-id.js';
 
 export interface GraphOptions {
-  config: GatewayGraphConfig;
+  config: GraphConfig;
   data: AwsData;
   /** Receives unexpected errors (masked in responses) so they are not lost. */
   logger?: Logger;

@@ -8,7 +8,7 @@ import { seededRandom } from '../sim/seeded-random.js';
 import type { RunningSim } from '../../src/sim/index.js';
 import { accountIdAt } from '../../src/sim/generator.js';
 import { createSharedHttpHandler } from '../../src/aws/client-pool.js';
-import type { AwsDataOptions } from '../../src/config/data.js';
+import type { AwsOptions } from '../../src/config/aws.js';
 import type { Page, Target } from '../../src/aws/contract.js';
 import { AwsCallError } from '../../src/aws/errors.js';
 import { simAwsStack } from '../helpers/aws-stack.js';
@@ -28,7 +28,7 @@ const simSleep = async (ms: number) => {
 };
 
 function layer(
-  options: AwsDataOptions = {},
+  options: AwsOptions = {},
   extra: SimAwsStackOptions['dataDeps'] & { organizationsVia?: string } = {},
 ): SimAwsStack {
   const { organizationsVia, ...deps } = extra;

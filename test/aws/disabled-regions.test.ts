@@ -41,7 +41,7 @@ async function drain(pages: AsyncIterable<Page<unknown>>): Promise<string> {
 }
 
 describe('disabled Regions', () => {
-  it('checks the session in regionsFrom, not in an opt-in STS Region the member has not enabled', async () => {
+  it('checks the session in homeRegion, not in an opt-in STS Region the member has not enabled', async () => {
     const central = sim.world.accountById.get(sim.world.centralAccountId)!;
     const member = active().find((a) => a.id !== central.id)!;
     // An opt-in Region the central account enabled (its STS may be used) that the member did not.

@@ -10,8 +10,8 @@ import {
   isUnitId,
   regionOfZone,
 } from '../../src/aws/ids.js';
-import { parseGatewayGraphConfig } from '../../src/config/gateway.js';
-import { parseAwsDataOptions } from '../../src/config/data.js';
+import { parseGraphConfig } from '../../src/config/graph.js';
+import { parseAwsOptions } from '../../src/config/aws.js';
 import { argumentRefusal } from '../../src/graph/argument-checks.js';
 import { decodeGlobalId, encodeGlobalId } from '../../src/graph/global-id.js';
 import { shown } from '../../src/graph/shown.js';
@@ -79,11 +79,11 @@ describe('Region names', () => {
   it('are refused alike by the configuration and by arguments', () => {
     for (const bad of ['mars-1', 'US-EAST-1', 'us-east-1\u0000', 'us-east', '']) {
       expect(isRegionName(bad)).toBe(false);
-      expect(() => parseGatewayGraphConfig({ regions: [bad] })).toThrow(
+      expect(() => parseGraphConfig({ regions: [bad] })).toThrow(
         /graph\.regions\.0: must be an AWS Region name/,
       );
-      expect(() => parseAwsDataOptions({ regionsFrom: bad })).toThrow(
-        /aws\.regionsFrom: must be an AWS Region name/,
+      expect(() => parseAwsOptions({ homeRegion: bad })).toThrow(
+        /aws\.homeRegion: must be an AWS Region name/,
       );
       expect(argumentRefusal('Account', 'region', { name: bad }, ENV)?.problem).toMatch(
         /must be an AWS Region name/,
@@ -99,7 +99,7 @@ describe('account and unit ids', () => {
     expect(isUnitId('r-ab12')).toBe(true);
     expect(isUnitId('ou-ab12-cdefgh34')).toBe(true);
     expect(isUnitId('ou-ab12')).toBe(false);
-    expect(() => parseGatewayGraphConfig({ include: { unitIds: ['ou-ab12'] } })).toThrow(
+    expect(() => parseGraphConfig({ include: { unitIds: ['ou-ab12'] } })).toThrow(
       /graph\.include\.unitIds\.0/,
     );
   });

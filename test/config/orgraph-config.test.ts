@@ -2,9 +2,9 @@
 // option, it is a problem named by its path.
 import { describe, expect, it } from 'vitest';
 import { OrgraphConfigError, parseOrgraphConfig } from '../../src/config/orgraph-config.js';
-import { parseAwsDataOptions } from '../../src/config/data.js';
+import { parseAwsOptions } from '../../src/config/aws.js';
 import { parseCredentialsConfig } from '../../src/config/credentials.js';
-import { parseGatewayGraphConfig } from '../../src/config/gateway.js';
+import { parseGraphConfig } from '../../src/config/graph.js';
 
 function problems(input: unknown): string[] {
   try {
@@ -48,8 +48,8 @@ describe('null in the configuration', () => {
 
   it('refuses null through each section parser of the library too', () => {
     expect(() => parseCredentialsConfig(null)).toThrow(/credentials: must not be null/);
-    expect(() => parseAwsDataOptions(null)).toThrow(/aws: must not be null/);
-    expect(() => parseGatewayGraphConfig(null)).toThrow(/graph: must not be null/);
-    expect(parseAwsDataOptions(undefined).callTimeoutMs).toBe(10_000);
+    expect(() => parseAwsOptions(null)).toThrow(/aws: must not be null/);
+    expect(() => parseGraphConfig(null)).toThrow(/graph: must not be null/);
+    expect(parseAwsOptions(undefined).callTimeoutMs).toBe(10_000);
   });
 });

@@ -5,8 +5,8 @@ import { onTestFinished } from 'vitest';
 import type { FormattedExecutionResult } from 'graphql';
 import { startSim } from '../../src/sim/index.js';
 import type { RunningSim, SimOptions } from '../../src/sim/index.js';
-import type { AwsDataOptions } from '../../src/config/data.js';
-import type { GatewayGraphConfigInput } from '../../src/config/gateway.js';
+import type { AwsOptions } from '../../src/config/aws.js';
+import type { GraphConfigInput } from '../../src/config/graph.js';
 import type { SimAwsStack, SimAwsStackOptions } from '../helpers/aws-stack.js';
 import { simAwsStack } from '../helpers/aws-stack.js';
 import { seededRandom } from '../sim/seeded-random.js';
@@ -37,7 +37,7 @@ export async function faultSim(seed: number, options: SimOptions = {}): Promise<
 }
 
 /** Quick retries and a short per-call timeout, so every case stays well under a second of waiting. */
-export const FAST: AwsDataOptions = {
+export const FAST: AwsOptions = {
   retry: { maxAttempts: 10, baseDelayMs: 1, maxDelayMs: 5, throttleBudgetMs: 2_000 },
   callTimeoutMs: 2_000,
 };
@@ -52,7 +52,7 @@ export interface FaultGateway extends Harness {
  */
 export function faultGateway(
   sim: RunningSim,
-  options: { data?: AwsDataOptions; graph?: GatewayGraphConfigInput; stack?: SimAwsStackOptions } = {},
+  options: { data?: AwsOptions; graph?: GraphConfigInput; stack?: SimAwsStackOptions } = {},
 ): FaultGateway {
   const stack = simAwsStack(sim, {
     ...options.stack,

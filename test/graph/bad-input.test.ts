@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSim } from '../../src/sim/index.js';
 import type { RunningSim } from '../../src/sim/index.js';
 import { createSharedHttpHandler } from '../../src/aws/client-pool.js';
-import type { GatewayGraphConfigInput } from '../../src/config/gateway.js';
+import type { GraphConfigInput } from '../../src/config/graph.js';
 import { encodeGlobalId } from '../../src/graph/global-id.js';
 import { MAX_WHERE_VALUES } from '../../src/graph/argument-checks.js';
 import { simAwsStack } from '../helpers/aws-stack.js';
@@ -27,7 +27,7 @@ afterAll(async () => {
   await sim.close();
 });
 
-function gateway(config: GatewayGraphConfigInput = {}): Harness {
+function gateway(config: GraphConfigInput = {}): Harness {
   return harness(simAwsStack(sim, { httpHandler: handler }).data, config);
 }
 
@@ -39,7 +39,7 @@ interface Case {
   name: string;
   query: string;
   variables?: Record<string, unknown>;
-  config?: GatewayGraphConfigInput;
+  config?: GraphConfigInput;
   /** Text the message must hold: the argument and the bad value as shown. */
   says: string[];
 }

@@ -6,8 +6,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { startSim } from '../../src/sim/index.js';
 import type { RunningSim, SimOptions } from '../../src/sim/index.js';
 import { createSharedHttpHandler } from '../../src/aws/client-pool.js';
-import type { GatewayGraphConfigInput } from '../../src/config/gateway.js';
-import { GatewayConfigError, parseGatewayGraphConfig } from '../../src/config/gateway.js';
+import type { GraphConfigInput } from '../../src/config/graph.js';
+import { GraphConfigError, parseGraphConfig } from '../../src/config/graph.js';
 import type { GraphContext } from '../../src/graph/index.js';
 import { simAwsStack } from '../helpers/aws-stack.js';
 import { thrownBy } from '../helpers/rejection.js';
@@ -28,7 +28,7 @@ async function sim(options: SimOptions): Promise<RunningSim> {
   return running;
 }
 
-function gateway(s: RunningSim, config: GatewayGraphConfigInput = {}): Harness {
+function gateway(s: RunningSim, config: GraphConfigInput = {}): Harness {
   return harness(simAwsStack(s, { httpHandler: handler }).data, config);
 }
 
@@ -62,7 +62,7 @@ function stsAndEc2Calls(s: RunningSim): number {
 }
 
 /** The estimate of `query`, read from the refusal a limit of one call gives it. */
-async function estimateOf(s: RunningSim, query: string, config: GatewayGraphConfigInput = {}) {
+async function estimateOf(s: RunningSim, query: string, config: GraphConfigInput = {}) {
   const result = await gateway(s, {
     ...config,
     limits: { maxAwsCalls: 1, maxAliases: 1000, maxRootFields: 1000, ...config.limits },
@@ -294,7 +294,7 @@ describe('default limits', () => {
 
 describe('graph.limits configuration', () => {
   it('has documented defaults and names a bad option by its path', () => {
-    expect(parseGatewayGraphConfig({}).limits).toEqual({
+    expect(parseGraphConfig({}).limits).toEqual({
       maxAwsCalls: 1000,
       assumedRegionsPerAccount: 17,
       maxResponseItems: 10_000,
@@ -302,8 +302,8 @@ describe('graph.limits configuration', () => {
       maxAliases: 30,
       maxRootFields: 20,
     });
-    const error = thrownBy(() => parseGatewayGraphConfig({ limits: { maxAwsCalls: 0, maxDepth: 'deep' } }));
-    expect(error).toBeInstanceOf(GatewayConfigError);
+    const error = thrownBy(() => parseGraphConfig({ limits: { maxAwsCalls: 0, maxDepth: 'deep' } }));
+    expect(error).toBeInstanceOf(GraphConfigError);
     expect(error.message).toContain('graph.limits.maxAwsCalls: must be at least 1');
     expect(error.message).toContain('graph.limits.maxDepth: must be a number');
   });

@@ -1,11 +1,11 @@
 import { describe, it, expect } from 'vitest';
-import { GatewayConfigError, cursorSecretOf, parseGatewayGraphConfig } from '../../src/config/gateway.js';
+import { GraphConfigError, cursorSecretOf, parseGraphConfig } from '../../src/config/graph.js';
 
 function problems(input: unknown): string[] {
   try {
-    parseGatewayGraphConfig(input);
+    parseGraphConfig(input);
   } catch (error) {
-    if (error instanceof GatewayConfigError) return error.problems;
+    if (error instanceof GraphConfigError) return error.problems;
     throw error;
   }
   throw new Error('expected the configuration to be refused');
@@ -13,7 +13,7 @@ function problems(input: unknown): string[] {
 
 describe('gateway graph configuration', () => {
   it('fills in every default', () => {
-    expect(parseGatewayGraphConfig(undefined)).toEqual({
+    expect(parseGraphConfig(undefined)).toEqual({
       accounts: { source: 'organizations' },
       include: { accountIds: [], unitIds: [] },
       exclude: { accountIds: [], unitIds: [] },
@@ -33,7 +33,7 @@ describe('gateway graph configuration', () => {
   });
 
   it('accepts a static account list, Regions and an Organizations role', () => {
-    const config = parseGatewayGraphConfig({
+    const config = parseGraphConfig({
       accounts: {
         source: 'static',
         accounts: [{ id: '111111111111', name: 'prod', email: 'prod@example.com' }, { id: '222222222222' }],
@@ -46,7 +46,7 @@ describe('gateway graph configuration', () => {
       accounts: [{ id: '111111111111', name: 'prod', email: 'prod@example.com' }, { id: '222222222222' }],
     });
     expect(config.regions).toEqual(['us-east-1', 'eu-west-1']);
-    const viaRole = parseGatewayGraphConfig({
+    const viaRole = parseGraphConfig({
       accounts: {
         source: 'organizations',
         managementAccountRole: { accountId: '333333333333', roleName: 'OrgReader' },
@@ -97,14 +97,15 @@ describe('gateway graph configuration', () => {
       "graph.queryDeadlineMs: must be at most 2147483647 (milliseconds; a Node timer's limit) (got 3000000000)",
       'graph.maxFirst: must be at most 10000 (items; a page is built and sent whole) (got 1000000)',
     ]);
-    const largest = parseGatewayGraphConfig({ queryDeadlineMs: 2_147_483_647, maxFirst: 10_000 });
+    const largest = parseGraphConfig({ queryDeadlineMs: 2_147_483_647, maxFirst: 10_000 });
     expect([largest.queryDeadlineMs, largest.maxFirst]).toEqual([2_147_483_647, 10_000]);
   });
 
   it('takes the account states fan-outs read, refusing unknown ones and an empty list', () => {
-    expect(
-      parseGatewayGraphConfig({ fanOutAccountStates: ['ACTIVE', 'SUSPENDED'] }).fanOutAccountStates,
-    ).toEqual(['ACTIVE', 'SUSPENDED']);
+    expect(parseGraphConfig({ fanOutAccountStates: ['ACTIVE', 'SUSPENDED'] }).fanOutAccountStates).toEqual([
+      'ACTIVE',
+      'SUSPENDED',
+    ]);
     expect(problems({ fanOutAccountStates: ['ACTIVE', 'GONE'] })).toEqual([
       'graph.fanOutAccountStates.1: must be one of PENDING_ACTIVATION, ACTIVE, SUSPENDED, PENDING_CLOSURE, CLOSED (got "GONE")',
     ]);

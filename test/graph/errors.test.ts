@@ -1,6 +1,6 @@
 import { describe, it, expect, vi, afterEach } from 'vitest';
 import { AwsCallError } from '../../src/aws/errors.js';
-import { parseGatewayGraphConfig } from '../../src/config/gateway.js';
+import { parseGraphConfig } from '../../src/config/graph.js';
 import { createFormatError } from '../../src/graph/errors.js';
 import { createApolloServer, createGraph } from '../../src/graph/index.js';
 import { FakeAwsData, accountIdOf } from './fake-aws-data.js';
@@ -14,7 +14,7 @@ describe('error masking', () => {
     fake.crash = new TypeError(`cannot read secretAccessKey ${SECRET}`);
     const logged: string[] = [];
     const graph = createGraph({
-      config: parseGatewayGraphConfig({}),
+      config: parseGraphConfig({}),
       data: fake,
       logger: {
         error: (msg: string, fields?: Record<string, unknown>) =>
@@ -138,7 +138,7 @@ describe('deadline and abort', () => {
   it('never lets a deadline beyond what a timer holds fire at once', () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     // A configuration built by hand, past the schema's cap (which refuses 3e9, see config.test.ts).
-    const config = { ...parseGatewayGraphConfig({}), queryDeadlineMs: 3e9 };
+    const config = { ...parseGraphConfig({}), queryDeadlineMs: 3e9 };
     const context = createGraph({ config, data: new FakeAwsData() }).createContext();
     vi.advanceTimersByTime(60_000);
     expect(context.signal.aborted).toBe(false);
@@ -150,7 +150,7 @@ describe('deadline and abort', () => {
   it('stops the work when the client goes away', async () => {
     const fake = new FakeAwsData({ accounts: 1, regions: ['us-east-1'] });
     const { started } = hangingEc2(fake);
-    const graph = createGraph({ config: parseGatewayGraphConfig({}), data: fake });
+    const graph = createGraph({ config: parseGraphConfig({}), data: fake });
     const server = createApolloServer(graph);
     const client = new AbortController();
     const pending = server.executeOperation(

@@ -12,8 +12,8 @@ import { parse } from '../../src/graph/graphql-runtime.js';
 import { startSim } from '../../src/sim/index.js';
 import type { RunningSim } from '../../src/sim/index.js';
 import { createSharedHttpHandler } from '../../src/aws/client-pool.js';
-import { parseGatewayGraphConfig } from '../../src/config/gateway.js';
-import type { GatewayGraphConfigInput } from '../../src/config/gateway.js';
+import { parseGraphConfig } from '../../src/config/graph.js';
+import type { GraphConfigInput } from '../../src/config/graph.js';
 import { createApolloServer, createGraph, encodeGlobalId } from '../../src/graph/index.js';
 import { ENTITY_KEYS, subgraphSdl } from '../../src/graph/federation.js';
 import { resolvers } from '../../src/graph/resolvers/index.js';
@@ -37,10 +37,10 @@ interface Served {
 }
 
 /** orgraph's graph in federation mode over a fresh AWS stack (its own sessions and cache), on a real port. */
-async function serveOrgraph(graphConfig: GatewayGraphConfigInput = {}): Promise<Served> {
+async function serveOrgraph(graphConfig: GraphConfigInput = {}): Promise<Served> {
   const stack = simAwsStack(sim, { httpHandler: handler });
   const graph = createGraph({
-    config: parseGatewayGraphConfig({ regions: REGIONS, federation: { enabled: true }, ...graphConfig }),
+    config: parseGraphConfig({ regions: REGIONS, federation: { enabled: true }, ...graphConfig }),
     data: stack.data,
   });
   const server = createApolloServer(graph);
@@ -189,7 +189,7 @@ describe('federation mode', () => {
 
   it('leaves the plain schema unchanged when federation is off', () => {
     const graph = createGraph({
-      config: parseGatewayGraphConfig({ regions: REGIONS }),
+      config: parseGraphConfig({ regions: REGIONS }),
       data: simAwsStack(sim, { httpHandler: handler }).data,
     });
     expect(graph.schema.getQueryType()?.getFields()['_entities']).toBeUndefined();

@@ -2,8 +2,8 @@
 // data layer against the sim (integration.test.ts).
 import type { FormattedExecutionResult } from 'graphql';
 import type { AwsData } from '../../src/aws/contract.js';
-import type { GatewayGraphConfigInput } from '../../src/config/gateway.js';
-import { parseGatewayGraphConfig } from '../../src/config/gateway.js';
+import type { GraphConfigInput } from '../../src/config/graph.js';
+import { parseGraphConfig } from '../../src/config/graph.js';
 import { createApolloServer, createGraph } from '../../src/graph/index.js';
 import type { Graph } from '../../src/graph/index.js';
 
@@ -15,8 +15,8 @@ export interface Harness {
   ): Promise<FormattedExecutionResult<Record<string, unknown>>>;
 }
 
-export function harness(data: AwsData, config: GatewayGraphConfigInput = {}): Harness {
-  const graph = createGraph({ config: parseGatewayGraphConfig(config), data });
+export function harness(data: AwsData, config: GraphConfigInput = {}): Harness {
+  const graph = createGraph({ config: parseGraphConfig(config), data });
   const server = createApolloServer(graph);
   return {
     graph,

@@ -8,8 +8,8 @@ import type { RequestLogEntry } from '../../src/sim/request-log.js';
 import { decodeToken, selectionFingerprint } from '../../src/sim/services/ec2/paging.js';
 import type { RunningSim, SimOptions } from '../../src/sim/index.js';
 import { createSharedHttpHandler } from '../../src/aws/client-pool.js';
-import type { AwsDataOptions } from '../../src/config/data.js';
-import type { GatewayGraphConfigInput } from '../../src/config/gateway.js';
+import type { AwsOptions } from '../../src/config/aws.js';
+import type { GraphConfigInput } from '../../src/config/graph.js';
 import { simAwsStack } from '../helpers/aws-stack.js';
 import { manualClock } from '../helpers/clock.js';
 import type { Harness } from './harness.js';
@@ -32,8 +32,8 @@ async function sim(options: SimOptions): Promise<RunningSim> {
 /** createGraph over the real data layer pointed at `sim`. */
 function gateway(
   sim: RunningSim,
-  graphConfig: GatewayGraphConfigInput = {},
-  dataOptions: AwsDataOptions = {},
+  graphConfig: GraphConfigInput = {},
+  dataOptions: AwsOptions = {},
   sleep?: (ms: number) => Promise<void>,
 ): Harness {
   const { data } = simAwsStack(sim, {

@@ -1,15 +1,17 @@
 // The gateway's real AWS stack pointed at a running sim, as production wires it: one shared HTTP
 // handler → SessionBroker (STS at the sim, the sim's read role and ExternalId) → ClientPool (every
 // service at the sim, SDK_MAX_ATTEMPTS) → createDataLayer.
+import { parseAwsOptions } from '../../src/config/aws.js';
 import type { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { RunningSim } from '../../src/sim/index.js';
 import { SessionBroker } from '../../src/credentials/session-broker.js';
 import type { SessionBrokerOptions } from '../../src/credentials/session-broker.js';
 import { ClientPool, createSharedHttpHandler } from '../../src/aws/client-pool.js';
 import type { ClientPoolOptions, SharedHttpHandlerOptions } from '../../src/aws/client-pool.js';
-import { SDK_MAX_ATTEMPTS, createDataLayer } from '../../src/aws/data-layer.js';
+import { createDataLayer } from '../../src/aws/data-layer.js';
+import { SDK_MAX_ATTEMPTS } from '../../src/aws/call-runner.js';
 import type { DataLayerDeps, DataLayer } from '../../src/aws/data-layer.js';
-import type { AwsDataOptions } from '../../src/config/data.js';
+import type { AwsOptions } from '../../src/config/aws.js';
 import { centralCredentials } from './sim-clients.js';
 
 /**
@@ -46,7 +48,7 @@ export interface SimAwsStackOptions {
   pool?: Partial<Omit<ClientPoolOptions, 'broker' | 'httpHandler'>>;
   /** Call Organizations through the read role of this account (via the stack's broker). */
   organizationsVia?: string;
-  data?: AwsDataOptions;
+  data?: AwsOptions;
   dataDeps?: Partial<Pick<DataLayerDeps, 'clock' | 'sleep' | 'random'>>;
 }
 
@@ -78,7 +80,7 @@ export function simAwsStack(sim: RunningSim, options: SimAwsStackOptions = {}): 
   const data = createDataLayer({
     pool,
     broker,
-    ...(options.data ? { options: options.data } : {}),
+    options: parseAwsOptions(options.data ?? {}),
     ...clock,
     ...options.dataDeps,
   });

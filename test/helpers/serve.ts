@@ -3,8 +3,8 @@
 import type { RunningSim } from '../../src/sim/index.js';
 import { parseOrgraphConfig } from '../../src/config/orgraph-config.js';
 import type { ServerConfigInput } from '../../src/config/server.js';
-import type { GatewayGraphConfigInput } from '../../src/config/gateway.js';
-import type { AwsDataOptions } from '../../src/config/data.js';
+import type { GraphConfigInput } from '../../src/config/graph.js';
+import type { AwsOptions } from '../../src/config/aws.js';
 import { createLogger } from '../../src/log.js';
 import type { LogLevel } from '../../src/log.js';
 import type { RunningServer, StartServerOptions } from '../../src/server/index.js';
@@ -13,8 +13,8 @@ import { useEmulatorEnvironment } from './gateway-env.js';
 
 export interface ServeOptions {
   server?: ServerConfigInput;
-  graph?: GatewayGraphConfigInput;
-  aws?: AwsDataOptions;
+  graph?: GraphConfigInput;
+  aws?: AwsOptions;
   env?: NodeJS.ProcessEnv;
   host?: string;
   insecureNoAuth?: boolean;

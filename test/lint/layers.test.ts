@@ -23,16 +23,11 @@ describe('imports flow one way (eslint no-restricted-imports)', () => {
     {
       file: 'src/sim/services/probe.ts',
       allowed: ['../../aws/ids.js', '../model.js'],
-      forbidden: [
-        '../../aws/classify.js',
-        '../../graph/index.js',
-        '../../gateway.js',
-        '../../config/data.js',
-      ],
+      forbidden: ['../../aws/classify.js', '../../graph/index.js', '../../gateway.js', '../../config/aws.js'],
     },
     {
       file: 'src/aws/probe.ts',
-      allowed: ['../credentials/session-broker.js', '../config/data.js', './ids.js'],
+      allowed: ['../credentials/session-broker.js', '../config/aws.js', './ids.js'],
       forbidden: [
         '../graph/index.js',
         '../server/index.js',
@@ -48,7 +43,7 @@ describe('imports flow one way (eslint no-restricted-imports)', () => {
     },
     {
       file: 'src/graph/loaders/probe.ts',
-      allowed: ['../../aws/data.js', '../../config/gateway.js', '../context.js'],
+      allowed: ['../../aws/data.js', '../../config/graph.js', '../context.js'],
       forbidden: [
         '../../server/http.js',
         '../../cli/query.js',

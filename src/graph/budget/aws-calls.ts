@@ -24,7 +24,7 @@ import type {
   SelectionSetNode,
 } from 'graphql';
 import { Kind, getArgumentValues, getNamedType, isInterfaceType, isObjectType } from 'graphql/index.js';
-import type { GatewayGraphConfig } from '../../config/gateway.js';
+import type { GraphConfig } from '../../config/graph.js';
 import { splitWhereFilters } from '../filter-split.js';
 import { decodeGlobalId } from '../global-id.js';
 import { KINDS, kindOfType } from '../kinds/index.js';
@@ -44,7 +44,7 @@ export interface CallEstimate {
 
 export interface EstimateInput {
   schema: GraphQLSchema;
-  config: GatewayGraphConfig;
+  config: GraphConfig;
   operation: OperationDefinitionNode;
   fragments: Readonly<Record<string, FragmentDefinitionNode>>;
   /** Coerced variable values. */
@@ -85,7 +85,7 @@ interface FieldCost {
 type Args = Record<string, unknown>;
 
 interface Env {
-  config: GatewayGraphConfig;
+  config: GraphConfig;
   allAccounts(): Promise<number>;
 }
 
@@ -109,7 +109,7 @@ const distinct = (values: unknown): number =>
   Array.isArray(values) ? new Set(values).size : Number.POSITIVE_INFINITY;
 
 /** Regions per account: the configured list, else the assumption; narrowed by a where's `regions`. */
-function regionsPerAccount(config: GatewayGraphConfig, wanted?: readonly string[]): number {
+function regionsPerAccount(config: GraphConfig, wanted?: readonly string[]): number {
   const configured = config.regions ? [...new Set(config.regions)] : undefined;
   if (wanted === undefined) return configured?.length ?? config.limits.assumedRegionsPerAccount;
   if (configured === undefined) return new Set(wanted).size;

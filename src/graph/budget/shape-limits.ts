@@ -14,7 +14,7 @@ import type {
   ValidationRule,
 } from 'graphql';
 import { Kind, validate } from 'graphql/index.js';
-import type { QueryLimits } from '../../config/gateway.js';
+import type { QueryLimits } from '../../config/graph.js';
 import type { BudgetMeasure } from './too-expensive.js';
 import { queryTooExpensive } from './too-expensive.js';
 

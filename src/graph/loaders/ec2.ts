@@ -6,7 +6,7 @@ import type { Filter, Region } from '@aws-sdk/client-ec2';
 import DataLoader from 'dataloader';
 import type { AwsData, CallOptions, Page, Target } from '../../aws/contract.js';
 import { filtersKey } from '../../aws/ec2-lists.js';
-import type { GatewayGraphConfig } from '../../config/gateway.js';
+import type { GraphConfig } from '../../config/graph.js';
 import { splitFilters } from '../filter-split.js';
 import type { AnyKind, Ec2Model, ParentAttribute, ResourceKind } from '../kinds/index.js';
 import { modelOf } from '../kinds/kind.js';
@@ -40,7 +40,7 @@ interface NestedKey {
 
 export class Ec2Loaders {
   readonly #data: AwsData;
-  readonly #config: GatewayGraphConfig;
+  readonly #config: GraphConfig;
   readonly #call: () => CallOptions;
   readonly #memo = new Memo<unknown>();
   readonly #lookups = new Map<string, DataLoader<string, Model | null>>();
@@ -49,7 +49,7 @@ export class Ec2Loaders {
   readonly #wanted = new Map<string, number>();
   readonly #pages: DataLoader<PageKey, Page<Model>, string>;
 
-  constructor(data: AwsData, config: GatewayGraphConfig, call: () => CallOptions) {
+  constructor(data: AwsData, config: GraphConfig, call: () => CallOptions) {
     this.#data = data;
     this.#config = config;
     this.#call = call;

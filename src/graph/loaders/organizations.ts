@@ -7,7 +7,7 @@ import type {
   Root,
 } from '@aws-sdk/client-organizations';
 import type { AwsData, CallOptions, Fetched } from '../../aws/contract.js';
-import type { GatewayGraphConfig } from '../../config/gateway.js';
+import type { GraphConfig } from '../../config/graph.js';
 import type { AccountRecord } from '../mappers.js';
 import DataLoader from 'dataloader';
 import { isNotFound } from '../../aws/classify.js';
@@ -27,12 +27,12 @@ export interface OrganizationTree {
 
 export class OrganizationsLoaders {
   readonly #data: AwsData;
-  readonly #config: GatewayGraphConfig;
+  readonly #config: GraphConfig;
   readonly #call: () => CallOptions;
   readonly #memo = new Memo<unknown>();
   readonly #parents: DataLoader<string, UnitRecord | null>;
 
-  constructor(data: AwsData, config: GatewayGraphConfig, call: () => CallOptions) {
+  constructor(data: AwsData, config: GraphConfig, call: () => CallOptions) {
     this.#data = data;
     this.#config = config;
     this.#call = call;

@@ -45,8 +45,8 @@ export function useQueryBudgets(formatError: FormatError): ApolloServerPlugin<Gr
             variables: coerced.coerced,
             fanOutAccounts: async () => {
               try {
-                const accounts = await contextValue.scope.accounts();
-                return accounts.filter((a) => contextValue.scope.fansOut(a)).length;
+                const accounts = await contextValue.targets.accounts();
+                return accounts.filter((a) => contextValue.targets.fansOut(a)).length;
               } catch {
                 // Without the account list no fan-out can start, so none costs a call; the fields
                 // report the failure themselves.

@@ -40,13 +40,13 @@ export async function resolveNode(id: string, ctx: GraphContext): Promise<NodeMo
       }
     }
     case 'Account': {
-      const record = await ctx.scope.account(first);
+      const record = await ctx.targets.account(first);
       return record ? accountModel(first, record) : null;
     }
     default:
   }
   // Region and the EC2 resources live in an account that must be in scope.
-  if (!(await ctx.scope.account(first))) return null;
+  if (!(await ctx.targets.account(first))) return null;
   const configured = ctx.config.regions;
   if (configured && !configured.includes(region)) return null;
   if (type === 'Region') return regionModel(first, region);

@@ -28,7 +28,7 @@ export const Organization: OrganizationResolvers = {
     required((await details(ctx)).MasterAccountEmail, 'organization MasterAccountEmail'),
   managementAccount: async (_, __, ctx) => {
     const id = required((await details(ctx)).MasterAccountId, 'organization MasterAccountId');
-    const record = await ctx.scope.account(id);
+    const record = await ctx.targets.account(id);
     return record ? accountModel(id, record) : null;
   },
   roots: async (_, __, ctx) => unitModelsOf(await ctx.organizations.roots()),

@@ -31,11 +31,11 @@ export const OrganizationalUnit: OrganizationalUnitResolvers = {
     const recursive = args.recursive === true;
     const page = pageRequest(ctx, args, parentKey(unit), info.fieldName, { recursive });
     let accounts;
-    if (recursive) accounts = await ctx.scope.unitAccounts(unit.unitId);
+    if (recursive) accounts = await ctx.targets.unitAccounts(unit.unitId);
     else {
       const [direct, admits] = await Promise.all([
         ctx.organizations.accountsForParent(unit.unitId),
-        ctx.scope.admits(),
+        ctx.targets.admits(),
       ]);
       accounts = direct.filter((a) => admits(a.accountId));
     }

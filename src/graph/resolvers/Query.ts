@@ -16,7 +16,7 @@ export const Query: QueryResolvers = {
   organization: (_, __, ctx) => (ctx.organizations.hasOrganization ? organizationModel() : null),
   account: async (_, { id }, ctx) => {
     requireValidArguments('Query', 'account', { id }, checkEnv(ctx));
-    const record = await ctx.scope.account(id);
+    const record = await ctx.targets.account(id);
     return record ? accountModel(id, record) : null;
   },
   accounts: (_, args, ctx, info) => accountsConnection(ctx, 'Query', info.fieldName, args),
@@ -34,7 +34,7 @@ export async function accountsConnection(
   args: { first?: InputMaybe<number>; after?: InputMaybe<string>; where?: InputMaybe<AccountWhere> },
 ) {
   const page = pageRequest(ctx, args, parentKey, field, { where: args.where });
-  let accounts = await ctx.scope.accounts();
+  let accounts = await ctx.targets.accounts();
   accounts = await filterAccounts(ctx, accounts, args.where);
   return wholeListPage(
     ctx,
@@ -56,7 +56,7 @@ async function filterAccounts(
     out = out.filter((a) => wanted.has(a.accountId));
   }
   if (where.unitIds != null) {
-    const inUnits = await ctx.scope.narrowByUnits(where.unitIds);
+    const inUnits = await ctx.targets.narrowByUnits(where.unitIds);
     out = out.filter((a) => inUnits.has(a.accountId));
   }
   if (where.states != null) {

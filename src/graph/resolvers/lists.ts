@@ -16,7 +16,7 @@ import type { InputMaybe } from '../generated/resolvers-types.js';
 import { KINDS } from '../kinds/index.js';
 import type { AnyKind, ParentAttribute } from '../kinds/index.js';
 import type { ConnectionModel } from '../mappers.js';
-import type { FanoutBase } from '../scope.js';
+import type { FanoutBase } from '../targets.js';
 import type { PushedFilters, TargetNarrowing } from '../where.js';
 import { narrowingOf, narrowsToNothing, siblingFilters } from '../where.js';
 
@@ -98,7 +98,7 @@ async function fanoutList<Model>(
   const narrowing = narrowingOf(args.where);
   const parts = partsOf(kind.filters(args.where));
   if (narrowsToNothing(narrowing) || parts === null) return checkedEmpty(ctx, page);
-  const plan = await ctx.scope.plan(base, narrowing);
+  const plan = await ctx.targets.plan(base, narrowing);
   const { connection, failures } = await readPage<Model>(ctx, kind, plan, parts, page);
   for (const failure of failures) ctx.partialErrors.push(partialFailureError(failure.facts, info));
   connection.failures = failures.map((f) => f.facts);
@@ -217,7 +217,7 @@ async function readPage<Model>(
 async function admitsTarget(ctx: GraphContext, target: Target, narrowing: TargetNarrowing): Promise<boolean> {
   if (narrowing.accountIds && !narrowing.accountIds.includes(target.accountId)) return false;
   if (narrowing.regions && !narrowing.regions.includes(target.region)) return false;
-  if (narrowing.unitIds && !(await ctx.scope.narrowByUnits(narrowing.unitIds)).has(target.accountId))
+  if (narrowing.unitIds && !(await ctx.targets.narrowByUnits(narrowing.unitIds)).has(target.accountId))
     return false;
   return true;
 }

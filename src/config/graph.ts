@@ -114,7 +114,7 @@ export const queryLimitsSchema = z.strictObject({
 
 export type QueryLimits = z.output<typeof queryLimitsSchema>;
 
-export const gatewayGraphConfigSchema = z
+export const graphConfigSchema = z
   .strictObject({
     /** Default: Organizations, called by the central principal. */
     accounts: accountSourceSchema.prefault({ source: 'organizations' }),
@@ -187,24 +187,19 @@ export const gatewayGraphConfigSchema = z
     }
   });
 
-export type GatewayGraphConfigInput = z.input<typeof gatewayGraphConfigSchema>;
-export type GatewayGraphConfig = z.output<typeof gatewayGraphConfigSchema>;
+export type GraphConfigInput = z.input<typeof graphConfigSchema>;
+export type GraphConfig = z.output<typeof graphConfigSchema>;
 export type StaticAccount = z.output<typeof staticAccountSchema>;
 
-export class GatewayConfigError extends ConfigProblemsError {
+export class GraphConfigError extends ConfigProblemsError {
   constructor(problems: string[]) {
-    super(problems, 'GatewayConfigError');
+    super(problems, 'GraphConfigError');
   }
 }
 
-/** Validates and fills in defaults; throws GatewayConfigError listing every problem by option path. */
-export function parseGatewayGraphConfig(input: unknown, rootPath = 'graph'): GatewayGraphConfig {
-  return parseSection(
-    gatewayGraphConfigSchema,
-    input,
-    rootPath,
-    (problems) => new GatewayConfigError(problems),
-  );
+/** Validates and fills in defaults; throws GraphConfigError listing every problem by option path. */
+export function parseGraphConfig(input: unknown, rootPath = 'graph'): GraphConfig {
+  return parseSection(graphConfigSchema, input, rootPath, (problems) => new GraphConfigError(problems));
 }
 
 // The process-wide cursor key used when none is configured, made on first use (importing this
@@ -212,6 +207,6 @@ export function parseGatewayGraphConfig(input: unknown, rootPath = 'graph'): Gat
 let processCursorSecret: string | undefined;
 
 /** The key that signs cursors: the configured one, else one random key per process. */
-export function cursorSecretOf(config: Pick<GatewayGraphConfig, 'cursorSecret'>): string {
+export function cursorSecretOf(config: Pick<GraphConfig, 'cursorSecret'>): string {
   return config.cursorSecret ?? (processCursorSecret ??= randomBytes(32).toString('base64url'));
 }

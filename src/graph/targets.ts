@@ -1,7 +1,7 @@
 // Which accounts and Regions a request may read: the account source after the configured include and
 // exclude lists, narrowed by a field's `where`. Unit lists are expanded through the organization tree
 // (recursively); nothing is called for account-id lists or when no list is configured.
-import type { GatewayGraphConfig } from '../config/gateway.js';
+import type { GraphConfig } from '../config/graph.js';
 import { badUserInput } from './errors.js';
 import type { FanoutPlan } from './fanout.js';
 import type { Ec2Loaders } from './loaders/ec2.js';
@@ -16,13 +16,13 @@ import type { TargetNarrowing } from './where.js';
  */
 export type FanoutBase = { all: true } | { unitId: string } | { accountId: string; record?: AccountRecord };
 
-export class Scope {
-  readonly #config: GatewayGraphConfig;
+export class Targets {
+  readonly #config: GraphConfig;
   readonly #organizations: OrganizationsLoaders;
   readonly #ec2: Ec2Loaders;
   readonly #memo = new Memo<unknown>();
 
-  constructor(config: GatewayGraphConfig, organizations: OrganizationsLoaders, ec2: Ec2Loaders) {
+  constructor(config: GraphConfig, organizations: OrganizationsLoaders, ec2: Ec2Loaders) {
     this.#config = config;
     this.#organizations = organizations;
     this.#ec2 = ec2;

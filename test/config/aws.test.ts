@@ -1,29 +1,29 @@
 import { describe, expect, it } from 'vitest';
-import { AwsDataConfigError, parseAwsDataOptions } from '../../src/config/data.js';
+import { AwsConfigError, parseAwsOptions } from '../../src/config/aws.js';
 
 function problems(input: unknown): string[] {
   try {
-    parseAwsDataOptions(input);
+    parseAwsOptions(input);
   } catch (err) {
-    if (err instanceof AwsDataConfigError) return err.problems;
+    if (err instanceof AwsConfigError) return err.problems;
     throw err;
   }
   throw new Error('expected the options to be refused');
 }
 
-describe('parseAwsDataOptions', () => {
+describe('parseAwsOptions', () => {
   it('fills in every default', () => {
-    expect(parseAwsDataOptions(undefined)).toEqual({
+    expect(parseAwsOptions(undefined)).toEqual({
       cache: { ttlSeconds: 60, maxEntries: 20_000, maxItems: 500_000 },
       concurrency: { global: 64, perTarget: 4 },
       retry: { maxAttempts: 5, baseDelayMs: 50, maxDelayMs: 2_000, throttleBudgetMs: 20_000 },
       callTimeoutMs: 10_000,
-      regionsFrom: 'us-east-1',
+      homeRegion: 'us-east-1',
     });
   });
 
   it('accepts a TTL of 0 (cache off) and keeps given values', () => {
-    const options = parseAwsDataOptions({ cache: { ttlSeconds: 0 }, concurrency: { global: 8 } });
+    const options = parseAwsOptions({ cache: { ttlSeconds: 0 }, concurrency: { global: 8 } });
     expect(options.cache.ttlSeconds).toBe(0);
     expect(options.concurrency).toEqual({ global: 8, perTarget: 4 });
   });
@@ -34,15 +34,21 @@ describe('parseAwsDataOptions', () => {
         cache: { ttlSeconds: -1 },
         concurrency: { global: 1.5 },
         callTimeoutMs: 'soon',
-        regionsFrom: 'Ireland',
+        homeRegion: 'Ireland',
         extra: 1,
       }),
     ).toEqual([
       'aws.cache.ttlSeconds: must be at least 0 (seconds) (got -1)',
       'aws.concurrency.global: must be a whole number (calls) (got 1.5)',
       'aws.callTimeoutMs: must be a number (milliseconds) (got "soon")',
-      'aws.regionsFrom: must be an AWS Region name such as us-east-1 (got "Ireland")',
+      'aws.homeRegion: must be an AWS Region name such as us-east-1 (got "Ireland")',
       "aws: unknown option 'extra'",
+    ]);
+  });
+
+  it('refuses the old name regionsFrom, saying the new one', () => {
+    expect(problems({ regionsFrom: 'eu-west-1' })).toEqual([
+      'aws.regionsFrom: was renamed: use aws.homeRegion (got "eu-west-1")',
     ]);
   });
 

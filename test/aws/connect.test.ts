@@ -1,4 +1,5 @@
 // The credentials layer wired from configuration, end to end against the simulated AWS.
+import { parseAwsOptions } from '../../src/config/aws.js';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
@@ -6,8 +7,9 @@ import { DescribeRegionsCommand } from '@aws-sdk/client-ec2';
 import { ListAccountsCommand } from '@aws-sdk/client-organizations';
 import { startSim } from '../../src/sim/index.js';
 import type { RunningSim } from '../../src/sim/index.js';
-import { createAwsAccess } from '../../src/aws/aws-access.js';
-import { SDK_MAX_ATTEMPTS, createDataLayer } from '../../src/aws/data-layer.js';
+import { connectAws } from '../../src/aws/connect.js';
+import { createDataLayer } from '../../src/aws/data-layer.js';
+import { SDK_MAX_ATTEMPTS } from '../../src/aws/call-runner.js';
 import { parseCredentialsConfig } from '../../src/config/credentials.js';
 import { CentralPrincipalError } from '../../src/credentials/central-principal.js';
 import { manualClock } from '../helpers/clock.js';
@@ -41,14 +43,14 @@ afterEach(() => {
   process.env = { ...savedEnv };
 });
 
-describe('createAwsAccess', () => {
+describe('connectAws', () => {
   it('validates the principal, then serves member sessions and Organizations through the pool', async () => {
     const config = parseCredentialsConfig({
       endpoints: { default: sim.endpoint },
       broker: { externalId: sim.world.externalId, roleName: sim.world.readRoleName, stsRegion: 'eu-west-1' },
     });
     const management = sim.world.organization.managementAccountId;
-    const access = await createAwsAccess(config, {
+    const access = await connectAws(config, {
       clock,
       sdkMaxAttempts: 1,
       organizationsRole: { accountId: management },
@@ -82,7 +84,7 @@ describe('createAwsAccess', () => {
       broker: { externalId: sim.world.externalId, roleName: sim.world.readRoleName },
     });
     const management = sim.world.organization.managementAccountId;
-    const access = await createAwsAccess(config, {
+    const access = await connectAws(config, {
       clock,
       sdkMaxAttempts: SDK_MAX_ATTEMPTS,
       // Another role name than the member role: the Organizations role gets a broker of its own.
@@ -91,7 +93,7 @@ describe('createAwsAccess', () => {
     const data = createDataLayer({
       pool: access.pool,
       broker: access.broker,
-      options: { retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 2 } },
+      options: parseAwsOptions({ retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 2 } }),
       clock,
     });
     try {
@@ -125,13 +127,18 @@ describe('createAwsAccess', () => {
     }
   });
 
-  it('checks a session EC2 refused in regionsFrom (not the broker’s STS Region), and keeps it when STS accepts it', async () => {
+  it('checks a session EC2 refused in homeRegion (not the broker’s STS Region), and keeps it when STS accepts it', async () => {
     const config = parseCredentialsConfig({
       endpoints: { default: sim.endpoint },
       broker: { externalId: sim.world.externalId, roleName: sim.world.readRoleName, stsRegion: 'eu-west-1' },
     });
-    const access = await createAwsAccess(config, { clock, sdkMaxAttempts: SDK_MAX_ATTEMPTS });
-    const data = createDataLayer({ pool: access.pool, broker: access.broker, clock });
+    const access = await connectAws(config, { clock, sdkMaxAttempts: SDK_MAX_ATTEMPTS });
+    const data = createDataLayer({
+      pool: access.pool,
+      broker: access.broker,
+      options: parseAwsOptions({}),
+      clock,
+    });
     try {
       const member = sim.world.accounts.filter((a) => a.state === 'ACTIVE')[2]!.id;
       const notEnabled = sim.world.allRegions.find(
@@ -158,7 +165,7 @@ describe('createAwsAccess', () => {
   it('fails at start-up with a clear error when the central credentials are refused', async () => {
     useKeys(sim.central.accessKeyId, 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY');
     const config = parseCredentialsConfig({ endpoints: { default: sim.endpoint } });
-    await expect(createAwsAccess(config, { clock })).rejects.toBeInstanceOf(CentralPrincipalError);
+    await expect(connectAws(config, { clock })).rejects.toBeInstanceOf(CentralPrincipalError);
     expect(sim.log.count({ service: 'sts', operation: 'AssumeRole' })).toBe(0);
   });
 });

@@ -9,14 +9,14 @@ import type { SessionBrokerOptions } from '../credentials/session-broker.js';
 import { SessionBroker } from '../credentials/session-broker.js';
 import type { Logger } from '../log.js';
 import { silentLogger } from '../log.js';
-import { SDK_MAX_ATTEMPTS } from './data-layer.js';
+import { SDK_MAX_ATTEMPTS } from './call-runner.js';
 import type { RetryPolicy } from './throttle-retry.js';
 import { ClientPool, createSharedHttpHandler } from './client-pool.js';
 import type { Env } from './endpoints.js';
 import { resolveEndpoint } from './endpoints.js';
 import type { AwsCallObserver } from './call-observer.js';
 
-export interface AwsAccessDeps {
+export interface ConnectDeps {
   clock?: () => number;
   logger?: Logger;
   env?: Env;
@@ -36,7 +36,7 @@ export interface AwsAccessDeps {
   observer?: AwsCallObserver;
 }
 
-export interface AwsAccess {
+export interface AwsConnection {
   principal: CentralPrincipal;
   identity: CentralIdentity;
   stsRegion: string;
@@ -47,10 +47,7 @@ export interface AwsAccess {
 }
 
 /** Validates the central principal (throws CentralPrincipalError) and builds the broker and the pool. */
-export async function createAwsAccess(
-  config: CredentialsConfig,
-  deps: AwsAccessDeps = {},
-): Promise<AwsAccess> {
+export async function connectAws(config: CredentialsConfig, deps: ConnectDeps = {}): Promise<AwsConnection> {
   const env = deps.env ?? process.env;
   const logger = deps.logger ?? silentLogger;
   const clock = deps.clock ?? Date.now;

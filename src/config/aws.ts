@@ -1,4 +1,4 @@
-// Configuration of the AWS data layer (src/aws/aws-data.ts): the response cache, the fan-out limits,
+// Configuration of the AWS data layer (src/aws/data-layer.ts): the response cache, the fan-out limits,
 // throttling retries and call timeouts. Every option has its default here; a bad value is reported
 // with its option path and the value it had.
 import { z } from 'zod';
@@ -42,7 +42,7 @@ export const retryOptionsSchema = z.strictObject({
   maxDelayMs: int('milliseconds', 0, 300_000).default(2_000),
 });
 
-export const awsDataOptionsSchema = z
+export const awsOptionsSchema = z
   .strictObject({
     cache: cacheOptionsSchema.prefault({}),
     concurrency: concurrencyOptionsSchema.prefault({}),
@@ -53,7 +53,9 @@ export const awsDataOptionsSchema = z
      * A Region every account has enabled: its EC2 endpoint answers DescribeRegions for an account,
      * and its STS endpoint checks a member session after an EC2 AuthFailure.
      */
-    regionsFrom: z.string().regex(REGION_NAME, `must be ${EXPECTED.region}`).default('us-east-1'),
+    homeRegion: z.string().regex(REGION_NAME, `must be ${EXPECTED.region}`).default('us-east-1'),
+    /** The old name of homeRegion, refused with the new one rather than as an unknown key. */
+    regionsFrom: z.never({ error: 'was renamed: use aws.homeRegion' }).optional(),
   })
   .superRefine((options, ctx) => {
     if (options.retry.maxDelayMs < options.retry.baseDelayMs) {
@@ -67,17 +69,17 @@ export const awsDataOptionsSchema = z
   });
 
 /** What a caller may pass (everything optional). */
-export type AwsDataOptions = z.input<typeof awsDataOptionsSchema>;
+export type AwsOptions = z.input<typeof awsOptionsSchema>;
 /** With every default filled in. */
-export type ResolvedAwsDataOptions = z.output<typeof awsDataOptionsSchema>;
+export type ResolvedAwsOptions = z.output<typeof awsOptionsSchema>;
 
-export class AwsDataConfigError extends ConfigProblemsError {
+export class AwsConfigError extends ConfigProblemsError {
   constructor(problems: string[]) {
-    super(problems, 'AwsDataConfigError');
+    super(problems, 'AwsConfigError');
   }
 }
 
-/** Validates and fills in defaults; throws AwsDataConfigError listing every problem by option path. */
-export function parseAwsDataOptions(input: unknown, rootPath = 'aws'): ResolvedAwsDataOptions {
-  return parseSection(awsDataOptionsSchema, input, rootPath, (problems) => new AwsDataConfigError(problems));
+/** Validates and fills in defaults; throws AwsConfigError listing every problem by option path. */
+export function parseAwsOptions(input: unknown, rootPath = 'aws'): ResolvedAwsOptions {
+  return parseSection(awsOptionsSchema, input, rootPath, (problems) => new AwsConfigError(problems));
 }
