@@ -27,8 +27,6 @@ export interface GraphContext {
   readonly extension: Readonly<Record<string, unknown>>;
   /** Request state shared by every (shallow) copy of the context. */
   readonly request: RequestState;
-  /** What every data call of this request passes to the data layer. */
-  callOptions(): CallOptions;
   /** Errors for failures that did not fail their field (a fan-out's failed targets). */
   readonly partialErrors: GraphQLError[];
   /** The items the answer's lists hold so far; exceeding it aborts the request's work. */
@@ -94,7 +92,6 @@ export function createGraphContext(options: ContextOptions): GraphContext {
     signal: controller.signal,
     extension: options.extension ?? {},
     request,
-    callOptions,
     partialErrors: [],
     budget: new ResponseBudget(config.limits.maxResponseItems, (error) => controller.abort(error)),
     dispose: () => {
