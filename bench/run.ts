@@ -46,23 +46,49 @@ const SCALES = {
 } as const;
 type Scale = keyof typeof SCALES;
 
-const { values: args } = parseArgs({
-  options: {
-    only: { type: 'string' },
-    runs: { type: 'string', default: '3' },
-    'baseline-runs': { type: 'string' },
-    latency: { type: 'string', default: '40' },
-    scale: { type: 'string', default: 'full' },
-    out: { type: 'string' },
-    /** Run the cold scenarios' gateway from this checkout (default: this one). */
-    gateway: { type: 'string' },
-    /** Another checkout (its bench/gateway-run.ts and src/): each cold run alternates the two. */
-    vs: { type: 'string' },
-    /** credentials.pool.maxSockets for the (first) gateway; default the configuration's. */
-    sockets: { type: 'string' },
-  },
-});
-if (!(args.scale in SCALES)) throw new Error(`--scale must be one of ${Object.keys(SCALES).join(', ')}`);
+const USAGE = `usage: npm run bench -- [--only S1,S2,S3,S4,S5,S6,baseline,load,sim] [--scale full|small|tiny]
+       [--runs N] [--baseline-runs N] [--latency MS] [--out FILE] [--gateway DIR] [--vs DIR] [--sockets N]`;
+const SCENARIOS = ['S1', 'S2', 'S3', 'S4', 'S5', 'S6', 'baseline', 'load', 'sim'];
+
+/** A bad command line: what was wrong, the usage, exit 2 (no stack trace). */
+function usageError(message: string): never {
+  console.error(`bench: ${message}\n${USAGE}`);
+  process.exit(2);
+}
+
+const { values: args } = (() => {
+  try {
+    return parseOptions();
+  } catch (error) {
+    return usageError(error instanceof Error ? error.message : String(error));
+  }
+})();
+if (args.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
+
+function parseOptions() {
+  return parseArgs({
+    options: {
+      help: { type: 'boolean', short: 'h' },
+      only: { type: 'string' },
+      runs: { type: 'string', default: '3' },
+      'baseline-runs': { type: 'string' },
+      latency: { type: 'string', default: '40' },
+      scale: { type: 'string', default: 'full' },
+      out: { type: 'string' },
+      /** Run the cold scenarios' gateway from this checkout (default: this one). */
+      gateway: { type: 'string' },
+      /** Another checkout (its bench/gateway-run.ts and src/): each cold run alternates the two. */
+      vs: { type: 'string' },
+      /** credentials.pool.maxSockets for the (first) gateway; default the configuration's. */
+      sockets: { type: 'string' },
+    },
+  });
+}
+if (!(args.scale in SCALES))
+  usageError(`--scale must be one of ${Object.keys(SCALES).join(', ')} (got ${args.scale})`);
 const scale = SCALES[args.scale as Scale];
 const runs = positive(args.runs, '--runs');
 const latencyMs = positive(args.latency, '--latency');
@@ -71,7 +97,10 @@ const baselineRuns = args['baseline-runs']
   : args.scale === 'full'
     ? 1
     : runs;
-const only = new Set((args.only ?? 'S1,S2,S3,S4,S5,S6,baseline,load,sim').split(',').map((s) => s.trim()));
+const only = new Set((args.only ?? SCENARIOS.join(',')).split(',').map((s) => s.trim()));
+for (const name of only)
+  if (!SCENARIOS.includes(name))
+    usageError(`--only: unknown scenario ${JSON.stringify(name)} (one of ${SCENARIOS.join(', ')})`);
 const regions = REGIONS.slice(0, scale.regions);
 const gatewayRoot = args.gateway ? resolve(args.gateway) : ROOT;
 const vsRoot = args.vs ? resolve(args.vs) : undefined;
@@ -79,7 +108,7 @@ const sockets = args.sockets ? positive(args.sockets, '--sockets') : undefined;
 
 function positive(text: string | undefined, name: string): number {
   const n = Number(text);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a whole number ≥ 1 (got ${text})`);
+  if (!Number.isInteger(n) || n < 1) usageError(`${name} must be a whole number ≥ 1 (got ${text})`);
   return n;
 }
 
