@@ -160,6 +160,7 @@ describe('fast EC2 reader on hand-written answers', () => {
       DescribeInstances: ec2.DescribeInstancesResult$,
       DescribeVpcs: ec2.DescribeVpcsResult$,
       DescribeSubnets: ec2.DescribeSubnetsResult$,
+      DescribeSecurityGroups: ec2.DescribeSecurityGroupsResult$,
     };
     const check = (shape: Shape, schema: NormalizedSchema, where: string): number => {
       const members = new Map([...schema.structIterator()]);

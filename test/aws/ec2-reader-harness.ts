@@ -6,6 +6,7 @@ import { Readable } from 'node:stream';
 import {
   DescribeInstancesCommand,
   DescribeSubnetsCommand,
+  DescribeSecurityGroupsCommand,
   DescribeVpcsCommand,
   EC2Client,
 } from '@aws-sdk/client-ec2';
@@ -53,6 +54,7 @@ const COMMANDS = {
   DescribeInstances: () => new DescribeInstancesCommand({}),
   DescribeVpcs: () => new DescribeVpcsCommand({}),
   DescribeSubnets: () => new DescribeSubnetsCommand({}),
+  DescribeSecurityGroups: () => new DescribeSecurityGroupsCommand({}),
 };
 
 /** An EC2 client whose every call is answered with `answer` (no network); with or without the reader. */

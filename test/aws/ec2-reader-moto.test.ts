@@ -111,12 +111,12 @@ describe.skipIf(!motoAvailable)('fast EC2 reader against the SDK on moto’s ans
         expect(path, answer.body.slice(0, 300)).toBe('fast');
         if ('ok' in sdk) outputs.push(sdk.ok);
       }
-      const list = {
+      const list: Partial<Record<ReadOperation, string[]>> = {
         DescribeInstances: ['Reservations', 'Instances'],
         DescribeVpcs: ['Vpcs'],
         DescribeSubnets: ['Subnets'],
       };
-      const tagValues = outputs.flatMap((o) => valuesAt(o, [...list[operation], 'Tags', 'Value']));
+      const tagValues = outputs.flatMap((o) => valuesAt(o, [...(list[operation] ?? []), 'Tags', 'Value']));
       expect(tagValues).toEqual(expect.arrayContaining(TAGS.map((t) => t.Value)));
       if (operation !== 'DescribeInstances') return;
       const instances = outputs.flatMap((o) => valuesAt(o, ['Reservations', 'Instances'])) as {

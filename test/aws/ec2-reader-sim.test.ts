@@ -4,7 +4,12 @@
 // replayed into the SDK's deserializer and into the reader; the reader must take its fast path on
 // every one of them and agree with the SDK on every field of the projection.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DescribeInstancesCommand, DescribeSubnetsCommand, DescribeVpcsCommand } from '@aws-sdk/client-ec2';
+import {
+  DescribeInstancesCommand,
+  DescribeSecurityGroupsCommand,
+  DescribeSubnetsCommand,
+  DescribeVpcsCommand,
+} from '@aws-sdk/client-ec2';
 import type { EC2Client, Filter } from '@aws-sdk/client-ec2';
 import { startSim } from '../../src/sim/index.js';
 import type { RunningSim } from '../../src/sim/index.js';
@@ -37,6 +42,9 @@ async function capture(client: EC2Client, maxResults: number, filters?: Filter[]
   );
   await allPages((t) => client.send(new DescribeVpcsCommand({ MaxResults: maxResults, NextToken: t })));
   await allPages((t) => client.send(new DescribeSubnetsCommand({ MaxResults: maxResults, NextToken: t })));
+  await allPages((t) =>
+    client.send(new DescribeSecurityGroupsCommand({ MaxResults: maxResults, NextToken: t })),
+  );
 }
 
 beforeAll(async () => {
@@ -74,6 +82,7 @@ describe('fast EC2 reader against the SDK on the sim’s answers', () => {
     expect(instances.length).toBeGreaterThan(100);
     expect(ok('DescribeVpcs').length).toBeGreaterThan(20);
     expect(ok('DescribeSubnets').length).toBeGreaterThan(20);
+    expect(ok('DescribeSecurityGroups').length).toBeGreaterThan(20);
     const bodies = instances.map((c) => c.body);
     expect(bodies.some((b) => b.includes('<nextToken>'))).toBe(true);
     expect(bodies.some((b) => !b.includes('<nextToken>'))).toBe(true);
@@ -124,7 +133,12 @@ describe('fast EC2 reader against the SDK on the sim’s answers', () => {
     expect(paths).toEqual(['fast', 'fast', 'fast']);
   });
 
-  for (const operation of ['DescribeInstances', 'DescribeVpcs', 'DescribeSubnets'] as ReadOperation[]) {
+  for (const operation of [
+    'DescribeInstances',
+    'DescribeVpcs',
+    'DescribeSubnets',
+    'DescribeSecurityGroups',
+  ] as ReadOperation[]) {
     it(`reads every ${operation} answer on its fast path, equal to the SDK on the projection`, async () => {
       const answers = captured.filter((c) => c.operation === operation && c.status === 200);
       const outputs: unknown[] = [];

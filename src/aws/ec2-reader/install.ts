@@ -20,12 +20,13 @@ import { readEc2Response } from './reader.js';
 
 /**
  * The operations read by the fast reader: command name → the OUTPUTS entry of projection.ts. Adding
- * an operation (DescribeSecurityGroups) is one line here and one shape there.
+ * an operation is one line here and one shape there.
  */
 export const FAST_READ_OPERATIONS: Readonly<Record<string, ReadOperation>> = {
   DescribeInstancesCommand: 'DescribeInstances',
   DescribeVpcsCommand: 'DescribeVpcs',
   DescribeSubnetsCommand: 'DescribeSubnets',
+  DescribeSecurityGroupsCommand: 'DescribeSecurityGroups',
 };
 
 const DESERIALIZER = 'deserializerMiddleware';

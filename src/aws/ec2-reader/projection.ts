@@ -94,6 +94,39 @@ export const SUBNET: Shape = {
   Tags: list('tagSet', TAG),
 };
 
+/** A rule of a security group (IpPermission), as src/graph/resolvers/SecurityGroup.ts reads it. */
+const DESCRIBED = (member: string, xml: string): Shape => ({
+  [member]: string(xml),
+  Description: string('description'),
+});
+const PERMISSION: Shape = {
+  IpProtocol: string('ipProtocol'),
+  FromPort: number('fromPort'),
+  ToPort: number('toPort'),
+  UserIdGroupPairs: list('groups', {
+    UserId: string('userId'),
+    GroupId: string('groupId'),
+    GroupName: string('groupName'),
+    Description: string('description'),
+  }),
+  IpRanges: list('ipRanges', DESCRIBED('CidrIp', 'cidrIp')),
+  Ipv6Ranges: list('ipv6Ranges', DESCRIBED('CidrIpv6', 'cidrIpv6')),
+  PrefixListIds: list('prefixListIds', DESCRIBED('PrefixListId', 'prefixListId')),
+};
+
+/** SecurityGroup fields read by src/graph/resolvers/SecurityGroup.ts. */
+export const SECURITY_GROUP: Shape = {
+  GroupId: string('groupId'),
+  GroupName: string('groupName'),
+  Description: string('groupDescription'),
+  VpcId: string('vpcId'),
+  OwnerId: string('ownerId'),
+  SecurityGroupArn: string('securityGroupArn'),
+  IpPermissions: list('ipPermissions', PERMISSION),
+  IpPermissionsEgress: list('ipPermissionsEgress', PERMISSION),
+  Tags: list('tagSet', TAG),
+};
+
 /**
  * Each operation's answer (the SDK's output shape without $metadata). Adding an operation here and a
  * root element to READ_OPERATIONS (reader.ts) is all a new reader needs.
@@ -109,6 +142,10 @@ export const OUTPUTS = {
   },
   DescribeVpcs: { NextToken: string('nextToken'), Vpcs: list('vpcSet', VPC) },
   DescribeSubnets: { NextToken: string('nextToken'), Subnets: list('subnetSet', SUBNET) },
+  DescribeSecurityGroups: {
+    NextToken: string('nextToken'),
+    SecurityGroups: list('securityGroupInfo', SECURITY_GROUP),
+  },
 } as const satisfies Record<string, Shape>;
 
 export type ReadOperation = keyof typeof OUTPUTS;
