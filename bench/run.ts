@@ -205,7 +205,8 @@ async function runChild(
 ): Promise<{ steps: StepResult[]; summary: ProcessSummary }> {
   const child = spawn(process.execPath, ['--import', 'tsx', script, JSON.stringify(job)], {
     cwd,
-    env,
+    // As deployed (and as `orgraph` runs by default): graphql-js skips its development-only checks.
+    env: { NODE_ENV: 'production', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

@@ -39,7 +39,7 @@ export function listConnection<T>(
   const end = page.first === undefined ? items.length : Math.min(items.length, start + page.first);
   const edges: EdgeModel<T>[] = items
     .slice(start, end)
-    .map((node, i) => lazyEdge(page.cursors, page.binding, node, { o: start + i + 1 }));
+    .map((node, i) => new LazyEdge(node, { o: start + i + 1 }, page.cursors, page.binding));
   return {
     edges,
     nodes: edges.map((e) => e.node),
@@ -56,15 +56,21 @@ export function listConnection<T>(
 
 /**
  * An edge whose cursor is signed only when read: most queries select `nodes`, and signing a cursor
- * for every item they never show would cost an HMAC each.
+ * for every item they never show would cost an HMAC each. One object per item (a class, not a closure).
  */
-export function lazyEdge<T>(cursors: CursorCodec, binding: string, node: T, position: object): EdgeModel<T> {
-  let cursor: string | undefined;
-  return {
-    node,
-    get cursor() {
-      cursor ??= cursors.encode(binding, position);
-      return cursor;
-    },
-  };
+export class LazyEdge<T, Position extends object = object> implements EdgeModel<T> {
+  #cursor: string | undefined;
+
+  constructor(
+    readonly node: T,
+    /** The position the cursor encodes: where the list goes on after this item. */
+    readonly after: Position,
+    private readonly cursors: CursorCodec,
+    private readonly binding: string,
+  ) {}
+
+  get cursor(): string {
+    this.#cursor ??= this.cursors.encode(this.binding, this.after);
+    return this.#cursor;
+  }
 }

@@ -24,7 +24,7 @@ import type { AwsCallErrorFacts } from '../aws/errors.js';
 import { AwsCallError } from '../aws/errors.js';
 import { EC2_MAX_MAX_RESULTS } from '../aws/ec2-lists.js';
 import type { CursorCodec } from './cursor.js';
-import { lazyEdge } from './connection.js';
+import { LazyEdge } from './connection.js';
 import { badUserInput, failureFacts } from './errors.js';
 import type { AnyKind } from './kinds/index.js';
 import type { Ec2Loaders } from './loaders/ec2.js';
@@ -111,7 +111,7 @@ interface Position {
 type Entry = { target: Target; part: number; token?: string; skip: number } | { failure: TargetFailure };
 
 /** An edge of a fan-out page, with the position its cursor encodes. */
-type Positioned<Model> = EdgeModel<Model> & { readonly after: Position };
+type Positioned<Model> = LazyEdge<Model, Position>;
 
 interface TargetRead<Model> {
   items: Positioned<Model>[];
@@ -211,9 +211,7 @@ async function readTarget<Model>(
       const page = await deps.ec2.page(spec.kind, target, parts[part] as readonly Filter[], token, wanted);
       for (let i = skip; i < page.items.length && items.length < limit; i++) {
         const after = positionAfter(target, part, parts.length, page, i);
-        items.push(
-          Object.assign(lazyEdge(deps.cursors, spec.binding, page.items[i] as Model, after), { after }),
-        );
+        items.push(new LazyEdge(page.items[i] as Model, after, deps.cursors, spec.binding));
       }
       // A page shorter than the offset (the list changed) carries the rest of the offset over.
       skip = Math.max(0, skip - page.items.length);
