@@ -30,8 +30,8 @@ export function filtersKey(filters: readonly Filter[] | undefined): string {
   );
 }
 
-export type Ec2ListOperation =
-  'DescribeInstances' | 'DescribeVpcs' | 'DescribeSubnets' | 'DescribeSecurityGroups';
+/** An EC2 Describe list operation (DescribeInstances, DescribeSecurityGroups …). */
+export type Ec2ListOperation = `Describe${string}`;
 
 /** One request of a list: a page (Filters, MaxResults, NextToken) or an id list (no MaxResults: EC2 refuses both). */
 export interface Ec2ListInput {

@@ -15,7 +15,8 @@ export function partitionOf(region: string): string {
 export function ec2Arn(
   region: string,
   accountId: string,
-  resourceType: 'instance' | 'vpc' | 'subnet' | 'security-group',
+  /** The ARN's resource type: instance, vpc, subnet, security-group … */
+  resourceType: string,
   id: string,
 ): string {
   return `arn:${partitionOf(region)}:ec2:${region}:${accountId}:${resourceType}/${id}`;
