@@ -173,9 +173,9 @@ export const endpointsSchema = z.strictObject({
 /**
  * Where the Organizations client is: one endpoint per partition, in us-east-1 for 'aws'. Whether it
  * uses the central credentials or a role in the management account is the graph configuration's
- * `accounts.managementAccountRole` (src/config/gateway.ts), wired into ClientPool `organizations.viaRole`.
+ * `accounts.managementAccountRole` (src/config/graph.ts), wired into ClientPool `organizations.viaRole`.
  */
-export const organizationsAccessSchema = z.strictObject({
+export const organizationsClientSchema = z.strictObject({
   region: region.default('us-east-1'),
 });
 
@@ -185,7 +185,7 @@ export const credentialsConfigSchema = z
     broker: brokerSchema.prefault({}),
     pool: poolSchema.prefault({}),
     endpoints: endpointsSchema.prefault({}),
-    organizations: organizationsAccessSchema.prefault({}),
+    organizations: organizationsClientSchema.prefault({}),
   })
   .superRefine((config, ctx) => {
     // Refinements also run when a field already failed; compare only values that are valid themselves.

@@ -145,6 +145,14 @@ const instanceType: StringCheck = (value) =>
     ? undefined
     : 'an instance type such as t3.micro (lowercase letters, digits, . and -; EC2 wildcards * and ? allowed)';
 
+// A VPC security group's name: 1–255 of a-z A-Z 0-9, spaces and ._-:/()#,@[]+=&;{}!$* (EC2's rule),
+// with the filter wildcards ? and \ besides.
+const GROUP_NAME = /^[A-Za-z0-9 ._\-:/()#,@[\]+=&;{}!$*?\\]{1,255}$/;
+const groupName: StringCheck = (value) =>
+  GROUP_NAME.test(value)
+    ? undefined
+    : 'a security group name: 1 to 255 of letters, digits, spaces and ._-:/()#,@[]+=&;{}!$* (EC2 wildcards * and ? allowed)';
+
 const ZONE_PATTERN = /^[a-z0-9*?-]{1,64}$/;
 const availabilityZone: StringCheck = (value, env) => {
   if (WILDCARDS.test(value))
@@ -220,6 +228,7 @@ const WHERE_LISTS: Partial<Record<string, StringCheck>> = {
   // Each kind's id list (instanceIds, vpcIds, …), wherever a where names it.
   ...Object.fromEntries(KINDS.map((k) => [k.whereArguments[k.idFilter], ec2IdFilter(k.aws.idPrefix)])),
   availabilityZones: availabilityZone,
+  groupNames: groupName,
   cidrBlocks: cidrBlock,
 };
 
@@ -295,10 +304,11 @@ function afterRefusal(after: unknown): Refusal | undefined {
 
 /** A where that EC2 would refuse in any split (more than 200 values that cannot be divided). */
 function ec2FilterRefusal(typeName: string, fieldName: string, where: unknown): Refusal | undefined {
-  const filters = kindOfList(fieldName)?.filters(where);
-  if (filters === undefined || filters === null) return undefined;
+  const kind = kindOfList(fieldName);
+  const filters = kind?.filters(where);
+  if (kind === undefined || filters === undefined || filters === null) return undefined;
   // A nested list adds a filter for its parents (a VPC's or a subnet's id), whose room is kept.
   const attribute = kindOfType(typeName)?.childAttribute;
   const own = attribute === undefined ? filters : filters.filter((f) => f.Name !== attribute);
-  return whereSplitProblem(own, attribute === undefined ? 0 : 1);
+  return whereSplitProblem(own, attribute === undefined ? 0 : 1, kind);
 }

@@ -8,11 +8,14 @@ import type { Filter } from '@aws-sdk/client-ec2';
 import { badUserInput } from './errors.js';
 import { EC2_MAX_FILTER_VALUES as MAX_FILTER_VALUES } from '../aws/ec2-lists.js';
 import { SINGLE_VALUED, whereArgumentOf } from './kinds/index.js';
+import type { AnyKind } from './kinds/index.js';
 
 /** At most this many calls per (account, Region) for one list a user's `where` asks for. */
 export const MAX_SPLIT_CALLS = 50;
 
 export interface SplitOptions {
+  /** Filters with at most one value per item of the list being read (its kind's); default: any kind's. */
+  singleValued?: ReadonlySet<string>;
   /** Values allowed per call; default MAX_FILTER_VALUES. */
   budget?: number;
   /** Calls allowed; default unbounded. */
@@ -39,6 +42,12 @@ export class FilterSplitError extends Error {
 export function splitFilters(filters: readonly Filter[], options: SplitOptions = {}): Filter[][] {
   const budget = options.budget ?? MAX_FILTER_VALUES;
   const maxCalls = options.maxCalls ?? Infinity;
+  const singleValued = options.singleValued ?? SINGLE_VALUED;
+  const isSplittable = (filter: Filter): boolean => {
+    const name = filter.Name ?? '';
+    if (!singleValued.has(name) && !name.startsWith('tag:')) return false;
+    return valuesOf(filter).every((v) => !/[*?\\]/.test(v));
+  };
   const parts: Filter[][] = [];
   const visit = (current: Filter[]): void => {
     const total = valueCount(current);
@@ -77,8 +86,12 @@ export function splitFilters(filters: readonly Filter[], options: SplitOptions =
  * The parts of a user's `where` filters (see splitFilters), keeping `reserve` values of each call free
  * for ids the loaders add; BAD_USER_INPUT naming the argument when they cannot be split.
  */
-export function splitWhereFilters(filters: readonly Filter[], reserve = 0): Filter[][] {
-  const split = trySplitWhere(filters, reserve);
+export function splitWhereFilters(
+  filters: readonly Filter[],
+  reserve = 0,
+  kind?: Pick<AnyKind, 'singleValued'>,
+): Filter[][] {
+  const split = trySplitWhere(filters, reserve, kind);
   if ('argument' in split) throw badUserInput(`'${split.argument}' ${split.problem}`);
   return split.parts;
 }
@@ -90,18 +103,24 @@ export function splitWhereFilters(filters: readonly Filter[], reserve = 0): Filt
 export function whereSplitProblem(
   filters: readonly Filter[],
   reserve = 0,
+  kind?: Pick<AnyKind, 'singleValued'>,
 ): { argument: string; problem: string } | undefined {
-  const split = trySplitWhere(filters, reserve);
+  const split = trySplitWhere(filters, reserve, kind);
   return 'argument' in split ? split : undefined;
 }
 
 function trySplitWhere(
   filters: readonly Filter[],
   reserve: number,
+  kind: Pick<AnyKind, 'singleValued'> | undefined,
 ): { parts: Filter[][] } | { argument: string; problem: string } {
   try {
     return {
-      parts: splitFilters(filters, { budget: MAX_FILTER_VALUES - reserve, maxCalls: MAX_SPLIT_CALLS }),
+      parts: splitFilters(filters, {
+        budget: MAX_FILTER_VALUES - reserve,
+        maxCalls: MAX_SPLIT_CALLS,
+        ...(kind ? { singleValued: new Set(kind.singleValued) } : {}),
+      }),
     };
   } catch (error) {
     if (!(error instanceof FilterSplitError)) throw error;
@@ -125,12 +144,6 @@ const SPLITTABLE_ARGUMENTS = [...new Set([...SINGLE_VALUED].map(whereArgumentOf)
 /** The number of filter values a call with `filters` carries. */
 export function valueCount(filters: readonly Filter[]): number {
   return filters.reduce((sum, f) => sum + valuesOf(f).length, 0);
-}
-
-function isSplittable(filter: Filter): boolean {
-  const name = filter.Name ?? '';
-  if (!SINGLE_VALUED.has(name) && !name.startsWith('tag:')) return false;
-  return valuesOf(filter).every((v) => !/[*?\\]/.test(v));
 }
 
 /** The index of the filter with the most values among those `eligible` accepts. */

@@ -46,6 +46,22 @@ interface Case {
 
 const CASES: Case[] = [
   {
+    name: 'an empty security group name',
+    query: '{ securityGroups(where: { groupNames: [""] }) { totalCount } }',
+    says: ['Argument where.groupNames[0] of securityGroups', 'a security group name', '(got "")'],
+  },
+  {
+    name: 'a security group name with a control character',
+    query: 'query ($g: [String!]) { securityGroups(where: { groupNames: $g }) { totalCount } }',
+    variables: { g: ['web\u0007'] },
+    says: ['Argument where.groupNames[0] of securityGroups', '(got "web\\u0007")'],
+  },
+  {
+    name: 'a malformed security group id',
+    query: '{ securityGroups(where: { groupIds: ["sg-zz"] }) { totalCount } }',
+    says: ['Argument where.groupIds[0] of securityGroups', 'a security group id', '(got "sg-zz")'],
+  },
+  {
     name: 'a where Region that is not a Region name',
     query: '{ instances(where: { regions: ["mars-1"] }) { totalCount } }',
     says: ['Argument where.regions[0] of instances', 'an AWS Region name', '(got "mars-1")'],

@@ -149,6 +149,9 @@ describe('AWS-call budget', () => {
     expect(result.errors).toBeUndefined();
     expect(stsAndEc2Calls(s)).toBeLessThanOrEqual(45);
     expect(s.log.count({ service: 'ec2', operation: 'DescribeVpcs' })).toBeGreaterThanOrEqual(10);
+    // A relation to a resource kind is a by-id lookup without a rule of its own (instances' groups).
+    const groups = '{ instances { nodes { securityGroups { description } } } }';
+    expect(await estimateOf(s, groups, { regions: REGIONS })).toBe(2 * 10 + 5);
   });
 
   it('assumes limits.assumedRegionsPerAccount Regions per account when graph.regions is not configured', async () => {

@@ -286,4 +286,56 @@ describe('SecurityGroup against the simulated AWS', () => {
       .flatMap((a) => s.world.regionData(a.id, 'us-east-1').securityGroups.map((g) => g.groupId));
     expect(seen).toEqual(truth);
   });
+
+  it('fans out on Organization, a unit and an account; pushes groupIds and tags down; answers vpc, tag and fetchedAt', async () => {
+    const s = await sim({ seed: 36, accounts: 4, regions: ['us-east-1'], instancesPerRegion: 4 });
+    const h = gateway(s, ['us-east-1']);
+    const account = s.world.accounts.find((a) => a.state === 'ACTIVE')?.id as string;
+    const truth = s.world.regionData(account, 'us-east-1');
+    const tagged = truth.securityGroups.find((g) => g.tags.some((t) => t.key === 'team')) as SimSecurityGroup;
+    const team = tagged.tags.find((t) => t.key === 'team')?.value as string;
+    const ids = truth.securityGroups.slice(0, 3).map((g) => g.groupId);
+
+    s.log.reset();
+    const result = await h.run(
+      `query ($ids: [String!], $team: String!) {
+        organization { securityGroups(where: { accountIds: ["${account}"], groupIds: $ids }) { nodes { groupId } } }
+        account(id: "${account}") { securityGroups(where: { tags: [{ key: "team", values: [$team] }] }) {
+          nodes { groupId vpc { vpcId } team: tag(key: "team") fetchedAt } } }
+      }`,
+      { ids, team },
+    );
+    expect(result.errors).toBeUndefined();
+    expect(at<{ groupId: string }[]>(dataOf(result), 'organization', 'securityGroups', 'nodes')).toEqual(
+      ids.map((groupId) => ({ groupId })),
+    );
+    const byTag = at<{ groupId: string; vpc: { vpcId: string }; team: string; fetchedAt: string }[]>(
+      dataOf(result),
+      'account',
+      'securityGroups',
+      'nodes',
+    );
+    const expected = truth.securityGroups.filter((g) =>
+      g.tags.some((t) => t.key === 'team' && t.value === team),
+    );
+    expect(byTag.map((g) => [g.groupId, g.vpc.vpcId, g.team])).toEqual(
+      expected.map((g) => [g.groupId, g.vpcId, team]),
+    );
+    expect(byTag.every((g) => !Number.isNaN(Date.parse(g.fetchedAt)))).toBe(true);
+    const calls = s.log.entries({ service: 'ec2', operation: 'DescribeSecurityGroups' });
+    expect(
+      calls
+        .map((c) => filtersOf(c.params))
+        .sort((a, b) => Object.keys(a).join().localeCompare(Object.keys(b).join())),
+    ).toEqual([{ 'group-id': ids }, { 'tag:team': [team] }]);
+    // The groups' VPCs: one batched by-id DescribeVpcs.
+    expect(s.log.count({ service: 'ec2', operation: 'DescribeVpcs' })).toBe(1);
+
+    const unit = s.world.accounts.find((a) => a.id === account)?.parentId as string;
+    const inUnit = await h.run(
+      `{ node(id: "${Buffer.from(`OrganizationalUnit:${unit}`).toString('base64url')}") { ... on OrganizationalUnit { securityGroups(where: { accountIds: ["${account}"] }) { totalCount } } } }`,
+    );
+    expect(inUnit.errors).toBeUndefined();
+    expect(at(dataOf(inUnit), 'node', 'securityGroups', 'totalCount')).toBe(truth.securityGroups.length);
+  });
 });

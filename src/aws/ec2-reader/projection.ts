@@ -28,7 +28,7 @@ const list = (xml: string, item: Shape): Field => ({ xml, kind: 'list', item });
 const TAG: Shape = { Key: string('key'), Value: string('value') };
 
 /** Instance fields read by src/graph/resolvers/Instance.ts (and loaders/ec2.ts: VpcId, SubnetId). */
-export const INSTANCE: Shape = {
+export const INSTANCE_FIELDS: Shape = {
   InstanceId: string('instanceId'),
   InstanceType: string('instanceType'),
   State: struct('instanceState', { Code: number('code'), Name: string('name') }),
@@ -63,7 +63,7 @@ export const INSTANCE: Shape = {
 };
 
 /** Vpc fields read by src/graph/resolvers/Vpc.ts. */
-export const VPC: Shape = {
+export const VPC_FIELDS: Shape = {
   VpcId: string('vpcId'),
   OwnerId: string('ownerId'),
   CidrBlock: string('cidrBlock'),
@@ -79,7 +79,7 @@ export const VPC: Shape = {
 };
 
 /** Subnet fields read by src/graph/resolvers/Subnet.ts. */
-export const SUBNET: Shape = {
+export const SUBNET_FIELDS: Shape = {
   SubnetId: string('subnetId'),
   SubnetArn: string('subnetArn'),
   OwnerId: string('ownerId'),
@@ -115,7 +115,7 @@ const PERMISSION: Shape = {
 };
 
 /** SecurityGroup fields read by src/graph/resolvers/SecurityGroup.ts. */
-export const SECURITY_GROUP: Shape = {
+export const SECURITY_GROUP_FIELDS: Shape = {
   GroupId: string('groupId'),
   GroupName: string('groupName'),
   Description: string('groupDescription'),
@@ -137,14 +137,14 @@ export const OUTPUTS = {
     Reservations: list('reservationSet', {
       ReservationId: string('reservationId'),
       OwnerId: string('ownerId'),
-      Instances: list('instancesSet', INSTANCE),
+      Instances: list('instancesSet', INSTANCE_FIELDS),
     }),
   },
-  DescribeVpcs: { NextToken: string('nextToken'), Vpcs: list('vpcSet', VPC) },
-  DescribeSubnets: { NextToken: string('nextToken'), Subnets: list('subnetSet', SUBNET) },
+  DescribeVpcs: { NextToken: string('nextToken'), Vpcs: list('vpcSet', VPC_FIELDS) },
+  DescribeSubnets: { NextToken: string('nextToken'), Subnets: list('subnetSet', SUBNET_FIELDS) },
   DescribeSecurityGroups: {
     NextToken: string('nextToken'),
-    SecurityGroups: list('securityGroupInfo', SECURITY_GROUP),
+    SecurityGroups: list('securityGroupInfo', SECURITY_GROUP_FIELDS),
   },
 } as const satisfies Record<string, Shape>;
 

@@ -99,7 +99,7 @@ function partsOf(kind: AnyKind, where: Where, nestedAttribute?: string): number 
   if (filters === null) return 0;
   if (nestedAttribute !== undefined) filters = filters.filter((f: Filter) => f.Name !== nestedAttribute);
   try {
-    return splitWhereFilters(filters, nestedAttribute === undefined ? 0 : 1).length;
+    return splitWhereFilters(filters, nestedAttribute === undefined ? 0 : 1, kind).length;
   } catch {
     return 0;
   }
@@ -171,12 +171,6 @@ const accountList: Rule = (args, _span, env) => ({
 
 const RULES: Readonly<Record<string, Rule>> = {
   ...kindRules(),
-  'Instance.vpc': byId,
-  'Instance.subnet': byId,
-  'Subnet.vpc': byId,
-  'SecurityGroup.vpc': byId,
-  'Instance.securityGroups': byId,
-  'SecurityGroupPeer.group': byId,
   'Region.availabilityZones': byId,
   'Region.optInStatus': (_args, span) => ({ describeRegions: span.accounts, sessions: span.accounts }),
   'Region.endpoint': (_args, span) => ({ describeRegions: span.accounts, sessions: span.accounts }),
@@ -239,6 +233,26 @@ const SPAN_ONLY = new Set([
 /** Type.field names with a cost of their own (every other field only passes its span on). */
 const COSTLY = new Set(Object.keys(RULES).filter((k) => !SPAN_ONLY.has(k)));
 
+/**
+ * The rule of a field: its own, or — for a field that returns items of a resource kind (Instance.vpc,
+ * Instance.securityGroups, SecurityGroupPeer.group …) — a by-id lookup, so a new relation to a kind
+ * is never estimated at 0 calls.
+ */
+function ruleOf(typeName: string, def: GraphQLField<unknown, unknown>): Rule | undefined {
+  const own = RULES[`${typeName}.${def.name}`];
+  if (own) return own;
+  // A connection's nodes and an edge's node carry what their list read: no call of their own.
+  if (typeName.endsWith('Connection') || typeName.endsWith('Edge')) return undefined;
+  return kindOfType(getNamedType(def.type).name) ? byId : undefined;
+}
+
+function isCostly(typeName: string, def: GraphQLField<unknown, unknown>): boolean {
+  return (
+    COSTLY.has(`${typeName}.${def.name}`) ||
+    (!RULES[`${typeName}.${def.name}`] && ruleOf(typeName, def) !== undefined)
+  );
+}
+
 export async function estimateAwsCalls(input: EstimateInput): Promise<CallEstimate> {
   const { schema, config, fragments, variables } = input;
   let all: Promise<number> | undefined;
@@ -276,7 +290,7 @@ export async function estimateAwsCalls(input: EstimateInput): Promise<CallEstima
       if (selection.kind === Kind.FIELD) {
         const def = fieldOf(typeName, selection.name.value);
         if (!def) continue;
-        if (COSTLY.has(`${typeName}.${selection.name.value}`)) found = true;
+        if (isCostly(typeName, def)) found = true;
         else if (selection.selectionSet)
           found = costly(selection.selectionSet, getNamedType(def.type).name, seen);
       } else if (selection.kind === Kind.INLINE_FRAGMENT) {
@@ -333,7 +347,7 @@ export async function estimateAwsCalls(input: EstimateInput): Promise<CallEstima
       const def = fieldOf(typeName, name);
       if (!def) continue;
       const fieldPath = `${path}${path ? '.' : ''}${selection.alias?.value ?? name}`;
-      const rule = RULES[`${typeName}.${name}`];
+      const rule = ruleOf(typeName, def);
       const cost: FieldCost = rule ? await rule(argsOf(def, selection), span, env) : {};
       const ec2 = cost.ec2 ?? 0;
       ec2Total += ec2;

@@ -201,10 +201,12 @@ export class Ec2Loaders {
         const parentIds = [...new Set(group.map((k) => k.parentId))];
         try {
           const byParent = new Map<string, Model[]>(parentIds.map((id) => [id, []]));
-          let fetchedAt = new Date(0);
+          let fetchedAt: Date | undefined;
           // Every call within EC2's filter value limit: the parent ids, and the where's own lists when
           // they need it too, are divided between calls that select disjoint items.
-          const parts = splitFilters([...filters, { Name: attribute, Values: parentIds }]);
+          const parts = splitFilters([...filters, { Name: attribute, Values: parentIds }], {
+            singleValued: new Set(kind.singleValued),
+          });
           for (const part of parts) {
             const list = await this.#data.ec2.all(kind.aws, target, part, this.#call());
             for (const item of list.items) {
@@ -212,9 +214,12 @@ export class Ec2Loaders {
               if (parent !== undefined)
                 byParent.get(parent)?.push(modelOf(kind, target, item, list.fetchedAt));
             }
-            if (list.fetchedAt > fetchedAt) fetchedAt = list.fetchedAt;
+            // The oldest read, as every Page says.
+            if (fetchedAt === undefined || list.fetchedAt < fetchedAt) fetchedAt = list.fetchedAt;
           }
-          for (const key of group) results.set(key, { items: byParent.get(key.parentId) ?? [], fetchedAt });
+          const read = fetchedAt ?? new Date(0);
+          for (const key of group)
+            results.set(key, { items: byParent.get(key.parentId) ?? [], fetchedAt: read });
         } catch (error) {
           for (const key of group) results.set(key, toError(error));
         }

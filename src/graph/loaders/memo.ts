@@ -1,6 +1,8 @@
 // A per-request memo: the first caller of a key starts the load, every later caller (concurrent or
-// not) shares its promise. A failure is shared too, within the request only — the next request starts
-// afresh, and the process-wide response cache never stores failures.
+// not) shares its promise. For one-off reads with no batch form (an account's Regions, the account
+// list, the tree), where a DataLoader would add a tick of delay and a batch function of one key. A
+// failure is shared too, within the request only — the next request starts afresh, and the
+// process-wide response cache never stores failures.
 export class Memo<V> {
   readonly #promises = new Map<string, Promise<V>>();
 

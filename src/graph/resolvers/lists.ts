@@ -96,7 +96,7 @@ async function fanoutList<Model>(
   if (ctx.budget.stopped) return null;
   const page = pageRequest(ctx, args, parentKey, info.fieldName, { where: args.where });
   const narrowing = narrowingOf(args.where);
-  const parts = partsOf(kind.filters(args.where));
+  const parts = partsOf(kind, kind.filters(args.where));
   if (narrowsToNothing(narrowing) || parts === null) return checkedEmpty(ctx, page);
   const plan = await ctx.targets.plan(base, narrowing);
   const { connection, failures } = await readPage<Model>(ctx, kind, plan, parts, page);
@@ -116,7 +116,7 @@ async function targetList<Model>(
 ): Promise<ConnectionModel<Model> | null> {
   if (ctx.budget.stopped) return null;
   const page = pageRequest(ctx, args, parentKey, info.fieldName, { where: args.where });
-  const parts = partsOf(kind.filters(args.where));
+  const parts = partsOf(kind, kind.filters(args.where));
   if (parts === null || !(await admitsTarget(ctx, target, narrowingOf(args.where))))
     return checkedEmpty(ctx, page);
   const plan = { accountIds: [target.accountId], regionsOf: async () => [target.region] };
@@ -143,7 +143,7 @@ async function nestedList<Model>(
   const page = pageRequest(ctx, args, parentKey, info.fieldName, { where: args.where });
   const filters = siblingFilters(kind.filters(args.where), attribute, parentId);
   // Refused before any call when the where cannot be split with room for the parent ids.
-  if (filters !== null) splitWhereFilters(filters, 1);
+  if (filters !== null) splitWhereFilters(filters, 1, kind);
   if (filters === null || !(await admitsTarget(ctx, target, narrowingOf(args.where))))
     return checkedEmpty(ctx, page);
   const list = await ctx.ec2.nested(kind, target, attribute, parentId, filters);
@@ -151,7 +151,7 @@ async function nestedList<Model>(
 }
 
 /** The page a list field is asked for, and what its cursors are bound to. */
-export interface PageRequest {
+export interface FieldPage {
   /** Validated against maxFirst; undefined for everything. */
   first: number | undefined;
   after: InputMaybe<string> | undefined;
@@ -168,7 +168,7 @@ export function pageRequest(
   parentKey: string,
   field: string,
   bound: Record<string, unknown> = {},
-): PageRequest {
+): FieldPage {
   // A query stopped by its response budget starts no more lists.
   ctx.budget.check();
   const binding = bindingOf(parentKey, field, bound);
@@ -181,7 +181,7 @@ export function pageRequest(
 export function wholeListPage<T>(
   ctx: GraphContext,
   items: readonly T[],
-  page: PageRequest,
+  page: FieldPage,
 ): ConnectionModel<T> {
   const connection = listConnection(items, { ...page, cursors: ctx.cursors });
   ctx.budget.admit(connection.nodes.length);
@@ -189,8 +189,8 @@ export function wholeListPage<T>(
 }
 
 /** The calls a target's list takes: its where's filters, split when EC2 would refuse them whole. */
-function partsOf(filters: PushedFilters): Filter[][] | null {
-  return filters === null ? null : splitWhereFilters(filters);
+function partsOf(kind: AnyKind, filters: PushedFilters): Filter[][] | null {
+  return filters === null ? null : splitWhereFilters(filters, 0, kind);
 }
 
 /** One page of `kind` over the targets of `plan`, admitted to the response budget. */
@@ -199,7 +199,7 @@ async function readPage<Model>(
   kind: AnyKind,
   plan: FanoutPlan,
   parts: readonly (readonly Filter[])[],
-  page: PageRequest,
+  page: FieldPage,
 ): Promise<FanoutResult<Model>> {
   const result = await readFanout<Model>(ctx, {
     kind,
@@ -223,7 +223,7 @@ async function admitsTarget(ctx: GraphContext, target: Target, narrowing: Target
 }
 
 /** An empty answer that still refuses a cursor this field did not issue. */
-function checkedEmpty<Model>(ctx: GraphContext, page: PageRequest): ConnectionModel<Model> {
+function checkedEmpty<Model>(ctx: GraphContext, page: FieldPage): ConnectionModel<Model> {
   if (page.after != null) ctx.cursors.decode(page.binding, page.after);
   return emptyConnection();
 }
