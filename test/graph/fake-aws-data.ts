@@ -423,44 +423,42 @@ export class FakeAwsData implements AwsData {
     const selection = JSON.stringify(filters);
     const token = request.token;
     const maxResults = clampMaxResults(request.wanted);
-    {
-      const call: FakeCall = {
-        op,
-        ...target,
-        filters: [...filters],
-        maxResults,
-        ...(token !== undefined ? { nextToken: token } : {}),
-        ...opt(options),
+    const call: FakeCall = {
+      op,
+      ...target,
+      filters: [...filters],
+      maxResults,
+      ...(token !== undefined ? { nextToken: token } : {}),
+      ...opt(options),
+    };
+    this.#record(call);
+    this.#failFor(target.accountId, target.region, op);
+    let start = 0;
+    if (token !== undefined) {
+      const decoded = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as {
+        s: string;
+        o: number;
+        t: string;
       };
-      this.#record(call);
-      this.#failFor(target.accountId, target.region, op);
-      let start = 0;
-      if (token !== undefined) {
-        const decoded = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as {
-          s: string;
-          o: number;
-          t: string;
-        };
-        if (decoded.s !== selection || decoded.t !== `${target.accountId}|${target.region}`)
-          throw new Error(`token replayed with another selection: ${token}`);
-        start = decoded.o;
-      }
-      const size = Math.min(maxResults, this.pageCap ?? Infinity);
-      const items = matching.slice(start, start + size);
-      call.returned = items.length;
-      const next =
-        start + size < matching.length
-          ? Buffer.from(
-              JSON.stringify({ s: selection, o: start + size, t: `${target.accountId}|${target.region}` }),
-            ).toString('base64url')
-          : undefined;
-      return {
-        items,
-        ...(token !== undefined ? { token } : {}),
-        ...(next !== undefined ? { nextToken: next } : {}),
-        fetchedAt: FETCHED_AT,
-      };
+      if (decoded.s !== selection || decoded.t !== `${target.accountId}|${target.region}`)
+        throw new Error(`token replayed with another selection: ${token}`);
+      start = decoded.o;
     }
+    const size = Math.min(maxResults, this.pageCap ?? Infinity);
+    const items = matching.slice(start, start + size);
+    call.returned = items.length;
+    const next =
+      start + size < matching.length
+        ? Buffer.from(
+            JSON.stringify({ s: selection, o: start + size, t: `${target.accountId}|${target.region}` }),
+          ).toString('base64url')
+        : undefined;
+    return {
+      items,
+      ...(token !== undefined ? { token } : {}),
+      ...(next !== undefined ? { nextToken: next } : {}),
+      fetchedAt: FETCHED_AT,
+    };
   }
 
   async #byIds<T>(
