@@ -47,7 +47,8 @@ const SCALES = {
 type Scale = keyof typeof SCALES;
 
 const USAGE = `usage: npm run bench -- [--only S1,S2,S3,S4,S5,S6,baseline,load,sim] [--scale full|small|tiny]
-       [--runs N] [--baseline-runs N] [--latency MS] [--out FILE] [--gateway DIR] [--vs DIR] [--sockets N]`;
+       [--runs N] [--baseline-runs N] [--latency MS] [--out FILE] [--gateway DIR] [--vs DIR] [--sockets N]
+       [--cpu-prof DIR]`;
 const SCENARIOS = ['S1', 'S2', 'S3', 'S4', 'S5', 'S6', 'baseline', 'load', 'sim'];
 
 /** A bad command line: what was wrong, the usage, exit 2 (no stack trace). */
@@ -84,6 +85,8 @@ function parseOptions() {
       vs: { type: 'string' },
       /** credentials.pool.maxSockets for the (first) gateway; default the configuration's. */
       sockets: { type: 'string' },
+      /** Write a V8 CPU profile of every gateway process into this directory (chrome://inspect). */
+      'cpu-prof': { type: 'string' },
     },
   });
 }
@@ -105,6 +108,8 @@ const regions = REGIONS.slice(0, scale.regions);
 const gatewayRoot = args.gateway ? resolve(args.gateway) : ROOT;
 const vsRoot = args.vs ? resolve(args.vs) : undefined;
 const sockets = args.sockets ? positive(args.sockets, '--sockets') : undefined;
+const cpuProfDir = args['cpu-prof'] ? resolve(args['cpu-prof']) : undefined;
+if (cpuProfDir) mkdirSync(cpuProfDir, { recursive: true });
 
 function positive(text: string | undefined, name: string): number {
   const n = Number(text);
@@ -203,7 +208,8 @@ async function runChild(
   env: NodeJS.ProcessEnv,
   cwd = ROOT,
 ): Promise<{ steps: StepResult[]; summary: ProcessSummary }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', script, JSON.stringify(job)], {
+  const profile = cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', cpuProfDir] : [];
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx', script, JSON.stringify(job)], {
     cwd,
     // As deployed (and as `orgraph` runs by default): graphql-js skips its development-only checks.
     env: { NODE_ENV: 'production', ...env },
