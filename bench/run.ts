@@ -245,9 +245,20 @@ function gatewayEnv(sim: SimProcess): NodeJS.ProcessEnv {
   };
 }
 
+/**
+ * This checkout's gateway: `--sockets`, and the account list's work started page by page (an export
+ * with its budget raised above the organization is what graph.limits.checkAwsCalls is for). The other
+ * checkout of `--vs` gets `{}`: the configuration's defaults, in a shape every version accepts.
+ */
+const THIS_GATEWAY = { maxSockets: sockets, checkAwsCalls: 'as-accounts-arrive' };
+
 function gatewayConfig(
   sim: SimProcess,
-  extra: { graph?: Record<string, unknown>; maxSockets?: number | undefined } = { maxSockets: sockets },
+  extra: {
+    graph?: Record<string, unknown>;
+    maxSockets?: number | undefined;
+    checkAwsCalls?: string;
+  } = THIS_GATEWAY,
 ) {
   return {
     credentials: {
@@ -256,7 +267,15 @@ function gatewayConfig(
       ...(extra.maxSockets !== undefined ? { pool: { maxSockets: extra.maxSockets } } : {}),
     },
     // An organization-wide inventory is the point here: the query budgets are raised above it.
-    graph: { regions, limits: { maxAwsCalls: 1_000_000, maxResponseItems: 10_000_000 }, ...extra.graph },
+    graph: {
+      regions,
+      limits: {
+        maxAwsCalls: 1_000_000,
+        maxResponseItems: 10_000_000,
+        ...(extra.checkAwsCalls !== undefined ? { checkAwsCalls: extra.checkAwsCalls } : {}),
+      },
+      ...extra.graph,
+    },
   };
 }
 

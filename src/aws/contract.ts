@@ -49,8 +49,12 @@ export interface PageRequest {
 
 export interface OrganizationsData {
   describeOrganization(options?: CallOptions): Promise<Fetched<Organization>>;
-  /** Every account (all pages), cached. */
-  listAccounts(options?: CallOptions): Promise<Fetched<Account[]>>;
+  /**
+   * Every account (all pages), cached. `onPage` is told each page's accounts as it arrives when this
+   * call reads them from AWS (not on a cache hit, nor when it joins a read another caller started), so
+   * work on an account can start before the list is complete.
+   */
+  listAccounts(options?: CallOptions, onPage?: (accounts: Account[]) => void): Promise<Fetched<Account[]>>;
   /** One account, without reading the whole list (AccountNotFoundException when it is not a member). */
   describeAccount(accountId: string, options?: CallOptions): Promise<Fetched<Account>>;
   listRoots(options?: CallOptions): Promise<Fetched<Root[]>>;

@@ -300,6 +300,7 @@ export function createDataLayer(deps: DataLayerDeps): DataLayer {
     scope: string,
     fetchPage: OrganizationsPageFetch<T>,
     callOptions: CallOptions = {},
+    onPage?: (items: T[]) => void,
   ): Promise<Fetched<T[]>> {
     const cached = await classified(
       { service: 'organizations', operation },
@@ -310,9 +311,11 @@ export function createDataLayer(deps: DataLayerDeps): DataLayer {
             const out = await orgCall(operation, signal, (client, abortSignal) =>
               fetchPage(client, token, abortSignal),
             );
-            return pageOf(out.items, token, out.nextToken, now(), () =>
+            const page = pageOf(out.items, token, out.nextToken, now(), () =>
               repeatedToken('organizations', operation),
             );
+            onPage?.(page.items);
+            return page;
           });
           return all.items;
         },
@@ -345,7 +348,8 @@ export function createDataLayer(deps: DataLayerDeps): DataLayer {
   const organizations: OrganizationsData = {
     describeOrganization: (callOptions) =>
       orgSingle<Organization>('DescribeOrganization', '', org.describeOrganization, callOptions),
-    listAccounts: (callOptions) => orgList<Account>('ListAccounts', '', org.listAccountsPage, callOptions),
+    listAccounts: (callOptions, onPage) =>
+      orgList<Account>('ListAccounts', '', org.listAccountsPage, callOptions, onPage),
     describeAccount: (accountId, callOptions) =>
       orgSingle<Account>(
         'DescribeAccount',

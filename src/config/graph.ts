@@ -87,6 +87,19 @@ export const queryLimitsSchema = z.strictObject({
    */
   maxAwsCalls: positiveInt('AWS calls', 10_000_000, 'an upper bound on sanity').default(1_000),
   /**
+   * When maxAwsCalls is checked against an account list that is not read yet (a cold list; a cached or
+   * static list is always checked before any call). 'before-any-call' (default): the whole list is
+   * read first, so a query over the budget is refused before any STS or EC2 call. 'as-accounts-arrive':
+   * work on each account starts as soon as the ListAccounts page naming it arrives (one round trip
+   * per 20 accounts sooner), and a query over the budget is stopped by the page that shows it — after
+   * at most maxAwsCalls calls. For exports whose budget is raised well above the organization.
+   */
+  checkAwsCalls: z
+    .enum(['before-any-call', 'as-accounts-arrive'], {
+      error: "must be 'before-any-call' or 'as-accounts-arrive'",
+    })
+    .default('before-any-call'),
+  /**
    * The Regions the estimate assumes per account when `regions` is not configured (the Regions are
    * then read per account with DescribeRegions, which needs the role the estimate must not assume).
    * Default 17: the Regions AWS enables in every account (those that need no opt-in).

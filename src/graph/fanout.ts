@@ -26,13 +26,15 @@ import { EC2_MAX_MAX_RESULTS } from '../aws/ec2-lists.js';
 import type { CursorCodec } from './cursor.js';
 import { LazyEdge } from './connection.js';
 import { badUserInput, failureFacts } from './errors.js';
+import type { GrowingList } from './growing-list.js';
 import type { AnyKind } from './kinds/index.js';
 import type { Ec2Loaders } from './loaders/ec2.js';
 import type { ConnectionModel, EdgeModel } from './mappers.js';
 
 /** The targets of a fan-out: accounts in order, each expanding to its Regions (sorted by name). */
 export interface FanoutPlan {
-  accountIds: readonly string[];
+  /** In order; may still be arriving (ListAccounts page by page): each is read as soon as it is known. */
+  accounts: GrowingList<string>;
   /** Rejects when the account's Regions cannot be read; that account becomes one failure. */
   regionsOf(accountId: string): Promise<readonly string[]>;
   /**
@@ -132,7 +134,17 @@ export async function readFanout<Model>(deps: FanoutDeps, spec: FanoutSpec): Pro
       : readTarget<Model>(deps, spec, parts, entry, limit);
 
   if (spec.first === undefined) {
-    const results = await Promise.all((await stream.take(Infinity)).map((entry) => read(entry, Infinity)));
+    // Every target, each read as soon as its account is known.
+    const reads: Promise<TargetRead<Model>>[] = [];
+    try {
+      for (let entries = await stream.available(); entries.length > 0; entries = await stream.available())
+        for (const entry of entries) reads.push(read(entry, Infinity));
+    } catch (error) {
+      // The account list failed (or the budget refused the rest): the reads begun are abandoned.
+      void Promise.allSettled(reads);
+      throw error;
+    }
+    const results = await Promise.all(reads);
     const items = results.flatMap((r) => r.items);
     const failures = results.flatMap((r) => (r.failure ? [r.failure] : []));
     const connection = toConnection(
@@ -183,7 +195,7 @@ export async function readFanout<Model>(deps: FanoutDeps, spec: FanoutSpec): Pro
   const last = page[page.length - 1];
   const hasNextPage =
     page.length >= first &&
-    ((last !== undefined && last.after.x === undefined) || beyond || stream.hasMore());
+    ((last !== undefined && last.after.x === undefined) || beyond || (await stream.hasMore()));
   const totalCount = start === undefined && !hasNextPage ? page.length : null;
   return {
     connection: toConnection(page, hasNextPage, start !== undefined, totalCount),
@@ -272,7 +284,15 @@ class TargetStream {
 
   static async open(plan: FanoutPlan, start: Position | undefined): Promise<TargetStream> {
     if (start === undefined) return new TargetStream(plan, 0);
-    const index = plan.accountIds.indexOf(start.a);
+    const accounts = plan.accounts;
+    let index = accounts.items.indexOf(start.a);
+    while (index < 0 && !accounts.done) {
+      const seen = accounts.items.length;
+      await accounts.beyond(seen);
+      const found = accounts.items.indexOf(start.a, seen);
+      if (found >= 0) index = found;
+    }
+    await accounts.beyond(index); // rethrows the list's failure
     if (index < 0)
       throw badUserInput(
         `Invalid cursor: account ${start.a} is no longer in this list's scope; start again without 'after'`,
@@ -297,33 +317,64 @@ class TargetStream {
     return stream;
   }
 
-  /** The next `count` entries (fewer at the end); the Regions of the accounts needed are read concurrently. */
+  /**
+   * The next `count` entries (fewer at the end), waiting for accounts still to arrive; the Regions of
+   * the accounts needed are read concurrently.
+   */
   async take(count: number): Promise<Entry[]> {
-    while (this.#buffer.length < count && this.#accountIndex < this.#plan.accountIds.length) {
-      const wanted = count === Infinity ? Infinity : Math.max(1, count - this.#buffer.length);
-      const accounts = this.#plan.accountIds.slice(
-        this.#accountIndex,
-        wanted === Infinity ? undefined : this.#accountIndex + wanted,
-      );
-      this.#accountIndex += accounts.length;
-      const resolved = await Promise.all(accounts.map((a) => this.#regions(a)));
-      accounts.forEach((accountId, i) => {
-        const regions = resolved[i] as RegionsOrFailure;
-        if ('failure' in regions) this.#buffer.push(regions);
-        else {
-          for (const region of regions.list)
-            this.#buffer.push({ target: { accountId, region }, part: 0, skip: 0 });
-          for (const region of this.#plan.requestedRegions ?? [])
-            if (!regions.list.includes(region)) this.#buffer.push(regionNotEnabled(accountId, region));
-        }
-      });
+    const accounts = this.#plan.accounts;
+    while (this.#buffer.length < count) {
+      await accounts.beyond(this.#accountIndex);
+      if (this.#accountIndex >= accounts.items.length) break; // complete, and all taken
+      await this.#expand(Math.max(1, count - this.#buffer.length));
     }
-    return this.#buffer.splice(0, count === Infinity ? this.#buffer.length : count);
+    return this.#buffer.splice(0, count);
   }
 
-  /** Whether any target may remain (an account whose Regions are not read yet counts). */
-  hasMore(): boolean {
-    return this.#buffer.length > 0 || this.#accountIndex < this.#plan.accountIds.length;
+  /**
+   * Every entry of the accounts known now — waiting for the next to arrive when none is left; empty
+   * once every target was taken.
+   */
+  async available(): Promise<Entry[]> {
+    const accounts = this.#plan.accounts;
+    while (this.#buffer.length === 0) {
+      await accounts.beyond(this.#accountIndex);
+      if (this.#accountIndex >= accounts.items.length) break;
+      await this.#expand(Infinity);
+    }
+    return this.#buffer.splice(0);
+  }
+
+  /**
+   * Whether any target may remain (an account whose Regions are not read yet counts); waits for the
+   * next account while the list is still arriving.
+   */
+  async hasMore(): Promise<boolean> {
+    if (this.#buffer.length > 0) return true;
+    const accounts = this.#plan.accounts;
+    await accounts.beyond(this.#accountIndex);
+    return this.#accountIndex < accounts.items.length;
+  }
+
+  /** Up to `wanted` known accounts, expanded into their targets (their Regions read concurrently). */
+  async #expand(wanted: number): Promise<void> {
+    const known = this.#plan.accounts.items;
+    const accounts = known.slice(
+      this.#accountIndex,
+      wanted === Infinity ? undefined : this.#accountIndex + wanted,
+    );
+    this.#accountIndex += accounts.length;
+    const resolved = await Promise.all(accounts.map((a) => this.#regions(a)));
+    accounts.forEach((accountId, i) => {
+      const regions = resolved[i] as RegionsOrFailure;
+      if ('failure' in regions) this.#buffer.push(regions);
+      else {
+        for (const region of regions.list)
+          this.#buffer.push({ target: { accountId, region }, part: 0, skip: 0 });
+        for (const region of this.#plan.requestedRegions ?? [])
+          if (!regions.list.includes(region)) this.#buffer.push(regionNotEnabled(accountId, region));
+      }
+    });
   }
 
   async #regions(accountId: string): Promise<RegionsOrFailure> {

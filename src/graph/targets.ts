@@ -3,6 +3,7 @@
 // (recursively); nothing is called for account-id lists or when no list is configured.
 import type { GraphConfig } from '../config/graph.js';
 import { badUserInput } from './errors.js';
+import { GrowingList } from './growing-list.js';
 import type { FanoutPlan } from './fanout.js';
 import type { Ec2Loaders } from './loaders/ec2.js';
 import { Memo } from './loaders/memo.js';
@@ -21,6 +22,7 @@ export class Targets {
   readonly #organizations: OrganizationsLoaders;
   readonly #ec2: Ec2Loaders;
   readonly #memo = new Memo<unknown>();
+  #gate: { max: number; refusal: (count: number) => Error } | undefined;
 
   constructor(config: GraphConfig, organizations: OrganizationsLoaders, ec2: Ec2Loaders) {
     this.#config = config;
@@ -45,10 +47,39 @@ export class Targets {
 
   /** Every account in scope, in the source's order. */
   accounts(): Promise<AccountRecord[]> {
-    return this.#memo.get('accounts', async () => {
-      const [all, admits] = await Promise.all([this.#organizations.accounts(), this.admits()]);
-      return all.filter((a) => admits(a.accountId));
-    }) as Promise<AccountRecord[]>;
+    return this.#memo.get('accounts', async () => [...(await (await this.#inScope()).whole())]) as Promise<
+      AccountRecord[]
+    >;
+  }
+
+  /**
+   * Limits the accounts in scope in a fan-out state (what the AWS-call estimate multiplies) to `max`
+   * for this request: the list of accounts in scope fails with `refusal()` — before any work on the
+   * account past the limit can start — when a ListAccounts page brings more. Set before the list is
+   * read (by the query-budgets plugin); it applies to every reader of the list.
+   */
+  limitFanOutAccounts(max: number, refusal: (count: number) => Error): void {
+    this.#gate = { max, refusal };
+  }
+
+  /**
+   * The accounts in scope as they arrive (see GrowingList), behind the fan-out account limit when one
+   * is set.
+   */
+  #inScope(): Promise<GrowingList<AccountRecord>> {
+    return this.#memo.get('inScope', async () => {
+      const admits = await this.admits();
+      const gate = this.#gate;
+      let fanningOut = 0;
+      return this.#organizations.accountFeed().derive((added) => {
+        const kept = added.filter((a) => admits(a.accountId));
+        if (gate) {
+          fanningOut += kept.filter((a) => this.fansOut(a)).length;
+          if (fanningOut > gate.max) throw gate.refusal(fanningOut);
+        }
+        return kept;
+      });
+    }) as Promise<GrowingList<AccountRecord>>;
   }
 
   /** The account's record when it exists in the source and is in scope, else null. */
@@ -94,32 +125,29 @@ export class Targets {
    * the where, each with its Regions.
    */
   async plan(base: FanoutBase, narrowing: TargetNarrowing): Promise<FanoutPlan> {
-    let accountIds: string[];
-    if ('all' in base) accountIds = this.#fanningOut(await this.accounts());
-    else if ('unitId' in base) accountIds = this.#fanningOut(await this.unitAccounts(base.unitId));
-    else if (!(await this.admits())(base.accountId)) accountIds = [];
+    const wanted = narrowing.accountIds ? new Set(narrowing.accountIds) : undefined;
+    const inUnits = narrowing.unitIds ? await this.narrowByUnits(narrowing.unitIds) : undefined;
+    const keep = (records: readonly AccountRecord[]): string[] =>
+      records
+        .filter((a) => this.fansOut(a))
+        .map((a) => a.accountId)
+        .filter((a) => (!wanted || wanted.has(a)) && (!inUnits || inUnits.has(a)));
+    let accounts: GrowingList<string>;
+    // The whole scope starts on each account as its page arrives; a unit's subtree or one account is
+    // known at once.
+    if ('all' in base) accounts = (await this.#inScope()).derive(keep);
+    else if ('unitId' in base) accounts = GrowingList.of(keep(await this.unitAccounts(base.unitId)));
+    else if (!(await this.admits())(base.accountId)) accounts = GrowingList.of([]);
     else {
       const record = base.record ?? (await this.#organizations.accountById()).get(base.accountId);
-      accountIds = this.fansOut(record) ? [base.accountId] : [];
-    }
-    if (narrowing.accountIds) {
-      const wanted = new Set(narrowing.accountIds);
-      accountIds = accountIds.filter((a) => wanted.has(a));
-    }
-    if (narrowing.unitIds) {
-      const inUnits = await this.narrowByUnits(narrowing.unitIds);
-      accountIds = accountIds.filter((a) => inUnits.has(a));
+      accounts = GrowingList.of(keep([record ?? { accountId: base.accountId }]));
     }
     const regions = narrowing.regions;
     return {
-      accountIds,
+      accounts,
       regionsOf: (accountId) => this.regionsOf(accountId, regions),
       ...(regions ? { requestedRegions: [...new Set(regions)] } : {}),
     };
-  }
-
-  #fanningOut(records: readonly AccountRecord[]): string[] {
-    return records.filter((a) => this.fansOut(a)).map((a) => a.accountId);
   }
 
   async #unitsAccounts(unitIds: readonly string[]): Promise<string[]> {

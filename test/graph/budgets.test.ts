@@ -299,6 +299,7 @@ describe('graph.limits configuration', () => {
   it('has documented defaults and names a bad option by its path', () => {
     expect(parseGraphConfig({}).limits).toEqual({
       maxAwsCalls: 1000,
+      checkAwsCalls: 'before-any-call',
       assumedRegionsPerAccount: 17,
       maxResponseItems: 10_000,
       maxDepth: 20,

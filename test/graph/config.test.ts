@@ -23,6 +23,7 @@ describe('gateway graph configuration', () => {
       federation: { enabled: false },
       limits: {
         maxAwsCalls: 1_000,
+        checkAwsCalls: 'before-any-call',
         assumedRegionsPerAccount: 17,
         maxResponseItems: 10_000,
         maxDepth: 20,

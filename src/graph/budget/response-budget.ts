@@ -37,6 +37,16 @@ export class ResponseBudget {
     return this.#error !== undefined;
   }
 
+  /**
+   * Stops the query with another budget's error (the AWS-call budget, checked as the account list
+   * arrives): the same effect as exceeding this one. The first error stays.
+   */
+  stop(error: GraphQLError): void {
+    if (this.#error) return;
+    this.#error = error;
+    this.#onExceeded(error);
+  }
+
   /** Counts `count` more items of the answer; throws QUERY_TOO_EXPENSIVE when that passes the limit. */
   admit(count: number): void {
     this.check();

@@ -12,6 +12,7 @@ import type { AccountRecord } from '../mappers.js';
 import DataLoader from 'dataloader';
 import { isNotFound } from '../../aws/classify.js';
 import { Memo } from './memo.js';
+import { GrowingList } from '../growing-list.js';
 
 export interface UnitRecord {
   unitId: string;
@@ -31,6 +32,8 @@ export class OrganizationsLoaders {
   readonly #call: () => CallOptions;
   readonly #memo = new Memo<unknown>();
   readonly #parents: DataLoader<string, UnitRecord | null>;
+  #feed: GrowingList<AccountRecord> | undefined;
+  #staticFeed: GrowingList<AccountRecord> | undefined;
 
   constructor(data: AwsData, config: GraphConfig, call: () => CallOptions) {
     this.#data = data;
@@ -49,20 +52,45 @@ export class OrganizationsLoaders {
   }
 
   /** Every account of the source, in its order (Organizations' order, or the configured list's). */
-  accounts(): Promise<AccountRecord[]> {
+  async accounts(): Promise<AccountRecord[]> {
+    return [...(await this.accountFeed().whole())];
+  }
+
+  /**
+   * The accounts of the source as they arrive: ListAccounts page by page (read once per request, as
+   * `accounts()`), or the configured list at once.
+   */
+  accountFeed(): GrowingList<AccountRecord> {
     const source = this.#config.accounts;
-    if (source.source === 'static') {
-      return Promise.resolve(
+    if (source.source === 'static')
+      return (this.#staticFeed ??= GrowingList.of(
         source.accounts.map((a) => ({
           accountId: a.id,
           ...(a.name !== undefined ? { name: a.name } : {}),
           ...(a.email !== undefined ? { email: a.email } : {}),
         })),
-      );
-    }
-    return this.#once('accounts', async () =>
-      (await this.#data.organizations.listAccounts(this.#call())).value.flatMap(toAccountRecord),
-    );
+      ));
+    if (this.#feed) return this.#feed;
+    const feed = (this.#feed = new GrowingList<AccountRecord>());
+    let told = 0;
+    void this.#once('accounts', async () => {
+      try {
+        const all = (
+          await this.#data.organizations.listAccounts(this.#call(), (page) => {
+            told += page.length;
+            feed.add(page.flatMap(toAccountRecord));
+          })
+        ).value;
+        // A cache hit, or a read another request started, tells no pages: the whole list at once.
+        if (told === 0) feed.add(all.flatMap(toAccountRecord));
+        feed.complete();
+        return all;
+      } catch (error) {
+        feed.fail(error);
+        throw error;
+      }
+    });
+    return feed;
   }
 
   /**

@@ -19,6 +19,7 @@ import type { ConnectionModel } from '../mappers.js';
 import type { FanoutBase } from '../targets.js';
 import type { PushedFilters, TargetNarrowing } from '../where.js';
 import { narrowingOf, narrowsToNothing, siblingFilters } from '../where.js';
+import { GrowingList } from '../growing-list.js';
 
 interface ListArgs {
   first?: InputMaybe<number>;
@@ -119,7 +120,7 @@ async function targetList<Model>(
   const parts = partsOf(kind, kind.filters(args.where));
   if (parts === null || !(await admitsTarget(ctx, target, narrowingOf(args.where))))
     return checkedEmpty(ctx, page);
-  const plan = { accountIds: [target.accountId], regionsOf: async () => [target.region] };
+  const plan = { accounts: GrowingList.of([target.accountId]), regionsOf: async () => [target.region] };
   const { connection, failures } = await readPage<Model>(ctx, kind, plan, parts, page);
   if (failures[0]) throw failures[0].error;
   return connection;
