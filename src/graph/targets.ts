@@ -91,7 +91,29 @@ export class Targets {
   /** The accounts in a unit's subtree that are in scope (Organizations' order, depth first). */
   async unitAccounts(unitId: string): Promise<AccountRecord[]> {
     const [below, admits] = await Promise.all([this.#organizations.subtreeAccounts(unitId), this.admits()]);
-    return below.filter((a) => admits(a.accountId));
+    return this.#withinLimit(below.filter((a) => admits(a.accountId)));
+  }
+
+  /** The accounts directly in a unit that are in scope (Organizations' order). */
+  async parentAccounts(unitId: string): Promise<AccountRecord[]> {
+    const [direct, admits] = await Promise.all([
+      this.#organizations.accountsForParent(unitId),
+      this.admits(),
+    ]);
+    return this.#withinLimit(direct.filter((a) => admits(a.accountId)));
+  }
+
+  /**
+   * A unit's accounts, read without ListAccounts, under the same fan-out account limit (the estimate
+   * counts a unit as every account): the refusal is thrown when they are more.
+   */
+  #withinLimit(records: AccountRecord[]): AccountRecord[] {
+    const gate = this.#gate;
+    if (gate) {
+      const fanningOut = records.filter((a) => this.fansOut(a)).length;
+      if (fanningOut > gate.max) throw gate.refusal(fanningOut);
+    }
+    return records;
   }
 
   /** The accounts of a where's unitIds (in any of the units' subtrees). */

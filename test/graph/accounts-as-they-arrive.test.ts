@@ -157,6 +157,32 @@ describe("graph.limits.checkAwsCalls: 'as-accounts-arrive'", () => {
     for (const account of called) expect(first30.has(account)).toBe(true);
   });
 
+  it("holds a unit's fan-out (read without ListAccounts) to the same account limit", async () => {
+    s.log.reset();
+    const result = await gateway({ limits: { ...ARRIVE, maxAwsCalls: 90 } }).run(
+      `{ organization { roots { unitId instances { totalCount } accounts(recursive: true) { totalCount } } } }`,
+    );
+    expect(result.errors).toHaveLength(1);
+    expect(result.errors?.[0]?.extensions?.['code']).toBe('QUERY_TOO_EXPENSIVE');
+    expect(result.errors?.[0]?.message).toContain('at most 30 fit');
+    // The root's subtree is every account: refused once it is read, before any role is assumed.
+    expect(s.log.count({ operation: 'ListAccountsForParent' })).toBeGreaterThan(0);
+    expect(s.log.count({ service: 'sts' }) + s.log.count({ service: 'ec2' })).toBe(0);
+  });
+
+  it('counts the lists below Query.organization (the default refuses them before any call)', async () => {
+    s.log.reset();
+    const result = await gateway({ limits: { maxAwsCalls: 90 } }).run(
+      '{ organization { instances { totalCount } roots { instances { totalCount } } } }',
+    );
+    expect(result.errors).toHaveLength(1);
+    const error = result.errors![0]!;
+    expect(error.extensions?.['code']).toBe('QUERY_TOO_EXPENSIVE');
+    // Two fan-outs over every active account × 2 Regions, one AssumeRole per account.
+    expect(error.extensions?.['estimatedCalls']).toBe(active().length * 5);
+    expect(s.log.count({ service: 'sts' }) + s.log.count({ service: 'ec2' })).toBe(0);
+  });
+
   it('still refuses before any STS or EC2 call when the account list is cached', async () => {
     const h = gateway({ limits: { ...ARRIVE, maxAwsCalls: 90 } });
     expect((await h.run('{ accounts { totalCount } }')).errors).toBeUndefined();

@@ -69,6 +69,12 @@ const ALL_ACCOUNTS = {};
 
 const NOTHING: Span = { accounts: 0, targets: 0, origin: {} };
 
+/**
+ * The span of the operation's root fields: no account yet, but NOT nothing — what is below them
+ * (Query.organization → Organization.instances, its roots' lists …) costs what its rules say.
+ */
+const ROOT: Span = { accounts: 0, targets: 0, origin: {} };
+
 /** A span over accounts of its own (narrowed, or picked by id). */
 const own = (accounts: number, targets: number): Span => ({ accounts, targets, origin: {} });
 
@@ -359,13 +365,13 @@ export async function estimateAwsCalls(input: EstimateInput): Promise<CallEstima
       const childType = getNamedType(def.type).name;
       if (!below || !costly(below, childType, seen)) continue;
       const child = typeof cost.child === 'function' ? await cost.child() : (cost.child ?? span);
-      if (child.targets === 0 && child.accounts === 0) continue;
+      if (child !== ROOT && child.targets === 0 && child.accounts === 0) continue;
       await walk(below, childType, child, fieldPath, seen);
     }
   };
 
   const rootType = schema.getRootType(input.operation.operation);
-  if (rootType) await walk(input.operation.selectionSet, rootType.name, NOTHING, '', new Set());
+  if (rootType) await walk(input.operation.selectionSet, rootType.name, ROOT, '', new Set());
 
   // Sessions and Region lists are per account, so never more than the accounts in scope.
   const sum = (map: Map<object, number>) => [...map.values()].reduce((a, b) => a + b, 0);

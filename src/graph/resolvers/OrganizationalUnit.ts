@@ -30,15 +30,9 @@ export const OrganizationalUnit: OrganizationalUnitResolvers = {
   accounts: async (unit, args, ctx, info) => {
     const recursive = args.recursive === true;
     const page = pageRequest(ctx, args, parentKey(unit), info.fieldName, { recursive });
-    let accounts;
-    if (recursive) accounts = await ctx.targets.unitAccounts(unit.unitId);
-    else {
-      const [direct, admits] = await Promise.all([
-        ctx.organizations.accountsForParent(unit.unitId),
-        ctx.targets.admits(),
-      ]);
-      accounts = direct.filter((a) => admits(a.accountId));
-    }
+    const accounts = recursive
+      ? await ctx.targets.unitAccounts(unit.unitId)
+      : await ctx.targets.parentAccounts(unit.unitId);
     return wholeListPage(
       ctx,
       accounts.map((a) => accountModel(a.accountId, a)),
