@@ -2,6 +2,7 @@
 // builds the gateway against the sim (the central principal from the environment, as in production),
 // runs the job's steps in order and prints one JSON line per step plus a last line with the process's
 // peak memory and start time. Each cold run is a fresh process, so nothing is cached between them.
+import { buildSchema, graphql } from 'graphql';
 import { countAwsCalls } from '../src/aws/call-observer.js';
 import { createGateway } from '../src/gateway.js';
 import { parseOrgraphConfig } from '../src/config/orgraph-config.js';
@@ -12,6 +13,8 @@ const job = JSON.parse(process.argv[2] ?? '{}') as GatewayJob;
 const processStart = performance.timeOrigin;
 
 const calls = countAwsCalls();
+/** The answer of the last gateway step: the data a plain step executes over. */
+let lastData: unknown;
 const gateway = await createGateway(parseOrgraphConfig(job.config), { awsCallObserver: calls.observer });
 try {
   for (const step of job.steps) {
@@ -19,8 +22,11 @@ try {
     const cpu = process.cpuUsage();
     const callsBefore = calls.total();
     const start = performance.now();
-    const result = await gateway.execute(step.query);
+    const result = step.plainSchema
+      ? await graphql({ schema: buildSchema(step.plainSchema), source: step.query, rootValue: lastData })
+      : await gateway.execute(step.query);
     const wallMs = performance.now() - start;
+    if (!step.plainSchema) lastData = result.data;
     const used = process.cpuUsage(cpu);
     const keys = itemKeys(result.data);
     const line: StepResult = {

@@ -7,7 +7,16 @@ export interface GatewayJob {
   /** The orgraph configuration file's content (parsed by the gateway process). */
   config: Record<string, unknown>;
   /** Run in order; `resetSimBefore` (the sim's endpoint) clears its request log before the step. */
-  steps: { label: string; query: string; resetSimBefore?: string }[];
+  steps: {
+    label: string;
+    query: string;
+    resetSimBefore?: string;
+    /**
+     * Not the gateway: graphql-js alone executes `query` against this schema (SDL), with default
+     * resolvers over the answer of the last gateway step — plain GraphQL execution of the same data.
+     */
+    plainSchema?: string;
+  }[];
 }
 
 export interface StepResult {

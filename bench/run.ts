@@ -409,25 +409,28 @@ async function warmRuns(
   query: string,
   expected: string[],
   boundMs: number | undefined,
-): Promise<Row> {
+  plainSchema?: string,
+): Promise<Row[]> {
   await sim.reset();
+  const plain = `${scenario} plain`;
   const steps = [
     { label: 'warm-up', query: warmup },
-    ...Array.from({ length: runs }, (_, i) => ({
-      label: scenario,
-      query,
-      ...(i === 0 ? { resetSimBefore: sim.endpoint } : {}),
-    })),
+    ...Array.from({ length: runs }, (_, i) => [
+      { label: scenario, query, ...(i === 0 ? { resetSimBefore: sim.endpoint } : {}) },
+      // Side by side, each run a pair: graphql-js alone over the same answer.
+      ...(plainSchema ? [{ label: plain, query, plainSchema }] : []),
+    ]).flat(),
   ];
   const { steps: results, summary } = await runChild(
     'bench/gateway-run.ts',
     { config: gatewayConfig(sim), steps },
     gatewayEnv(sim),
   );
-  const measured = results.slice(1);
+  const measured = results.filter((s) => s.label === scenario);
+  const plainRuns = results.filter((s) => s.label === plain);
   const wall = stats(measured.map((s) => s.wallMs));
   const { counters, total } = await sim.counters();
-  return {
+  const row = {
     scenario,
     what,
     runs,
@@ -441,7 +444,32 @@ async function warmRuns(
     items: measured[0]?.items ?? 0,
     errors: [...new Set(measured.flatMap((s) => s.errors))],
   };
+  if (plainRuns.length === 0) return [row];
+  return [
+    row,
+    {
+      scenario: plain,
+      what: `graphql-js alone, default resolvers over the same answer (the gateway's overhead: ${scenario} ÷ this)`,
+      runs: plainRuns.length,
+      wall: stats(plainRuns.map((s) => s.wallMs)),
+      calls: {},
+      callsTotal: 0,
+      cpuMsPerItem: stats(plainRuns.map((s) => s.cpuMs)).median / Math.max(1, plainRuns[0]?.items ?? 1),
+      exact: plainRuns.every((s) => s.digest === digest(expected) && s.items === expected.length),
+      items: plainRuns[0]?.items ?? 0,
+      errors: [...new Set(plainRuns.flatMap((s) => s.errors))],
+    },
+  ];
 }
+
+/** The part of orgraph's schema the inventory query selects, as plain types for graphql-js alone. */
+const INVENTORY_PLAIN_SCHEMA = `
+  type Query { instances: InstanceConnection }
+  type InstanceConnection { totalCount: Int nodes: [Instance!]! }
+  type Instance { instanceId: String! state: String instanceType: String vpcId: String account: Account! region: Region! }
+  type Account { accountId: String! }
+  type Region { name: String! }
+`;
 
 async function main(): Promise<void> {
   const started = Date.now();
@@ -502,7 +530,7 @@ async function main(): Promise<void> {
     if (only.has('S3')) {
       const targets = inventory.activeAccounts * regions.length;
       rows.push(
-        await warmRuns(
+        ...(await warmRuns(
           sim,
           'S3',
           `sessions warm, response cache bypassed (@fresh), ${label}`,
@@ -510,12 +538,12 @@ async function main(): Promise<void> {
           `query Q @fresh { ${INVENTORY} }`,
           inventory.instanceKeys,
           bound(pages(inventoryWorld.accounts) + 1, pages(inventoryWorld.accounts) + targets),
-        ),
+        )),
       );
     }
     if (only.has('S4'))
       rows.push(
-        await warmRuns(
+        ...(await warmRuns(
           sim,
           'S4',
           `within the cache TTL, ${label}`,
@@ -523,7 +551,8 @@ async function main(): Promise<void> {
           `{ ${INVENTORY} }`,
           inventory.instanceKeys,
           undefined,
-        ),
+          INVENTORY_PLAIN_SCHEMA,
+        )),
       );
     if (only.has('S6')) {
       const { accountId, region, instanceId } = inventory.firstInstance;

@@ -1,4 +1,4 @@
-// `npm run bench` cannot rot unnoticed: one tiny run of two scenarios and the baseline, in real
+// `npm run bench` cannot rot unnoticed: one tiny run of three scenarios and the baseline, in real
 // processes against the sim, must produce exact answers and the AWS calls the design promises. No
 // timing is asserted (figures are the benchmark's business, not the tests').
 import { execFile } from 'node:child_process';
@@ -23,7 +23,7 @@ interface Row {
 }
 
 describe('npm run bench (smoke)', () => {
-  it('runs S2, S6 and the baseline at tiny scale with exact answers and the expected AWS calls', async () => {
+  it('runs S2, S4 (and graphql-js alone), S6 and the baseline at tiny scale with exact answers and the expected AWS calls', async () => {
     const out = join(dir, 'result.json');
     const { stdout } = await promisify(execFile)(
       process.execPath,
@@ -36,7 +36,7 @@ describe('npm run bench (smoke)', () => {
         '--runs',
         '1',
         '--only',
-        'S2,S6,baseline',
+        'S2,S4,S6,baseline',
         '--out',
         out,
       ],
@@ -45,12 +45,15 @@ describe('npm run bench (smoke)', () => {
     expect(stdout).toMatch(/\| S2 +\|/);
     const result = JSON.parse(readFileSync(out, 'utf8')) as { rows: Row[] };
     const byName = Object.fromEntries(result.rows.map((r) => [r.scenario, r]));
-    expect(Object.keys(byName).sort()).toEqual(['S2', 'S6', 'baseline']);
+    expect(Object.keys(byName).sort()).toEqual(['S2', 'S4', 'S4 plain', 'S6', 'baseline']);
     for (const row of result.rows) {
       expect(row.exact, row.scenario).toBe(true);
       expect(row.wall.n).toBe(1);
-      expect(row.boundMs).toBeGreaterThan(0);
+      if (!row.scenario.startsWith('S4')) expect(row.boundMs).toBeGreaterThan(0);
     }
+    // Within the cache TTL: no AWS call; graphql-js alone answers the same items from the same data.
+    expect(byName['S4']!.calls).toEqual({});
+    expect(byName['S4 plain']!.items).toBe(byName['S2']!.items);
     // The baseline and orgraph read the same instances; orgraph assumes each role once.
     expect(byName['S2']!.items).toBe(byName['baseline']!.items);
     expect(byName['S2']!.calls['sts:AssumeRole']).toBe(byName['baseline']!.calls['sts:AssumeRole']);
