@@ -27,7 +27,8 @@ const page = responseEnvelope(
   'r',
   `<reservationSet>${[...byR].map(([id, l]) => reservationXml(id, acct.id, l, () => undefined)).join('')}</reservationSet>`,
 );
-const body = Buffer.from(page).toString('utf8');
+const bytes = Buffer.from(page);
+const body = bytes.toString('utf8');
 
 const readers: Record<string, Read> = { current: readEc2Response };
 if (values.vs)
@@ -35,7 +36,7 @@ if (values.vs)
     (await import(pathToFileURL(values.vs).href)) as { readEc2Response: Read }
   ).readEc2Response;
 for (const [name, read] of Object.entries(readers)) {
-  const out = read('DescribeInstances', body);
+  const out = read('DescribeInstances', body, bytes);
   if (!out) throw new Error(`${name} does not read the page`);
 }
 if (
@@ -63,7 +64,7 @@ for (let round = 0; round < Number(values.rounds); round++)
     const gcBefore = gcMs;
     const start = process.cpuUsage();
     // The outputs are kept for a while, as the gateway keeps a page's instances until it answers.
-    for (let k = 0; k < PAGES; k++) keep[k % 40] = read('DescribeInstances', body);
+    for (let k = 0; k < PAGES; k++) keep[k % 40] = read('DescribeInstances', body, bytes);
     const u = process.cpuUsage(start);
     await new Promise((r) => setTimeout(r, 5));
     if (round === 0) continue;

@@ -13,108 +13,59 @@
 // in one structure; an unknown named entity, a character reference beyond U+FFFF or a bare `&`; a
 // timestamp that is not `YYYY-MM-DDThh:mm:ss[.fff]Z` with a real date; a structure where text was
 // expected or text where a structure or list was; a list child other than `<item>`; an empty timestamp.
-import type { Field, ReadOperation, Shape } from './projection.js';
-import { OUTPUTS } from './projection.js';
-
-/** The SDK-shaped answer of an operation without `$metadata` (NextToken, Reservations, …). */
-export type ReadOutput = Record<string, unknown>;
-
-// The scanner never makes a string of a tag name: a start tag is matched against the members of the
-// current shape by length and character codes, and the end tag of a skipped element is checked
-// against the position of its start tag (a stack of positions). Only the values it returns are
-// sliced out of the document. This is the hot path of every EC2 inventory read (most elements of an
-// instance are skipped), so it allocates nothing but the output.
 //
-// The output objects are built last, from a template per set of members present (see build): V8 turns
-// an object that gets more than about 20 properties by computed-key stores into a slow dictionary,
-// which made building an instance cost as much as reading it and most of the garbage.
+// How it reads (the hot path of every EC2 inventory read; most elements of an instance are skipped):
+// the structure of the document — tags, names, end tags — is read from its code units in a typed
+// array (the body's bytes when it is ASCII, as EC2's answers nearly always are), never by making a
+// string: a start tag is matched against the current shape's members by length and codes, and the
+// end tag of a skipped element against its start tag's position, kept on a stack. Only the values
+// returned are sliced out of the string. Output objects: see compiled.ts.
+import { endianness } from 'node:os';
+import type { ReadOperation } from './projection.js';
+import type { Compiled, Member, ReadOutput } from './compiled.js';
+import { COMPILED, build, codes, slots } from './compiled.js';
+import { NOT_UNDERSTOOD, decodeEntities, emptyValue, giveUp, isTrue, timestamp } from './values.js';
 
-interface Compiled {
-  /** Members by the length of their XML element name (the first check of a start tag). */
-  readonly byLength: readonly (readonly Member[] | undefined)[];
-  /** In the projection's order, which is the order of the output's properties. */
-  readonly members: readonly Member[];
-  /** Mask of the members present → an object with exactly those properties (fast, see build). */
-  readonly templates: Map<number, ReadOutput>;
-}
-interface Member {
-  readonly name: string;
-  /** Its place in Compiled.members, and in a structure's slots. */
-  readonly index: number;
-  readonly xml: string;
-  /** Bit of this member in a structure's mask of members already read. */
-  readonly bit: number;
-  readonly field: Field;
-  readonly shape?: Compiled;
-}
-
-function compile(shape: Shape): Compiled {
-  const fields = Object.entries(shape);
-  // One bit per member in an int32 mask (struct); no shape of the projection comes near 32.
-  if (fields.length > 32) throw new Error('the fast EC2 reader reads at most 32 members per shape');
-  const byLength: Member[][] = [];
-  const members = fields.map(([name, field], index) => {
-    const sub = field.kind === 'struct' ? field.shape : field.kind === 'list' ? field.item : undefined;
-    const member: Member = {
-      name,
-      index,
-      xml: field.xml,
-      bit: 1 << index,
-      field,
-      ...(sub ? { shape: compile(sub) } : {}),
-    };
-    (byLength[field.xml.length] ??= []).push(member);
-    return member;
-  });
-  return { byLength: Array.from(byLength, (m) => m), members, templates: new Map() };
-}
-
-/** Templates kept per shape at most; beyond (members present in ever new sets), plain objects. */
-const MAX_TEMPLATES = 4096;
-
-/**
- * An object with the properties of `shape`'s members in `mask`, in the projection's order, all null:
- * made by JSON.parse, which gives it a fast map (named properties) that every copy then shares.
- */
-function template(shape: Compiled, mask: number): ReadOutput | undefined {
-  let made = shape.templates.get(mask);
-  if (made === undefined && shape.templates.size < MAX_TEMPLATES) {
-    const names = shape.members.filter((m) => (mask & m.bit) !== 0).map((m) => JSON.stringify(m.name));
-    made = JSON.parse(`{${names.map((n) => `${n}:null`).join(',')}}`) as ReadOutput;
-    shape.templates.set(mask, made);
-  }
-  return made;
-}
-
-/**
- * The values of the structures being read, each structure owning one slot per member of its shape
- * above those of the structure around it; reused by every read (reads are synchronous).
- */
-const slots: unknown[] = [];
-
-const COMPILED = new Map<string, Compiled>(
-  Object.entries(OUTPUTS).map(([operation, shape]) => [operation, compile(shape)]),
-);
-
-/** Thrown inside the scanner when the document is beyond what it reads exactly; never escapes. */
-const NOT_UNDERSTOOD = new Error('not understood by the fast EC2 reader');
-function giveUp(): never {
-  throw NOT_UNDERSTOOD;
-}
+export type { ReadOutput } from './compiled.js';
 
 /**
  * `xml` (the body of a 2xx answer to `operation`) as the SDK would deserialize it, restricted to the
  * projection's fields; undefined when the reader cannot be sure (the caller then asks the SDK).
+ * `bytes`: the UTF-8 bytes `xml` was decoded from, if the caller has them (saves encoding it again).
  */
-export function readEc2Response(operation: ReadOperation, xml: string): ReadOutput | undefined {
-  const shape = COMPILED.get(operation);
-  if (!shape) return undefined;
+export function readEc2Response(
+  operation: ReadOperation,
+  xml: string,
+  bytes?: Uint8Array,
+): ReadOutput | undefined {
+  const compiled = COMPILED.get(operation);
+  if (!compiled) return undefined;
   try {
-    return new Scanner(xml).document(`${operation}Response`, shape);
+    return new Scanner(xml, unitsOf(xml, bytes)).document(compiled.root, compiled.rootCodes, compiled.shape);
   } catch (err) {
     if (err === NOT_UNDERSTOOD) return undefined;
     throw err;
   }
+}
+
+const LITTLE_ENDIAN = endianness() === 'LE';
+
+/** The code units of a document, index for index: `units[k] === xml.charCodeAt(k)`, where it matters. */
+type Units = Uint8Array | Uint16Array;
+
+/**
+ * The code units of `xml`. When its UTF-8 bytes are as many as its UTF-16 code units, each byte is
+ * one unit (every character is ASCII, or an invalid byte decoded as one U+FFFD): the bytes serve, as
+ * the ASCII bytes equal the units and no other byte equals an ASCII one. Otherwise a copy as UTF-16.
+ */
+function unitsOf(xml: string, bytes?: Uint8Array): Units {
+  if (bytes !== undefined && bytes.length === xml.length) return bytes;
+  const utf8 = Buffer.from(xml, 'utf8');
+  if (utf8.length === xml.length) return utf8;
+  const utf16 = Buffer.from(xml, 'utf16le');
+  if (LITTLE_ENDIAN && utf16.byteOffset % 2 === 0)
+    return new Uint16Array(utf16.buffer, utf16.byteOffset, xml.length);
+  return Uint16Array.from(xml, (_, k) => xml.charCodeAt(k));
 }
 
 const LT = 60; // <
@@ -124,8 +75,9 @@ const BANG = 33; // !
 const QUESTION = 63; // ?
 const CR = 13;
 const LF = 10;
+const ITEM = codes('item');
 
-function isWhitespace(c: number): boolean {
+function isWhitespace(c: number | undefined): boolean {
   return c === 32 || c === 9 || c === LF || c === CR;
 }
 /** 1: may start a name, 2: may continue one (ASCII; anything else ends a name). */
@@ -161,9 +113,13 @@ class Scanner {
   private nextAmp = -1;
   private nextCr = -1;
 
-  constructor(private readonly x: string) {}
+  /** `u`: the code units of `x` (unitsOf). */
+  constructor(
+    private readonly x: string,
+    private readonly u: Units,
+  ) {}
 
-  document(root: string, shape: Compiled): ReadOutput {
+  document(root: string, rootCodes: Uint8Array, shape: Compiled): ReadOutput {
     const x = this.x;
     this.skipWhitespace();
     if (x.startsWith('<?', this.i)) {
@@ -178,12 +134,22 @@ class Scanner {
     this.i = ROOT_TAG.lastIndex;
     if (match[3] === '/') return {};
     // What follows the root's end tag is ignored, as the SDK's parser ignores it.
-    return this.struct(shape, root);
+    return this.struct(shape, rootCodes);
   }
 
   private skipWhitespace(): void {
-    const x = this.x;
-    while (this.i < x.length && isWhitespace(x.charCodeAt(this.i))) this.i++;
+    const u = this.u;
+    while (this.i < u.length && isWhitespace(u[this.i])) this.i++;
+  }
+
+  /** The position of the first `<` from `from`; giveUp when there is none. */
+  private nextLt(from: number): number {
+    const u = this.u;
+    const n = u.length;
+    let k = from;
+    while (k < n && u[k] !== LT) k++;
+    if (k === n) giveUp();
+    return k;
   }
 
   /**
@@ -191,10 +157,10 @@ class Scanner {
    * whitespace with a line break (or nothing); anything else would replace the element by its text.
    */
   private containerText(from: number, to: number): void {
-    const x = this.x;
+    const u = this.u;
     let lineBreak = false;
     for (let k = from; k < to; k++) {
-      const c = x.charCodeAt(k);
+      const c = u[k];
       if (!isWhitespace(c)) giveUp();
       if (c === LF || c === CR) lineBreak = true;
     }
@@ -206,12 +172,13 @@ class Scanner {
    * start tag; sets selfClosing.
    */
   private openTag(): number {
-    const x = this.x;
+    const u = this.u;
     const start = this.i + 1;
-    if (NAME[x.charCodeAt(start)] !== 1) giveUp(); // also `<!…`, `<?…`, the end of the document
+    let c = u[start] ?? 0;
+    if (c >= 128 || NAME[c] !== 1) giveUp(); // also `<!…`, `<?…`, the end of the document
     let j = start + 1;
-    let c = x.charCodeAt(j);
-    while (c < 128 && NAME[c] !== 0) c = x.charCodeAt(++j);
+    c = u[j] ?? 0;
+    while (c < 128 && NAME[c] !== 0) c = u[++j] ?? 0;
     this.nameAt = start;
     const length = j - start;
     if (c === GT) {
@@ -219,11 +186,11 @@ class Scanner {
       this.i = j + 1;
       return length;
     }
-    while (isWhitespace(c)) c = x.charCodeAt(++j);
+    while (isWhitespace(c)) c = u[++j] ?? 0;
     if (c === GT) {
       this.selfClosing = false;
       this.i = j + 1;
-    } else if (c === SLASH && x.charCodeAt(j + 1) === GT) {
+    } else if (c === SLASH && u[j + 1] === GT) {
       this.selfClosing = true;
       this.i = j + 2;
     } else {
@@ -233,60 +200,64 @@ class Scanner {
   }
 
   /** At `</`: the end tag of `name` (whitespace around the name allowed, as the SDK's parser trims it). */
-  private closeTag(name: string): void {
-    const x = this.x;
+  private closeTag(name: Uint8Array): void {
+    const u = this.u;
     const at = this.i + 2;
-    if (x.startsWith(name, at) && x.charCodeAt(at + name.length) === GT) {
-      this.i = at + name.length + 1;
+    const length = name.length;
+    let k = 0;
+    while (k < length && u[at + k] === name[k]) k++;
+    if (k === length && u[at + length] === GT) {
+      this.i = at + length + 1;
       return;
     }
-    this.closeTagAt(at, name, 0, name.length);
+    this.closeTagAt(at, name, 0, length);
   }
 
   /**
    * From `at` (after `</`): whitespace, the name found in `source` at `nameAt` (`length` long),
-   * whitespace, `>`. Compared by character codes: the end tags of skipped elements have no string.
+   * whitespace, `>`. The end tag of a skipped element is checked against its start tag's units.
    */
-  private closeTagAt(at: number, source: string, nameAt: number, length: number): void {
-    const x = this.x;
+  private closeTagAt(at: number, source: Units, nameAt: number, length: number): void {
+    const u = this.u;
     let j = at;
-    while (isWhitespace(x.charCodeAt(j))) j++;
-    for (let k = 0; k < length; k++) if (x.charCodeAt(j + k) !== source.charCodeAt(nameAt + k)) giveUp();
+    while (isWhitespace(u[j])) j++;
+    for (let k = 0; k < length; k++) if (u[j + k] !== source[nameAt + k]) giveUp();
     j += length;
-    let c = x.charCodeAt(j);
-    while (isWhitespace(c)) c = x.charCodeAt(++j);
+    let c = u[j];
+    while (isWhitespace(c)) c = u[++j];
     if (c !== GT) giveUp();
     this.i = j + 1;
   }
 
-  /** The position of the next `<` after container text (checked); at a child or the end tag. */
-  private nextTag(): number {
-    const x = this.x;
+  /** The unit after the next `<`, after container text (checked): at a child or the end tag. */
+  private nextTag(): number | undefined {
+    const u = this.u;
     let lt = this.i;
-    if (x.charCodeAt(lt) !== LT) {
-      lt = x.indexOf('<', lt);
-      if (lt < 0) giveUp();
+    if (u[lt] !== LT) {
+      lt = this.nextLt(lt);
       this.containerText(this.i, lt);
       this.i = lt;
     }
-    return x.charCodeAt(lt + 1);
+    return u[lt + 1];
   }
 
   /** The member of `shape` named by the tag just opened (at nameAt, `length` long), if any. */
   private member(shape: Compiled, length: number): Member | undefined {
     const candidates = shape.byLength[length];
     if (candidates === undefined) return undefined;
-    const x = this.x;
+    const u = this.u;
     const at = this.nameAt;
-    for (let k = 0; k < candidates.length; k++) {
-      const member = candidates[k]!;
-      if (x.startsWith(member.xml, at)) return member;
+    next: for (let m = 0; m < candidates.length; m++) {
+      const member = candidates[m]!;
+      const xml = member.xml;
+      for (let k = 0; k < length; k++) if (u[at + k] !== xml[k]) continue next;
+      return member;
     }
     return undefined;
   }
 
   /** The members of a structure up to its end tag `</tag>`. */
-  private struct(shape: Compiled, tag: string): ReadOutput {
+  private struct(shape: Compiled, tag: Uint8Array): ReadOutput {
     const base = this.top;
     this.top = base + shape.members.length;
     let seen = 0;
@@ -308,15 +279,25 @@ class Scanner {
     }
   }
 
-  private list(item: Compiled, tag: string): ReadOutput[] {
+  private list(item: Compiled, tag: Uint8Array): ReadOutput[] {
     const out: ReadOutput[] = [];
+    const u = this.u;
     for (;;) {
       if (this.nextTag() === SLASH) {
         this.closeTag(tag);
         return out;
       }
-      if (this.openTag() !== 4 || !this.x.startsWith('item', this.nameAt)) giveUp();
-      out.push(this.selfClosing ? {} : this.struct(item, 'item'));
+      const length = this.openTag();
+      const at = this.nameAt;
+      if (
+        length !== 4 ||
+        u[at] !== ITEM[0] ||
+        u[at + 1] !== ITEM[1] ||
+        u[at + 2] !== ITEM[2] ||
+        u[at + 3] !== ITEM[3]
+      )
+        giveUp();
+      out.push(this.selfClosing ? {} : this.struct(item, ITEM));
     }
   }
 
@@ -339,18 +320,18 @@ class Scanner {
   }
 
   /** The text of a leaf element up to its end tag `</tag>`, as the SDK's parser reads it. */
-  private text(tag: string): string {
+  private text(tag: Uint8Array): string {
     const x = this.x;
     const from = this.i;
-    const lt = x.indexOf('<', from);
-    if (lt < 0 || x.charCodeAt(lt + 1) !== SLASH) giveUp(); // a child, comment or CDATA
+    const lt = this.nextLt(from);
+    if (this.u[lt + 1] !== SLASH) giveUp(); // a child, comment or CDATA
     this.i = lt;
     this.closeTag(tag);
     if (lt === from) return '';
     if (this.nextAmp < from) this.nextAmp = indexOrEnd(x, '&', from);
     if (this.nextCr < from) this.nextCr = indexOrEnd(x, '\r', from);
     // The SDK's parser reads whitespace with a line break as empty: only a leading whitespace can start that.
-    if (this.nextAmp > lt && this.nextCr > lt && !isWhitespace(x.charCodeAt(from))) return x.slice(from, lt);
+    if (this.nextAmp > lt && this.nextCr > lt && !isWhitespace(this.u[from])) return x.slice(from, lt);
     let text = x.slice(from, lt);
     if (text.includes('\r')) text = text.replace(/\r\n?/g, '\n');
     if (text.includes('&')) text = decodeEntities(text);
@@ -363,19 +344,18 @@ class Scanner {
    * nest correctly — each end tag is checked against its start tag's position on the stack.
    */
   private skip(tagAt: number, tagLength: number): void {
-    const x = this.x;
+    const u = this.u;
     let stack = skipStack;
     stack[0] = tagAt;
     stack[1] = tagLength;
     let depth = 2;
     while (depth > 0) {
-      const lt = x.indexOf('<', this.i);
-      if (lt < 0) giveUp();
+      const lt = this.nextLt(this.i);
       this.i = lt;
-      const c = x.charCodeAt(lt + 1);
+      const c = u[lt + 1];
       if (c === SLASH) {
         depth -= 2;
-        this.closeTagAt(lt + 2, x, stack[depth]!, stack[depth + 1]!);
+        this.closeTagAt(lt + 2, u, stack[depth]!, stack[depth + 1]!);
       } else if (c === BANG || c === QUESTION) giveUp();
       else {
         const length = this.openTag();
@@ -397,119 +377,4 @@ class Scanner {
 function indexOrEnd(x: string, char: string, from: number): number {
   const at = x.indexOf(char, from);
   return at < 0 ? x.length : at;
-}
-
-/** The structure whose values are in the slots from `base`, for the members in `mask`; clears them. */
-function build(shape: Compiled, base: number, mask: number): ReadOutput {
-  if (mask === 0) return {};
-  const made = template(shape, mask);
-  const out: ReadOutput = made === undefined ? {} : { ...made };
-  for (const member of shape.members) {
-    if ((mask & member.bit) === 0) continue;
-    out[member.name] = slots[base + member.index];
-    slots[base + member.index] = undefined; // no value outlives its read here
-  }
-  return out;
-}
-
-/** What the SDK reads as true: the text `true`, in any case (`text.toLowerCase() === 'true'`). */
-function isTrue(text: string): boolean {
-  return (
-    text.length === 4 &&
-    (text.charCodeAt(0) | 32) === 116 &&
-    (text.charCodeAt(1) | 32) === 114 &&
-    (text.charCodeAt(2) | 32) === 117 &&
-    (text.charCodeAt(3) | 32) === 101
-  );
-}
-
-/** What the SDK makes of `<name/>` (or `<name></name>`) for each kind of field. */
-function emptyValue(field: Field): unknown {
-  switch (field.kind) {
-    case 'string':
-      return '';
-    case 'number':
-      return 0; // Number('')
-    case 'boolean':
-      return false;
-    case 'struct':
-      return {};
-    case 'list':
-      return [];
-    case 'timestamp':
-      return giveUp(); // the SDK refuses it
-  }
-}
-
-const NAMED: Readonly<Record<string, string>> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
-const ENTITY = /&(?:#x([0-9a-fA-F]{1,6})|#(\d{1,7})|([a-zA-Z][a-zA-Z0-9]{0,30}));/g;
-
-/** The SDK parser's entity decoding, for the entities it decodes faithfully; otherwise giveUp. */
-function decodeEntities(text: string): string {
-  let decoded = 0;
-  const out = text.replace(ENTITY, (_, hex: string | undefined, dec: string | undefined, named?: string) => {
-    decoded++;
-    if (named !== undefined) return NAMED[named] ?? giveUp();
-    const code = hex !== undefined ? parseInt(hex, 16) : parseInt(dec!, 10);
-    if (code > 0xffff) giveUp(); // the SDK keeps only the low 16 bits
-    return String.fromCharCode(code);
-  });
-  let ampersands = 0;
-  for (let k = text.indexOf('&'); k >= 0; k = text.indexOf('&', k + 1)) ampersands++;
-  if (ampersands !== decoded) giveUp(); // a bare `&` (the SDK keeps it as it is)
-  return out;
-}
-
-const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-
-/**
- * An RFC 3339 UTC timestamp as the SDK builds it; giveUp for offsets, leap seconds, impossible dates.
- * Exactly `YYYY-MM-DDThh:mm:ss[.f{1,9}]Z` (ASCII digits), read by character codes: one per instance.
- */
-function timestamp(text: string): Date {
-  const length = text.length;
-  if (length < 20 || length === 21 || length > 30) giveUp();
-  if (
-    text.charCodeAt(4) !== 45 || // -
-    text.charCodeAt(7) !== 45 ||
-    text.charCodeAt(10) !== 84 || // T
-    text.charCodeAt(13) !== 58 || // :
-    text.charCodeAt(16) !== 58 ||
-    text.charCodeAt(length - 1) !== 90 // Z
-  )
-    giveUp();
-  const year = digits(text, 0, 4);
-  const month = digits(text, 5, 2);
-  const day = digits(text, 8, 2);
-  const hours = digits(text, 11, 2);
-  const minutes = digits(text, 14, 2);
-  const seconds = digits(text, 17, 2);
-  let ms = 0;
-  if (length > 20) {
-    // `.` and 1 to 9 digits before the Z
-    if (text.charCodeAt(19) !== 46) giveUp();
-    const places = length - 21;
-    const fraction = digits(text, 20, places);
-    // Exactly Math.round(parseFloat(`0.${fraction}`) * 1000), as before, where it is not an integer.
-    if (places <= 3) ms = fraction * 10 ** (3 - places);
-    else if (fraction !== 0) ms = Math.round(parseFloat(`0.${text.slice(20, length - 1)}`) * 1000);
-  }
-  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
-  const maxDay = month === 2 && !leap ? 28 : (DAYS_IN_MONTH[month - 1] ?? 0);
-  if (month < 1 || month > 12 || day < 1 || day > maxDay || hours > 23 || minutes > 59 || seconds > 59)
-    giveUp();
-  const date = new Date(Date.UTC(year, month - 1, day, hours, minutes, seconds, ms));
-  if (year < 100) date.setUTCFullYear(year); // Date.UTC reads 0–99 as 1900–1999
-  return date;
-}
-
-/** The number written by the `count` ASCII digits of `text` at `at`; giveUp on any other character. */
-function digits(text: string, at: number, count: number): number {
-  let value = 0;
-  for (let k = at; k < at + count; k++) {
-    const d = text.charCodeAt(k) - 48;
-    if (!(d >= 0 && d <= 9)) giveUp();
-    value = value * 10 + d;
-  }
-  return value;
 }
