@@ -43,6 +43,7 @@ export function readEc2Response(
   try {
     return new Scanner(xml, unitsOf(xml, bytes)).document(compiled.root, compiled.rootCodes, compiled.shape);
   } catch (err) {
+    slots.fill(undefined); // the values of a read given up are garbage: not kept alive here
     if (err === NOT_UNDERSTOOD) return undefined;
     throw err;
   }
@@ -59,9 +60,12 @@ type Units = Uint8Array | Uint16Array;
  * the ASCII bytes equal the units and no other byte equals an ASCII one. Otherwise a copy as UTF-16.
  */
 function unitsOf(xml: string, bytes?: Uint8Array): Units {
-  if (bytes !== undefined && bytes.length === xml.length) return bytes;
-  const utf8 = Buffer.from(xml, 'utf8');
-  if (utf8.length === xml.length) return utf8;
+  if (bytes !== undefined) {
+    if (bytes.length === xml.length) return bytes;
+  } else {
+    const utf8 = Buffer.from(xml, 'utf8');
+    if (utf8.length === xml.length) return utf8;
+  }
   const utf16 = Buffer.from(xml, 'utf16le');
   if (LITTLE_ENDIAN && utf16.byteOffset % 2 === 0)
     return new Uint16Array(utf16.buffer, utf16.byteOffset, xml.length);
