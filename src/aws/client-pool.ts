@@ -18,6 +18,8 @@ import { positiveInteger } from '../option-checks.js';
 import type { AwsCallObserver } from './call-observer.js';
 import { observeAwsCalls } from './call-observer.js';
 import { installEc2Readers } from './ec2-reader/install.js';
+import type { SharedSdkConfig } from './shared-sdk-config.js';
+import { sharedSdkConfigOf } from './shared-sdk-config.js';
 
 export const DEFAULT_MAX_CLIENTS = 5_000;
 export const DEFAULT_MAX_SOCKETS = 50;
@@ -115,6 +117,12 @@ export interface ClientPoolOptions {
   fastEc2Readers?: boolean;
   /** The SDK clients' logger; default SDK_CLIENT_LOGGER (no `info`, see there). */
   sdkLogger?: Logger;
+  /**
+   * Resolve the SDK's shared configuration (FIPS, dual-stack, retry and defaults mode, app id, auth
+   * scheme preference) once per service and Region, not once per client (src/aws/shared-sdk-config.ts);
+   * default true. False: every client resolves it itself (benchmarks, tests).
+   */
+  shareSdkConfig?: boolean;
 }
 
 export interface PoolStats {
@@ -130,6 +138,8 @@ export class ClientPool {
   readonly httpHandler: NodeHttpHandler;
   private readonly clients: LRUCache<string, PooledClient>;
   private readonly counters = { created: 0, reused: 0, evicted: 0 };
+  /** `service|Region` → the providers of the first client made there (see shared-sdk-config.ts). */
+  private readonly sharedSdkConfig = new Map<string, SharedSdkConfig>();
   private closed = false;
 
   constructor(private readonly options: ClientPoolOptions) {
@@ -149,12 +159,17 @@ export class ClientPool {
   /** The EC2 client for (account, Region), with that account's broker session. */
   ec2(accountId: string, region: string): EC2Client {
     return this.pooled(`ec2|${accountId}|${region}`, () => {
-      const client = new EC2Client({
-        ...this.common(),
-        region,
-        credentials: this.options.broker.providerFor(accountId),
-        ...endpointConfig('ec2', this.options.endpoints, this.options.env),
-      });
+      const client = this.sharing(
+        `ec2|${region}`,
+        (shared) =>
+          new EC2Client({
+            ...this.common(),
+            ...shared,
+            region,
+            credentials: this.options.broker.providerFor(accountId),
+            ...endpointConfig('ec2', this.options.endpoints, this.options.env),
+          }),
+      );
       if (this.options.fastEc2Readers ?? true) installEc2Readers(client);
       observeAwsCalls(client, this.options.observer, { service: 'ec2', region, accountId });
       return client;
@@ -187,13 +202,18 @@ export class ClientPool {
   stsWith(credentials: AwsCredentialIdentity, region?: string): STSClient {
     if (this.closed) throw new Error('the client pool is closed');
     const stsRegion = region ?? this.options.stsRegion ?? ORGANIZATIONS_REGION;
-    const client = new STSClient({
-      ...this.common(),
-      region: stsRegion,
-      credentials,
-      useGlobalEndpoint: false,
-      ...endpointConfig('sts', this.options.endpoints, this.options.env),
-    });
+    const client = this.sharing(
+      `sts|${stsRegion}`,
+      (shared) =>
+        new STSClient({
+          ...this.common(),
+          ...shared,
+          region: stsRegion,
+          credentials,
+          useGlobalEndpoint: false,
+          ...endpointConfig('sts', this.options.endpoints, this.options.env),
+        }),
+    );
     observeAwsCalls(client, this.options.observer, { service: 'sts', region: stsRegion });
     return client;
   }
@@ -220,6 +240,16 @@ export class ClientPool {
     const client = create();
     this.counters.created++;
     this.clients.set(key, client);
+    return client;
+  }
+
+  /** `create`d with the shared config of `key` (service|Region), which the first client there makes. */
+  private sharing<C extends EC2Client | STSClient>(key: string, create: (shared?: SharedSdkConfig) => C): C {
+    if (this.options.shareSdkConfig === false) return create();
+    const shared = this.sharedSdkConfig.get(key);
+    if (shared) return create(shared);
+    const client = create();
+    this.sharedSdkConfig.set(key, sharedSdkConfigOf(client, this.options.maxAttempts === undefined));
     return client;
   }
 

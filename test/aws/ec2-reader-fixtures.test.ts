@@ -25,6 +25,9 @@ const oneInstance = (fields: string) =>
     `<reservationSet>${reservation(`<item><instanceId>i-0abc</instanceId>${fields}</item>`)}</reservationSet>`,
   );
 
+const DEEP_OPEN = Array.from({ length: 40 }, (_, k) => `<n${k}>`).join('');
+const DEEP_CLOSE = Array.from({ length: 40 }, (_, k) => `</n${39 - k} >`).join('');
+
 /** Read on the fast path, equal to the SDK. */
 const FAST: Record<string, string> = {
   'every field of the projection, with an XML declaration': oneInstance(
@@ -86,6 +89,40 @@ const FAST: Record<string, string> = {
   'a launch time without fraction, and one with nine fraction digits': instancesAnswer(
     `<reservationSet>${reservation('<item><instanceId>i-1</instanceId><launchTime>1999-12-31T23:59:59Z</launchTime></item>' + '<item><instanceId>i-2</instanceId><launchTime>2020-06-15T12:30:45.123456789Z</launchTime></item>')}</reservationSet>`,
   ),
+  // Element names are matched by length and character codes, never as strings: these must not be
+  // taken for the member they resemble (each would add VpcId, KeyName, … and differ from the SDK).
+  'element names sharing a prefix with a member, or one character off, are skipped': oneInstance(
+    '<vpcIdX>no</vpcIdX><vpcI>no</vpcI><vpcIe>no</vpcIe><vpcid>no</vpcid><VpcId>no</VpcId><keyNam/>' +
+      '<keyNameX/><subnetId>subnet-1</subnetId><iamInstanceProfileX><arn>no</arn></iamInstanceProfileX>' +
+      '<tagSetX><item><key>no</key></item></tagSetX>',
+  ),
+  'an unknown element nested deeper than 32 levels, end tags with spaces': oneInstance(
+    `${DEEP_OPEN}<item/>text${DEEP_CLOSE}<keyName>after-deep</keyName>`,
+  ),
+  'members present in one instance and absent from the next (no value carried over)': instancesAnswer(
+    `<reservationSet>${reservation(
+      '<item><instanceId>i-1</instanceId><keyName>k1</keyName><instanceState><code>16</code><name>running</name></instanceState>' +
+        '<tagSet><item><key>a</key><value>1</value></item></tagSet><ebsOptimized>true</ebsOptimized></item>' +
+        '<item><instanceId>i-2</instanceId><instanceState><name>stopped</name></instanceState><tagSet><item><key>b</key></item></tagSet></item>' +
+        '<item><ebsOptimized>false</ebsOptimized><instanceId>i-3</instanceId><keyName>k3</keyName></item>',
+    )}</reservationSet>`,
+  ),
+  'entities and carriage returns in skipped elements and values, before and after plain values': oneInstance(
+    '<clientToken>a&amp;b\r\nc</clientToken><keyName>plain</keyName><reason>x &amp; y</reason><platform>p</platform>' +
+      '<tagSet><item><key>k</key><value>line\r\nnext</value></item><item><key>k2</key><value>plain2</value></item></tagSet>' +
+      '<architecture>x86_64</architecture>',
+  ),
+  'a character whose low byte is `<` (U+013C), and others beyond ASCII, in values': oneInstance(
+    '<keyName>\u013c\u013e</keyName><tagSet><item><key>\u0100\u3c3c</key><value>\u{1F600}</value></item></tagSet><vpcId>vpc-1</vpcId>',
+  ),
+  'launch times with 1, 2 and 4 fraction digits, and a year below 100': instancesAnswer(
+    `<reservationSet>${reservation(
+      '<item><instanceId>i-1</instanceId><launchTime>2024-01-01T00:00:00.5Z</launchTime></item>' +
+        '<item><instanceId>i-2</instanceId><launchTime>2024-01-01T00:00:00.05Z</launchTime></item>' +
+        '<item><instanceId>i-3</instanceId><launchTime>2024-01-01T00:00:00.9995Z</launchTime></item>' +
+        '<item><instanceId>i-4</instanceId><launchTime>0099-03-01T10:20:30.000Z</launchTime></item>',
+    )}</reservationSet>`,
+  ),
 };
 
 /** Handed to the SDK (path sdk-not-understood); the outcome must still equal the SDK's. */
@@ -113,6 +150,32 @@ const TO_THE_SDK: Record<string, string> = {
   'a truncated document': oneInstance('<keyName>k</keyName>').slice(0, -40),
   'a DOCTYPE': `<!DOCTYPE x>${instancesAnswer('', '')}`,
   'an empty body': '',
+  'an end tag one character off, inside a skipped element': oneInstance(
+    '<monitoring><state>x</statf></monitoring>',
+  ),
+  'an end tag longer than its start tag, inside a skipped element': oneInstance(
+    '<monitoring><state>x</stateX></monitoring>',
+  ),
+  'a skipped element closed by its parent’s end tag': oneInstance('<monitoring><state>x</monitoring>'),
+  'a mismatched end tag deeper than 32 levels in a skipped element': oneInstance(
+    `${DEEP_OPEN}${DEEP_CLOSE.replace('</n35 >', '</n53 >')}`,
+  ),
+  'the end tag of a member one character off': oneInstance('<vpcId>v</vpcIe>'),
+  'the end tag of a member with a longer name': oneInstance('<vpcId>v</vpcIdX>'),
+  'the end tag of a structure one character off': oneInstance('<placement><tenancy>a</tenancy></placemenT>'),
+  'a list child named items': oneInstance('<tagSet><items/></tagSet>'),
+  'a list child named itemX': oneInstance('<tagSet><itemX><key>k</key></itemX></tagSet>'),
+  'a list child named ite': oneInstance('<tagSet><ite><key>k</key></ite></tagSet>'),
+  'a field twice, with an unknown element between': oneInstance('<vpcId>a</vpcId><foo/><vpcId>b</vpcId>'),
+  'an element name beyond ASCII': oneInstance('<caf\u00e9>x</caf\u00e9><keyName>k</keyName>'),
+  'a timestamp with a dot and no fraction digits': oneInstance(
+    '<launchTime>2024-01-01T00:00:00.Z</launchTime>',
+  ),
+  'a timestamp with ten fraction digits': oneInstance(
+    '<launchTime>2024-01-01T00:00:00.1234567891Z</launchTime>',
+  ),
+  'a timestamp with a lower-case t': oneInstance('<launchTime>2024-01-01t00:00:00Z</launchTime>'),
+  'a timestamp with a digit beyond ASCII': oneInstance('<launchTime>2024-01-01T00:00:0\u0662Z</launchTime>'),
 };
 
 describe('fast EC2 reader on hand-written answers', () => {

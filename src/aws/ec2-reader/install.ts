@@ -126,6 +126,7 @@ function fastHandler(
       output = readEc2Response(
         operation,
         Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'),
+        bytes,
       );
     } catch {
       output = undefined; // a bug here must not fail the call: the SDK reads it

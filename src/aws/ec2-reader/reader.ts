@@ -13,83 +13,117 @@
 // in one structure; an unknown named entity, a character reference beyond U+FFFF or a bare `&`; a
 // timestamp that is not `YYYY-MM-DDThh:mm:ss[.fff]Z` with a real date; a structure where text was
 // expected or text where a structure or list was; a list child other than `<item>`; an empty timestamp.
-import type { Field, ReadOperation, Shape } from './projection.js';
-import { OUTPUTS } from './projection.js';
+//
+// How it reads (the hot path of every EC2 inventory read; most elements of an instance are skipped):
+// the structure of the document — tags, names, end tags — is read from its code units in a typed
+// array (the body's bytes when it is ASCII, as EC2's answers nearly always are), never by making a
+// string: a start tag is matched against the current shape's members by length and codes, and the
+// end tag of a skipped element against its start tag's position, kept on a stack. Only the values
+// returned are sliced out of the string. Output objects: see compiled.ts.
+import { endianness } from 'node:os';
+import type { ReadOperation } from './projection.js';
+import type { Compiled, Member, ReadOutput } from './compiled.js';
+import { COMPILED, build, codes, slots } from './compiled.js';
+import { NOT_UNDERSTOOD, decodeEntities, emptyValue, giveUp, isTrue, timestamp } from './values.js';
 
-/** The SDK-shaped answer of an operation without `$metadata` (NextToken, Reservations, …). */
-export type ReadOutput = Record<string, unknown>;
-
-interface Compiled {
-  /** XML element name → [SDK member, field, compiled sub-shape]. */
-  readonly byXml: Map<string, Member>;
-}
-interface Member {
-  readonly name: string;
-  readonly field: Field;
-  readonly shape?: Compiled;
-}
-
-function compile(shape: Shape): Compiled {
-  const byXml = new Map<string, Member>();
-  for (const [name, field] of Object.entries(shape)) {
-    const sub = field.kind === 'struct' ? field.shape : field.kind === 'list' ? field.item : undefined;
-    byXml.set(field.xml, sub ? { name, field, shape: compile(sub) } : { name, field });
-  }
-  return { byXml };
-}
-
-const COMPILED = new Map<string, Compiled>(
-  Object.entries(OUTPUTS).map(([operation, shape]) => [operation, compile(shape)]),
-);
-
-/** Thrown inside the scanner when the document is beyond what it reads exactly; never escapes. */
-const NOT_UNDERSTOOD = new Error('not understood by the fast EC2 reader');
-function giveUp(): never {
-  throw NOT_UNDERSTOOD;
-}
+export type { ReadOutput } from './compiled.js';
 
 /**
  * `xml` (the body of a 2xx answer to `operation`) as the SDK would deserialize it, restricted to the
  * projection's fields; undefined when the reader cannot be sure (the caller then asks the SDK).
+ * `bytes`: the UTF-8 bytes `xml` was decoded from, if the caller has them (saves encoding it again).
  */
-export function readEc2Response(operation: ReadOperation, xml: string): ReadOutput | undefined {
-  const shape = COMPILED.get(operation);
-  if (!shape) return undefined;
+export function readEc2Response(
+  operation: ReadOperation,
+  xml: string,
+  bytes?: Uint8Array,
+): ReadOutput | undefined {
+  const compiled = COMPILED.get(operation);
+  if (!compiled) return undefined;
   try {
-    return new Scanner(xml).document(`${operation}Response`, shape);
+    return new Scanner(xml, unitsOf(xml, bytes)).document(compiled.root, compiled.rootCodes, compiled.shape);
   } catch (err) {
+    slots.fill(undefined); // the values of a read given up are garbage: not kept alive here
     if (err === NOT_UNDERSTOOD) return undefined;
     throw err;
   }
 }
 
+const LITTLE_ENDIAN = endianness() === 'LE';
+
+/** The code units of a document, index for index: `units[k] === xml.charCodeAt(k)`, where it matters. */
+type Units = Uint8Array | Uint16Array;
+
+/**
+ * The code units of `xml`. When its UTF-8 bytes are as many as its UTF-16 code units, each byte is
+ * one unit (every character is ASCII, or an invalid byte decoded as one U+FFFD): the bytes serve, as
+ * the ASCII bytes equal the units and no other byte equals an ASCII one. Otherwise a copy as UTF-16.
+ */
+function unitsOf(xml: string, bytes?: Uint8Array): Units {
+  if (bytes !== undefined) {
+    if (bytes.length === xml.length) return bytes;
+  } else {
+    const utf8 = Buffer.from(xml, 'utf8');
+    if (utf8.length === xml.length) return utf8;
+  }
+  const utf16 = Buffer.from(xml, 'utf16le');
+  if (LITTLE_ENDIAN && utf16.byteOffset % 2 === 0)
+    return new Uint16Array(utf16.buffer, utf16.byteOffset, xml.length);
+  return Uint16Array.from(xml, (_, k) => xml.charCodeAt(k));
+}
+
+const LT = 60; // <
 const GT = 62; // >
 const SLASH = 47; // /
 const BANG = 33; // !
 const QUESTION = 63; // ?
+const CR = 13;
+const LF = 10;
+const ITEM = codes('item');
 
-function isWhitespace(c: number): boolean {
-  return c === 32 || c === 9 || c === 10 || c === 13;
+function isWhitespace(c: number | undefined): boolean {
+  return c === 32 || c === 9 || c === LF || c === CR;
 }
-function isNameStart(c: number): boolean {
-  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95;
-}
-function isNameChar(c: number): boolean {
-  return isNameStart(c) || (c >= 48 && c <= 57) || c === 45 || c === 46 || c === 58;
+/** 1: may start a name, 2: may continue one (ASCII; anything else ends a name). */
+const NAME = new Uint8Array(128);
+for (let c = 0; c < 128; c++) {
+  const start = (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95;
+  if (start) NAME[c] = 1;
+  else if ((c >= 48 && c <= 57) || c === 45 || c === 46 || c === 58) NAME[c] = 2;
 }
 
 /** `<Root xmlns="…" xmlns:x='…'>` or `<Root/>`: namespace declarations only. */
 const ROOT_TAG =
   /<([A-Za-z_][\w.:-]*)((?:[ \t\r\n]+xmlns(?::[\w.-]+)?[ \t\r\n]*=[ \t\r\n]*(?:"[^"<]*"|'[^'<]*'))*)[ \t\r\n]*(\/?)>/y;
 
+/**
+ * The start positions and lengths of the open elements being skipped, reused by every read (reads
+ * are synchronous, so one at a time); grows when a document nests deeper.
+ */
+let skipStack = new Int32Array(64);
+
 class Scanner {
   private i = 0;
   /** Set by openTag: whether the tag just read was `<name/>`. */
   private selfClosing = false;
+  /** Set by openTag: where the tag's name starts (its length is openTag's result). */
+  private nameAt = 0;
+  /** The first slot not used by the structures being read. */
+  private top = 0;
+  /**
+   * The next `&` and carriage return at or after the text being read (x.length: none), found once
+   * for the whole document instead of once per value: text without either needs no more than a slice.
+   */
+  private nextAmp = -1;
+  private nextCr = -1;
 
-  constructor(private readonly x: string) {}
+  /** `u`: the code units of `x` (unitsOf). */
+  constructor(
+    private readonly x: string,
+    private readonly u: Units,
+  ) {}
 
-  document(root: string, shape: Compiled): ReadOutput {
+  document(root: string, rootCodes: Uint8Array, shape: Compiled): ReadOutput {
     const x = this.x;
     this.skipWhitespace();
     if (x.startsWith('<?', this.i)) {
@@ -104,12 +138,22 @@ class Scanner {
     this.i = ROOT_TAG.lastIndex;
     if (match[3] === '/') return {};
     // What follows the root's end tag is ignored, as the SDK's parser ignores it.
-    return this.struct(shape, root);
+    return this.struct(shape, rootCodes);
   }
 
   private skipWhitespace(): void {
-    const x = this.x;
-    while (this.i < x.length && isWhitespace(x.charCodeAt(this.i))) this.i++;
+    const u = this.u;
+    while (this.i < u.length && isWhitespace(u[this.i])) this.i++;
+  }
+
+  /** The position of the first `<` from `from`; giveUp when there is none. */
+  private nextLt(from: number): number {
+    const u = this.u;
+    const n = u.length;
+    let k = from;
+    while (k < n && u[k] !== LT) k++;
+    if (k === n) giveUp();
+    return k;
   }
 
   /**
@@ -117,204 +161,224 @@ class Scanner {
    * whitespace with a line break (or nothing); anything else would replace the element by its text.
    */
   private containerText(from: number, to: number): void {
-    const x = this.x;
+    const u = this.u;
     let lineBreak = false;
     for (let k = from; k < to; k++) {
-      const c = x.charCodeAt(k);
+      const c = u[k];
       if (!isWhitespace(c)) giveUp();
-      if (c === 10 || c === 13) lineBreak = true;
+      if (c === LF || c === CR) lineBreak = true;
     }
     if (!lineBreak) giveUp();
   }
 
-  /** At `<`: reads the element's name and the end of its start tag; sets selfClosing. */
-  private openTag(): string {
-    const x = this.x;
+  /**
+   * At `<`: reads the element's name (its start in nameAt, its length returned) and the end of its
+   * start tag; sets selfClosing.
+   */
+  private openTag(): number {
+    const u = this.u;
     const start = this.i + 1;
-    let j = start;
-    if (!isNameStart(x.charCodeAt(j))) giveUp(); // also `<!…`, `<?…`
-    j++;
-    while (j < x.length && isNameChar(x.charCodeAt(j))) j++;
-    const name = x.slice(start, j);
-    while (j < x.length && isWhitespace(x.charCodeAt(j))) j++;
-    const c = x.charCodeAt(j);
+    let c = u[start] ?? 0;
+    if (c >= 128 || NAME[c] !== 1) giveUp(); // also `<!…`, `<?…`, the end of the document
+    let j = start + 1;
+    c = u[j] ?? 0;
+    while (c < 128 && NAME[c] !== 0) c = u[++j] ?? 0;
+    this.nameAt = start;
+    const length = j - start;
     if (c === GT) {
       this.selfClosing = false;
       this.i = j + 1;
-    } else if (c === SLASH && x.charCodeAt(j + 1) === GT) {
+      return length;
+    }
+    while (isWhitespace(c)) c = u[++j] ?? 0;
+    if (c === GT) {
+      this.selfClosing = false;
+      this.i = j + 1;
+    } else if (c === SLASH && u[j + 1] === GT) {
       this.selfClosing = true;
       this.i = j + 2;
     } else {
       giveUp(); // an attribute, or a character no tag name has
     }
-    return name;
+    return length;
   }
 
-  /** At `</`: the end tag of `name` (whitespace before `>` allowed, as the SDK allows it). */
-  private closeTag(name: string): void {
-    const x = this.x;
+  /** At `</`: the end tag of `name` (whitespace around the name allowed, as the SDK's parser trims it). */
+  private closeTag(name: Uint8Array): void {
+    const u = this.u;
     const at = this.i + 2;
-    if (x.startsWith(name, at) && x.charCodeAt(at + name.length) === GT) {
-      this.i = at + name.length + 1;
+    const length = name.length;
+    let k = 0;
+    while (k < length && u[at + k] === name[k]) k++;
+    if (k === length && u[at + length] === GT) {
+      this.i = at + length + 1;
       return;
     }
-    const end = x.indexOf('>', at);
-    if (end < 0 || x.slice(at, end).trim() !== name) giveUp();
-    this.i = end + 1;
+    this.closeTagAt(at, name, 0, length);
   }
 
-  /** The position of the next `<` after container text (checked); at a child or the end tag. */
-  private nextTag(): number {
-    const lt = this.x.indexOf('<', this.i);
-    if (lt < 0) giveUp();
-    if (lt > this.i) this.containerText(this.i, lt);
-    this.i = lt;
-    return this.x.charCodeAt(lt + 1);
+  /**
+   * From `at` (after `</`): whitespace, the name found in `source` at `nameAt` (`length` long),
+   * whitespace, `>`. The end tag of a skipped element is checked against its start tag's units.
+   */
+  private closeTagAt(at: number, source: Units, nameAt: number, length: number): void {
+    const u = this.u;
+    let j = at;
+    while (isWhitespace(u[j])) j++;
+    for (let k = 0; k < length; k++) if (u[j + k] !== source[nameAt + k]) giveUp();
+    j += length;
+    let c = u[j];
+    while (isWhitespace(c)) c = u[++j];
+    if (c !== GT) giveUp();
+    this.i = j + 1;
   }
 
-  private struct(shape: Compiled, tag: string): ReadOutput {
-    const out: ReadOutput = {};
+  /** The unit after the next `<`, after container text (checked): at a child or the end tag. */
+  private nextTag(): number | undefined {
+    const u = this.u;
+    let lt = this.i;
+    if (u[lt] !== LT) {
+      lt = this.nextLt(lt);
+      this.containerText(this.i, lt);
+      this.i = lt;
+    }
+    return u[lt + 1];
+  }
+
+  /** The member of `shape` named by the tag just opened (at nameAt, `length` long), if any. */
+  private member(shape: Compiled, length: number): Member | undefined {
+    const candidates = shape.byLength[length];
+    if (candidates === undefined) return undefined;
+    const u = this.u;
+    const at = this.nameAt;
+    next: for (let m = 0; m < candidates.length; m++) {
+      const member = candidates[m]!;
+      const xml = member.xml;
+      for (let k = 0; k < length; k++) if (u[at + k] !== xml[k]) continue next;
+      return member;
+    }
+    return undefined;
+  }
+
+  /** The members of a structure up to its end tag `</tag>`. */
+  private struct(shape: Compiled, tag: Uint8Array): ReadOutput {
+    const base = this.top;
+    this.top = base + shape.members.length;
+    let seen = 0;
     for (;;) {
-      const c = this.nextTag();
-      if (c === SLASH) {
+      if (this.nextTag() === SLASH) {
         this.closeTag(tag);
-        return out;
+        this.top = base;
+        return build(shape, base, seen);
       }
-      const name = this.openTag();
-      const member = shape.byXml.get(name);
+      const length = this.openTag();
+      const member = this.member(shape, length);
       if (member === undefined) {
-        if (!this.selfClosing) this.skip(name);
+        if (!this.selfClosing) this.skip(this.nameAt, length);
         continue;
       }
-      if (out[member.name] !== undefined) giveUp(); // the SDK would read a repeated element as a list
-      out[member.name] = this.selfClosing ? emptyValue(member.field) : this.value(member, name);
+      if ((seen & member.bit) !== 0) giveUp(); // the SDK would read a repeated element as a list
+      seen |= member.bit;
+      slots[base + member.index] = this.selfClosing ? emptyValue(member.field) : this.value(member);
     }
   }
 
-  private list(item: Compiled, tag: string): ReadOutput[] {
+  private list(item: Compiled, tag: Uint8Array): ReadOutput[] {
     const out: ReadOutput[] = [];
+    const u = this.u;
     for (;;) {
-      const c = this.nextTag();
-      if (c === SLASH) {
+      if (this.nextTag() === SLASH) {
         this.closeTag(tag);
         return out;
       }
-      if (this.openTag() !== 'item') giveUp();
-      out.push(this.selfClosing ? {} : this.struct(item, 'item'));
+      const length = this.openTag();
+      const at = this.nameAt;
+      if (
+        length !== 4 ||
+        u[at] !== ITEM[0] ||
+        u[at + 1] !== ITEM[1] ||
+        u[at + 2] !== ITEM[2] ||
+        u[at + 3] !== ITEM[3]
+      )
+        giveUp();
+      out.push(this.selfClosing ? {} : this.struct(item, ITEM));
     }
   }
 
-  private value(member: Member, tag: string): unknown {
-    const { field } = member;
-    if (field.kind === 'struct') return this.struct(member.shape!, tag);
-    if (field.kind === 'list') return this.list(member.shape!, tag);
-    const text = this.text(tag);
+  private value(member: Member): unknown {
+    const { field, xml } = member;
     switch (field.kind) {
+      case 'struct':
+        return this.struct(member.shape!, xml);
+      case 'list':
+        return this.list(member.shape!, xml);
       case 'string':
-        return text;
+        return this.text(xml);
       case 'number':
-        return Number(text);
+        return Number(this.text(xml));
       case 'boolean':
-        return text.toLowerCase() === 'true';
+        return isTrue(this.text(xml));
       case 'timestamp':
-        return timestamp(text);
+        return timestamp(this.text(xml));
     }
   }
 
-  /** The text of a leaf element up to its end tag, as the SDK's parser reads it. */
-  private text(tag: string): string {
+  /** The text of a leaf element up to its end tag `</tag>`, as the SDK's parser reads it. */
+  private text(tag: Uint8Array): string {
     const x = this.x;
-    const lt = x.indexOf('<', this.i);
-    if (lt < 0 || x.charCodeAt(lt + 1) !== SLASH) giveUp(); // a child, comment or CDATA
-    let text = x.slice(this.i, lt);
+    const from = this.i;
+    const lt = this.nextLt(from);
+    if (this.u[lt + 1] !== SLASH) giveUp(); // a child, comment or CDATA
     this.i = lt;
     this.closeTag(tag);
-    if (text.length === 0) return text;
+    if (lt === from) return '';
+    if (this.nextAmp < from) this.nextAmp = indexOrEnd(x, '&', from);
+    if (this.nextCr < from) this.nextCr = indexOrEnd(x, '\r', from);
+    // The SDK's parser reads whitespace with a line break as empty: only a leading whitespace can start that.
+    if (this.nextAmp > lt && this.nextCr > lt && !isWhitespace(this.u[from])) return x.slice(from, lt);
+    let text = x.slice(from, lt);
     if (text.includes('\r')) text = text.replace(/\r\n?/g, '\n');
     if (text.includes('&')) text = decodeEntities(text);
-    // The SDK's parser reads whitespace with a line break as empty.
     if (isWhitespace(text.charCodeAt(0)) && text.trim() === '' && text.includes('\n')) return '';
     return text;
   }
 
-  /** An element the projection does not read: skipped, but its tags must still nest correctly. */
-  private skip(tag: string): void {
-    const x = this.x;
-    const open = [tag];
-    while (open.length > 0) {
-      const lt = x.indexOf('<', this.i);
-      if (lt < 0) giveUp();
+  /**
+   * An element the projection does not read (its name at `tagAt`): skipped, but its tags must still
+   * nest correctly — each end tag is checked against its start tag's position on the stack.
+   */
+  private skip(tagAt: number, tagLength: number): void {
+    const u = this.u;
+    let stack = skipStack;
+    stack[0] = tagAt;
+    stack[1] = tagLength;
+    let depth = 2;
+    while (depth > 0) {
+      const lt = this.nextLt(this.i);
       this.i = lt;
-      const c = x.charCodeAt(lt + 1);
-      if (c === SLASH) this.closeTag(open.pop()!);
-      else if (c === BANG || c === QUESTION) giveUp();
+      const c = u[lt + 1];
+      if (c === SLASH) {
+        depth -= 2;
+        this.closeTagAt(lt + 2, u, stack[depth]!, stack[depth + 1]!);
+      } else if (c === BANG || c === QUESTION) giveUp();
       else {
-        const name = this.openTag();
-        if (!this.selfClosing) open.push(name);
+        const length = this.openTag();
+        if (this.selfClosing) continue;
+        if (depth === stack.length) {
+          const grown = new Int32Array(stack.length * 2);
+          grown.set(stack);
+          skipStack = stack = grown;
+        }
+        stack[depth] = this.nameAt;
+        stack[depth + 1] = length;
+        depth += 2;
       }
     }
   }
 }
 
-/** What the SDK makes of `<name/>` (or `<name></name>`) for each kind of field. */
-function emptyValue(field: Field): unknown {
-  switch (field.kind) {
-    case 'string':
-      return '';
-    case 'number':
-      return 0; // Number('')
-    case 'boolean':
-      return false;
-    case 'struct':
-      return {};
-    case 'list':
-      return [];
-    case 'timestamp':
-      return giveUp(); // the SDK refuses it
-  }
-}
-
-const NAMED: Readonly<Record<string, string>> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
-const ENTITY = /&(?:#x([0-9a-fA-F]{1,6})|#(\d{1,7})|([a-zA-Z][a-zA-Z0-9]{0,30}));/g;
-
-/** The SDK parser's entity decoding, for the entities it decodes faithfully; otherwise giveUp. */
-function decodeEntities(text: string): string {
-  let decoded = 0;
-  const out = text.replace(ENTITY, (_, hex: string | undefined, dec: string | undefined, named?: string) => {
-    decoded++;
-    if (named !== undefined) return NAMED[named] ?? giveUp();
-    const code = hex !== undefined ? parseInt(hex, 16) : parseInt(dec!, 10);
-    if (code > 0xffff) giveUp(); // the SDK keeps only the low 16 bits
-    return String.fromCharCode(code);
-  });
-  let ampersands = 0;
-  for (let k = text.indexOf('&'); k >= 0; k = text.indexOf('&', k + 1)) ampersands++;
-  if (ampersands !== decoded) giveUp(); // a bare `&` (the SDK keeps it as it is)
-  return out;
-}
-
-const TIMESTAMP = /^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)(?:\.(\d{1,9}))?Z$/;
-const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-
-/** An RFC 3339 UTC timestamp as the SDK builds it; giveUp for offsets, leap seconds, impossible dates. */
-function timestamp(text: string): Date {
-  const m = TIMESTAMP.exec(text);
-  if (!m) giveUp();
-  const [year, month, day, hours, minutes, seconds] = m.slice(1, 7).map(Number) as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
-  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
-  const maxDay = month === 2 && !leap ? 28 : (DAYS_IN_MONTH[month - 1] ?? 0);
-  if (month < 1 || month > 12 || day < 1 || day > maxDay || hours > 23 || minutes > 59 || seconds > 59)
-    giveUp();
-  const fraction = m[7];
-  const ms = fraction !== undefined && Number(fraction) ? Math.round(parseFloat(`0.${fraction}`) * 1000) : 0;
-  const date = new Date(Date.UTC(year, month - 1, day, hours, minutes, seconds, ms));
-  date.setUTCFullYear(year);
-  return date;
+/** The position of the first `char` in `x` from `from`, or x.length when there is none. */
+function indexOrEnd(x: string, char: string, from: number): number {
+  const at = x.indexOf(char, from);
+  return at < 0 ? x.length : at;
 }
