@@ -129,7 +129,7 @@ export const SECURITY_GROUP_FIELDS: Shape = {
 
 /**
  * Each operation's answer (the SDK's output shape without $metadata). Adding an operation here and a
- * root element to READ_OPERATIONS (reader.ts) is all a new reader needs.
+ * command to FAST_READ_OPERATIONS (install.ts) is all a new reader needs.
  */
 export const OUTPUTS = {
   DescribeInstances: {
