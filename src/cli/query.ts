@@ -134,7 +134,7 @@ export async function runQuery(
       maxFirst: config.graph.maxFirst,
     });
     if (refusal) return refuse(refusal, options, ctx);
-    if (target) config = withExportCache(config);
+    if (target) config = forExport(config);
     pageLimit = Math.min(EXPORT_PAGE_SIZE, config.graph.maxFirst);
     const calls = countAwsCalls();
     engine = localEngine(await openGateway(config, ctx, calls.observer), calls);
@@ -289,9 +289,15 @@ function countsOf(gateway: Gateway, calls: AwsCallCounter, rows: number) {
   };
 }
 
-function withExportCache(config: OrgraphConfig): OrgraphConfig {
+/**
+ * An export's configuration: a bounded cache and client pool (pages already written are not needed
+ * again), and fan-out pages that read ahead — the export pages through everything, so a round trip
+ * per probe would cost more than the items a page reads past its end (read again by the next page).
+ */
+function forExport(config: OrgraphConfig): OrgraphConfig {
   return {
     ...config,
+    graph: { ...config.graph, fanOutPaging: 'read-ahead' },
     credentials: {
       ...config.credentials,
       pool: {

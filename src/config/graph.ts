@@ -144,6 +144,16 @@ export const graphConfigSchema = z
      * still listed by `accounts` (Account.access says ACCOUNT_NOT_ACTIVE). Accounts of a static list
      * have no state and are always read.
      */
+    /**
+     * How a fan-out fills a page (`first`): 'thrifty' (default) reads targets a window at a time,
+     * growing 1, 2, 4 … 16, the targets past the first only probed with EC2's smallest page, so little
+     * is read in vain — at the price of a round trip per probe that needs more. 'read-ahead' asks every
+     * target of a window of 16 for all the page still misses: fewer round trips per page (an export
+     * paging through everything), while items past the page's end are read again by the next page.
+     */
+    fanOutPaging: z
+      .enum(['thrifty', 'read-ahead'], { error: "must be 'thrifty' or 'read-ahead'" })
+      .default('thrifty'),
     fanOutAccountStates: z
       .array(z.enum(ACCOUNT_STATES, { error: `must be one of ${ACCOUNT_STATES.join(', ')}` }))
       .min(1, 'must list at least one account state')

@@ -14,7 +14,11 @@
 // MAX_WINDOW concurrently, so a long run of empty targets costs few round trips): the window's first
 // target is asked for everything missing, the others only probe with EC2's smallest page and go on
 // from the probe's NextToken when they are reached. Probes past the end of the page are read again by
-// the next page (PROBE items each at most).
+// the next page (PROBE items each at most). With graph.fanOutPaging 'read-ahead' (exports), every
+// window is MAX_WINDOW targets, each asked for everything missing: a round trip or two per page instead
+// of one per probe, and up to a window of targets' items read again by the next page.
+// Without `first`, targets are read as their accounts arrive (the account list may still be coming,
+// see FanoutPlan).
 // hasNextPage is true when the page is full and a NextToken or another target remains, so a last,
 // empty page is possible when only empty targets (or an empty AWS page) remain. Without `first`, every
 // target is read whole with the largest pages, concurrently (the data layer bounds the concurrency).
@@ -83,6 +87,8 @@ export interface FanoutSpec {
   after?: string;
   /** What the cursors are bound to (see bindingOf). */
   binding: string;
+  /** graph.fanOutPaging 'read-ahead': every target of a window of MAX_WINDOW asked for all that is missing. */
+  readAhead?: boolean;
 }
 
 export interface FanoutResult<Model> {
@@ -162,14 +168,15 @@ export async function readFanout<Model>(deps: FanoutDeps, spec: FanoutSpec): Pro
   // Targets being read, in order. The first target of a window is asked for everything missing; the
   // others only probe (PROBE items) while it is read, and go on from their probe when they are reached.
   const queue: { limit: number; result: Promise<TargetRead<Model>> }[] = [];
-  let window = 1;
+  const readAhead = spec.readAhead === true;
+  let window = readAhead ? MAX_WINDOW : 1;
   while (page.length < first) {
     if (queue.length === 0) {
       const entries = await stream.take(window);
       if (entries.length === 0) break;
       const missing = first - page.length;
       entries.forEach((entry, i) => {
-        const limit = i === 0 ? missing : Math.min(missing, PROBE);
+        const limit = i === 0 || readAhead ? missing : Math.min(missing, PROBE);
         queue.push({ limit, result: read(entry, limit) });
       });
       window = Math.min(window * 2, MAX_WINDOW);

@@ -263,6 +263,11 @@ describe('orgraph query: NDJSON and CSV', () => {
     expect(pages).toBeGreaterThanOrEqual(4);
     expect(sim.log.count({ operation: 'DescribeInstances' })).toBeLessThanOrEqual(pages + 4);
     expect(sim.log.count({ operation: 'AssumeRole' })).toBe(4);
+    // An export reads ahead (graph.fanOutPaging 'read-ahead'): the first page asks every target of its
+    // window at once for the whole page (7), never a 5-item probe.
+    const asked = sim.log.entries({ operation: 'DescribeInstances' }).map((e) => e.params['MaxResults']);
+    expect(asked.slice(0, 4)).toEqual(['7', '7', '7', '7']);
+    expect(asked).not.toContain('5');
   });
 
   it('writes RFC 4180 CSV: header, CRLF, quoted commas, quotes, newlines and non-ASCII tag values', async () => {

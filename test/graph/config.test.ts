@@ -17,6 +17,7 @@ describe('gateway graph configuration', () => {
       accounts: { source: 'organizations' },
       include: { accountIds: [], unitIds: [] },
       exclude: { accountIds: [], unitIds: [] },
+      fanOutPaging: 'thrifty',
       fanOutAccountStates: ['ACTIVE'],
       queryDeadlineMs: 60_000,
       maxFirst: 1_000,

@@ -267,3 +267,76 @@ describe('CursorCodec', () => {
     expect(() => codec.decode('b', cursor)).toThrow(/Invalid cursor/);
   });
 });
+
+describe("graph.fanOutPaging: 'read-ahead' (an export paging through everything)", () => {
+  /**
+   * Runs `work` with the fake's EC2 pages held back and released together, one round at a time, once
+   * the gateway has asked for everything it can without an answer: the rounds are the page's
+   * sequential AWS round trips (no clock involved).
+   */
+  async function inRounds<T>(
+    fake: FakeAwsData,
+    work: () => Promise<T>,
+  ): Promise<{ value: T; rounds: number }> {
+    const read = fake.ec2.page.bind(fake.ec2);
+    const held: (() => void)[] = [];
+    fake.ec2.page = ((...args: Parameters<typeof read>) =>
+      new Promise<Awaited<ReturnType<typeof read>>>((resolve, reject) =>
+        held.push(() => read(...args).then(resolve, reject)),
+      )) as typeof read;
+    let done = false;
+    const running = work().finally(() => (done = true));
+    let rounds = 0;
+    while (!done) {
+      await new Promise((r) => setImmediate(r));
+      if (held.length > 0) {
+        rounds++;
+        for (const release of held.splice(0)) release();
+      }
+    }
+    fake.ec2.page = read;
+    return { value: await running, rounds };
+  }
+
+  const uniform = () => new FakeAwsData({ accounts: 30, regions: ['eu-west-1', 'us-east-1'], instances: 50 });
+
+  it('reads a page of 1,000 over 50-item targets in a few round trips instead of one per probe', async () => {
+    const thrifty = uniform();
+    const ahead = uniform();
+    const a = await inRounds(thrifty, () => page(harness(thrifty), { first: 1000 }));
+    const b = await inRounds(ahead, () =>
+      page(harness(ahead, { fanOutPaging: 'read-ahead' }), { first: 1000 }),
+    );
+    expect(b.value.edges.map((e) => e.node.instanceId)).toEqual(a.value.edges.map((e) => e.node.instanceId));
+    expect(b.value.pageInfo.endCursor !== null).toBe(true);
+    // 20 targets fill the page: thrifty probes them 1, 2, 4, 8 … at a time and goes on with each probe
+    // in turn; read-ahead asks 16 targets at once for everything missing, then the rest.
+    expect(a.rounds).toBeGreaterThanOrEqual(15);
+    expect(b.rounds).toBeLessThanOrEqual(3);
+  });
+
+  it('pages through 5,000 uneven instances exactly as thrifty paging does, without probes', async () => {
+    const walk = async (fake: FakeAwsData, config: Record<string, unknown>) => {
+      const h = harness(fake, config);
+      const seen: string[] = [];
+      let after: string | null = null;
+      for (let n = 0; n < 80; n++) {
+        const p: Page = await page(h, { first: 100, after });
+        seen.push(...p.edges.map((e) => e.node.instanceId));
+        if (!p.pageInfo.hasNextPage) break;
+        after = p.pageInfo.endCursor;
+      }
+      return seen;
+    };
+    const thrifty = bigOrganization();
+    const ahead = bigOrganization();
+    const expected = await walk(thrifty, {});
+    expect(await walk(ahead, { fanOutPaging: 'read-ahead' })).toEqual(expected);
+    expect(expected).toEqual(groundTruth(ahead));
+    const probes = (fake: FakeAwsData) =>
+      fake.calls.filter((c) => c.op === 'DescribeInstances' && c.maxResults === 5).length;
+    expect(probes(thrifty)).toBeGreaterThan(10);
+    // Read-ahead asks every target for what the page misses (5 only when that is all it misses).
+    expect(probes(ahead)).toBeLessThan(probes(thrifty) / 4);
+  });
+});

@@ -209,6 +209,7 @@ async function readPage<Model>(
     ...(page.first !== undefined ? { first: page.first } : {}),
     ...(page.after != null ? { after: page.after } : {}),
     binding: page.binding,
+    ...(ctx.config.fanOutPaging === 'read-ahead' ? { readAhead: true } : {}),
   });
   ctx.budget.admit(result.connection.nodes.length);
   return result;
