@@ -51,22 +51,26 @@ function groundTruth(fake: FakeAwsData): string[] {
   );
 }
 
+/** Every page of the instances, `first` at a time, following endCursor (at most 60 pages). */
+async function walkPages(h: Harness, first: number): Promise<Page[]> {
+  const pages: Page[] = [];
+  let after: string | null = null;
+  for (;;) {
+    const p: Page = await page(h, { first, after });
+    pages.push(p);
+    if (!p.pageInfo.hasNextPage) return pages;
+    after = p.pageInfo.endCursor;
+    expect(pages.length).toBeLessThan(60);
+  }
+}
+
 describe('fan-out pagination', () => {
   it('pages through 5,000 instances with first: 100, yielding each exactly once, in account then Region order', async () => {
     const fake = bigOrganization();
-    const h = harness(fake);
-    const seen: string[] = [];
-    const sizes: number[] = [];
-    let after: string | null = null;
-    for (;;) {
-      const p: Page = await page(h, { first: 100, after });
-      sizes.push(p.edges.length);
-      seen.push(...p.edges.map((e) => e.node.instanceId));
-      expect(p.pageInfo.hasPreviousPage).toBe(after !== null);
-      if (!p.pageInfo.hasNextPage) break;
-      after = p.pageInfo.endCursor;
-      expect(sizes.length).toBeLessThan(60);
-    }
+    const pages = await walkPages(harness(fake), 100);
+    const sizes = pages.map((p) => p.edges.length);
+    const seen = pages.flatMap((p) => p.edges.map((e) => e.node.instanceId));
+    expect(pages.map((p) => p.pageInfo.hasPreviousPage)).toEqual(pages.map((_, i) => i > 0));
     // 50 full pages; the 50th ends with the last instance, but an (empty) target remains after it, so
     // hasNextPage is true once more and a 51st, empty page says there is nothing left.
     expect(sizes).toEqual([...Array<number>(50).fill(100), 0]);
@@ -316,18 +320,8 @@ describe("graph.fanOutPaging: 'read-ahead' (an export paging through everything)
   });
 
   it('pages through 5,000 uneven instances exactly as thrifty paging does, without probes', async () => {
-    const walk = async (fake: FakeAwsData, config: Record<string, unknown>) => {
-      const h = harness(fake, config);
-      const seen: string[] = [];
-      let after: string | null = null;
-      for (let n = 0; n < 80; n++) {
-        const p: Page = await page(h, { first: 100, after });
-        seen.push(...p.edges.map((e) => e.node.instanceId));
-        if (!p.pageInfo.hasNextPage) break;
-        after = p.pageInfo.endCursor;
-      }
-      return seen;
-    };
+    const walk = async (fake: FakeAwsData, config: Record<string, unknown>) =>
+      (await walkPages(harness(fake, config), 100)).flatMap((p) => p.edges.map((e) => e.node.instanceId));
     const thrifty = bigOrganization();
     const ahead = bigOrganization();
     const expected = await walk(thrifty, {});
