@@ -62,4 +62,6 @@ for (let r = 0; r < 7; r++)
   }
 const median = (s: number[]) => [...s].sort((a, b) => a - b)[Math.floor(s.length / 2)]!.toFixed(0);
 for (const [name, { cpu, wall }] of Object.entries(results))
-  console.log(`${name.padEnd(10)} ${CLIENTS} clients + 1 send each: cpu median ${median(cpu)} ms, wall median ${median(wall)} ms`);
+  console.log(
+    `${name.padEnd(10)} ${CLIENTS} clients + 1 send each: cpu median ${median(cpu)} ms, wall median ${median(wall)} ms`,
+  );

@@ -6,7 +6,9 @@
 // request log. For each scenario: median and spread of the wall time, the calls, the lower bound the
 // latency model allows (the longer of the critical path and calls × latency ÷ concurrency) and
 // wall ÷ bound; for the cold inventory also the baseline (the seeds' sequential script), CPU per
-// instance and process start → first AWS call. A table on stdout, JSON under bench/results/.
+// instance and process start → first AWS call; S4 side by side with graphql-js alone over the same
+// answer (the gateway's overhead); S5 both as one JSON answer and streamed by `orgraph query --format
+// ndjson`. A table on stdout, JSON under bench/results/.
 //
 //   npm run bench                      # every scenario at full size
 //   npm run bench -- --only S2,S6      # some scenarios
@@ -16,9 +18,9 @@
 //   npm run bench -- --only load       # orgraph serve under load against a plain Apollo Server
 //   npm run bench -- --only S2 --vs ../before   # side by side with another checkout's gateway, same sim
 import { spawn } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
-import { dirname, resolve } from 'node:path';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { generateWorld } from '../src/sim/generator.js';
@@ -462,6 +464,88 @@ async function warmRuns(
   ];
 }
 
+/** The streamed export's rows: one per instance, keyed as the ground truth is. */
+const EXPORT_QUERY = `{ instances { nodes { instanceId account { accountId } region { name } } } }`;
+
+/**
+ * S5 streamed: `orgraph query --format ndjson` (bench/export-run.ts) of this checkout and, with --vs,
+ * of the other, one run each on the same sim; the rows are checked against the ground truth.
+ */
+async function streamedExports(
+  sim: SimProcess,
+  expected: string[],
+  boundOf: (calls: number) => number,
+): Promise<Row[]> {
+  const sides = [
+    { label: 'S5 streamed', root: gatewayRoot, config: gatewayConfig(sim) },
+    ...(vsRoot ? [{ label: 'S5 streamed vs', root: vsRoot, config: gatewayConfig(sim, {}) }] : []),
+  ];
+  const dir = mkdtempSync(join(tmpdir(), 'orgraph-bench-export-'));
+  const rowsOut: Row[] = [];
+  try {
+    for (const side of sides) {
+      await sim.reset();
+      const job = {
+        root: side.root,
+        config: side.config,
+        configFile: join(dir, 'orgraph.json'),
+        query: EXPORT_QUERY,
+      };
+      const child = spawn(process.execPath, ['--import', 'tsx', 'bench/export-run.ts', JSON.stringify(job)], {
+        cwd: ROOT,
+        env: { NODE_ENV: 'production', ...gatewayEnv(sim) },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      const keys: string[] = [];
+      let partial = '';
+      let bytes = 0;
+      let err = '';
+      child.stdout.on('data', (d: Buffer) => {
+        bytes += d.length;
+        const lines = (partial + d.toString()).split('\n');
+        partial = lines.pop() ?? '';
+        for (const line of lines) {
+          if (!line) continue;
+          const row = JSON.parse(line) as Record<string, string>;
+          keys.push(`${row['account.accountId']}|${row['region.name']}|${row['instanceId']}`);
+        }
+      });
+      child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+      const code = await new Promise<number | null>((done) => child.on('close', done));
+      const summaryLine = err.trim().split('\n').pop() ?? '';
+      if (code !== 0 || !summaryLine.startsWith('{'))
+        throw new Error(`bench/export-run.ts (${side.root}) exited with ${code}: ${err.slice(-2000)}`);
+      const summary = JSON.parse(summaryLine) as {
+        status: number;
+        wallMs: number;
+        cpuMs: number;
+        peakRssMb: number;
+      };
+      const { counters, total } = await sim.counters();
+      const boundMs = boundOf(total);
+      rowsOut.push({
+        scenario: side.label,
+        what: `NDJSON export (orgraph query --format ndjson), ${exportWorld.accounts} accounts × ${regions.length} Regions × ${scale.instances} instances${side.root === gatewayRoot ? '' : ` [CLI of ${side.root}]`}`,
+        runs: 1,
+        wall: stats([summary.wallMs]),
+        calls: counters,
+        callsTotal: total,
+        boundMs,
+        wallOverBound: summary.wallMs / boundMs,
+        cpuMsPerItem: summary.cpuMs / Math.max(1, keys.length),
+        peakRssMb: summary.peakRssMb,
+        bytesPerItem: bytes / Math.max(1, keys.length),
+        exact: summary.status === 0 && keys.length === expected.length && digest(keys) === digest(expected),
+        items: keys.length,
+        errors: summary.status === 0 ? [] : [`exit status ${summary.status}`],
+      });
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return rowsOut;
+}
+
 /** The part of orgraph's schema the inventory query selects, as plain types for graphql-js alone. */
 const INVENTORY_PLAIN_SCHEMA = `
   type Query { instances: InstanceConnection }
@@ -505,6 +589,12 @@ async function main(): Promise<void> {
             (calls) => bound(pages(exportWorld.accounts) + 2, calls),
             gatewayConfig(sim),
             1,
+          )),
+        );
+      if (only.has('S5'))
+        rows.push(
+          ...(await streamedExports(sim, exportTruth.instanceKeys, (calls) =>
+            bound(pages(exportWorld.accounts) + 2, calls),
           )),
         );
     } finally {
@@ -687,8 +777,10 @@ function printTable(): void {
     );
     if (r.startToFirstCallMs)
       console.log(`    process start → first AWS call: median ${ms(r.startToFirstCallMs.median)}`);
-    if (r.bytesPerItem && r.scenario === 'S5')
-      console.log(`    ${r.bytesPerItem.toFixed(0)} bytes of JSON per instance`);
+    if (r.bytesPerItem && r.scenario.startsWith('S5'))
+      console.log(
+        `    ${r.bytesPerItem.toFixed(0)} bytes of ${r.scenario.startsWith('S5 streamed') ? 'NDJSON' : 'JSON'} per instance`,
+      );
   }
 }
 

@@ -314,7 +314,11 @@ export function createDataLayer(deps: DataLayerDeps): DataLayer {
             const page = pageOf(out.items, token, out.nextToken, now(), () =>
               repeatedToken('organizations', operation),
             );
-            onPage?.(page.items);
+            try {
+              onPage?.(page.items);
+            } catch {
+              // The caller's bookkeeping; the read is shared with others and the cache, so it goes on.
+            }
             return page;
           });
           return all.items;

@@ -138,13 +138,6 @@ export const graphConfigSchema = z
     /** Regions read in every account. Absent: DescribeRegions per account (enabled Regions only). */
     regions: z.array(region).min(1, 'must list at least one Region (or be left out)').optional(),
     /**
-     * Accounts whose Organizations state is one of these are read by fan-outs (instances, vpcs,
-     * subnets of the organization, a unit or an account). Default ['ACTIVE']: AWS refuses AssumeRole
-     * into suspended and closing accounts, so reading them would only add failures. Other accounts are
-     * still listed by `accounts` (Account.access says ACCOUNT_NOT_ACTIVE). Accounts of a static list
-     * have no state and are always read.
-     */
-    /**
      * How a fan-out fills a page (`first`): 'thrifty' (default) reads targets a window at a time,
      * growing 1, 2, 4 … 16, the targets past the first only probed with EC2's smallest page, so little
      * is read in vain — at the price of a round trip per probe that needs more. 'read-ahead' asks every
@@ -154,6 +147,13 @@ export const graphConfigSchema = z
     fanOutPaging: z
       .enum(['thrifty', 'read-ahead'], { error: "must be 'thrifty' or 'read-ahead'" })
       .default('thrifty'),
+    /**
+     * Accounts whose Organizations state is one of these are read by fan-outs (instances, vpcs,
+     * subnets of the organization, a unit or an account). Default ['ACTIVE']: AWS refuses AssumeRole
+     * into suspended and closing accounts, so reading them would only add failures. Other accounts are
+     * still listed by `accounts` (Account.access says ACCOUNT_NOT_ACTIVE). Accounts of a static list
+     * have no state and are always read.
+     */
     fanOutAccountStates: z
       .array(z.enum(ACCOUNT_STATES, { error: `must be one of ${ACCOUNT_STATES.join(', ')}` }))
       .min(1, 'must list at least one account state')

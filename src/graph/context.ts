@@ -68,18 +68,27 @@ export function createGraphContext(options: ContextOptions): GraphContext {
   const controller = new AbortController();
   // Every AWS call of the request listens to this one signal; dozens at once are expected, not a leak.
   setMaxListeners(0, controller.signal);
+  // The account list's read stops only when the request is stopped (deadline, client gone, a budget),
+  // not when its response was sent: a page answered while ListAccounts pages still arrive lets the read
+  // finish, so it is cached for the next request (other requests may be sharing it, too).
+  const stopped = new AbortController();
+  const stop = (reason: unknown) => {
+    stopped.abort(reason);
+    controller.abort(reason);
+  };
   // The configuration caps the deadline; a hand-built one beyond a timer's range would fire at once.
   const deadlineMs = Math.min(config.queryDeadlineMs, MAX_QUERY_DEADLINE_MS);
-  const timer = setTimeout(() => controller.abort(new QueryDeadlineError(deadlineMs)), deadlineMs);
+  const timer = setTimeout(() => stop(new QueryDeadlineError(deadlineMs)), deadlineMs);
   timer.unref();
   const clientSignal = options.signal;
-  const onClientAbort = () => controller.abort(clientSignal?.reason);
+  const onClientAbort = () => stop(clientSignal?.reason);
   if (clientSignal?.aborted) onClientAbort();
   else clientSignal?.addEventListener('abort', onClientAbort, { once: true });
 
   const callOptions = (): CallOptions =>
     request.fresh ? { signal: controller.signal, fresh: true } : { signal: controller.signal };
-  const organizations = new OrganizationsLoaders(data, config, callOptions);
+  const listOptions = (): CallOptions => ({ ...callOptions(), signal: stopped.signal });
+  const organizations = new OrganizationsLoaders(data, config, callOptions, listOptions);
   const ec2 = new Ec2Loaders(data, config, callOptions);
   return {
     data,
@@ -93,7 +102,7 @@ export function createGraphContext(options: ContextOptions): GraphContext {
     extension: options.extension ?? {},
     request,
     partialErrors: [],
-    budget: new ResponseBudget(config.limits.maxResponseItems, (error) => controller.abort(error)),
+    budget: new ResponseBudget(config.limits.maxResponseItems, (error) => stop(error)),
     dispose: () => {
       clearTimeout(timer);
       clientSignal?.removeEventListener('abort', onClientAbort);

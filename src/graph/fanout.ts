@@ -177,7 +177,7 @@ export async function readFanout<Model>(deps: FanoutDeps, spec: FanoutSpec): Pro
       const missing = first - page.length;
       entries.forEach((entry, i) => {
         const limit = i === 0 || readAhead ? missing : Math.min(missing, PROBE);
-        queue.push({ limit, result: read(entry, limit) });
+        queue.push({ limit, result: observed(read(entry, limit)) });
       });
       window = Math.min(window * 2, MAX_WINDOW);
     }
@@ -192,7 +192,7 @@ export async function readFanout<Model>(deps: FanoutDeps, spec: FanoutSpec): Pro
     // A probe that reached its limit in a target with more to read: go on with that target first.
     if (page.length < first && result.items.length === head.limit && lastRead && !lastRead.after.x) {
       const limit = first - page.length;
-      queue.unshift({ limit, result: read(entryAt(lastRead.after), limit) });
+      queue.unshift({ limit, result: observed(read(entryAt(lastRead.after), limit)) });
     }
   }
   // Probes past the end of the page are left to the next page (which reads them again).
@@ -247,6 +247,16 @@ async function readTarget<Model>(
     if (!facts) throw error;
     return { items: [], failure: { facts, error } };
   }
+}
+
+/**
+ * A read waiting in the queue: a failure that is not a target's (AWS and aborts are returned as
+ * failures) rejects the page when its turn comes; until then — or if the page ends first — it must
+ * not count as an unhandled rejection.
+ */
+function observed<T>(read: Promise<T>): Promise<T> {
+  read.catch(() => undefined);
+  return read;
 }
 
 /** The entry that reads a target from `position` (not a done one). */

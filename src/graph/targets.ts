@@ -22,7 +22,7 @@ export class Targets {
   readonly #organizations: OrganizationsLoaders;
   readonly #ec2: Ec2Loaders;
   readonly #memo = new Memo<unknown>();
-  #gate: { max: number; refusal: (count: number) => Error } | undefined;
+  #gate: { max: number; refusal: (count: number) => Error; reached: Set<string> } | undefined;
 
   constructor(config: GraphConfig, organizations: OrganizationsLoaders, ec2: Ec2Loaders) {
     this.#config = config;
@@ -54,12 +54,12 @@ export class Targets {
 
   /**
    * Limits the accounts in scope in a fan-out state (what the AWS-call estimate multiplies) to `max`
-   * for this request: the list of accounts in scope fails with `refusal()` — before any work on the
-   * account past the limit can start — when a ListAccounts page brings more. Set before the list is
-   * read (by the query-budgets plugin); it applies to every reader of the list.
+   * for this request: the list that would bring the request past it — a ListAccounts page of the whole
+   * scope, or a unit's accounts — fails with `refusal()` before any work on those accounts can start.
+   * Set before any list is read (by the query-budgets plugin); it applies to every reader.
    */
   limitFanOutAccounts(max: number, refusal: (count: number) => Error): void {
-    this.#gate = { max, refusal };
+    this.#gate = { max, refusal, reached: new Set() };
   }
 
   /**
@@ -69,16 +69,9 @@ export class Targets {
   #inScope(): Promise<GrowingList<AccountRecord>> {
     return this.#memo.get('inScope', async () => {
       const admits = await this.admits();
-      const gate = this.#gate;
-      let fanningOut = 0;
-      return this.#organizations.accountFeed().derive((added) => {
-        const kept = added.filter((a) => admits(a.accountId));
-        if (gate) {
-          fanningOut += kept.filter((a) => this.fansOut(a)).length;
-          if (fanningOut > gate.max) throw gate.refusal(fanningOut);
-        }
-        return kept;
-      });
+      return this.#organizations
+        .accountFeed()
+        .derive((added) => this.#withinLimit(added.filter((a) => admits(a.accountId))));
     }) as Promise<GrowingList<AccountRecord>>;
   }
 
@@ -104,15 +97,16 @@ export class Targets {
   }
 
   /**
-   * A unit's accounts, read without ListAccounts, under the same fan-out account limit (the estimate
-   * counts a unit as every account): the refusal is thrown when they are more.
+   * Accounts about to be read (in scope), under the fan-out account limit when one is set: every
+   * account in a fan-out state that this request reached — through the whole scope's list as it
+   * arrives, or a unit's accounts read without it — counts once, and the refusal is thrown (before the
+   * accounts are returned) when they become more than the limit.
    */
   #withinLimit(records: AccountRecord[]): AccountRecord[] {
     const gate = this.#gate;
-    if (gate) {
-      const fanningOut = records.filter((a) => this.fansOut(a)).length;
-      if (fanningOut > gate.max) throw gate.refusal(fanningOut);
-    }
+    if (!gate) return records;
+    for (const a of records) if (this.fansOut(a)) gate.reached.add(a.accountId);
+    if (gate.reached.size > gate.max) throw gate.refusal(gate.reached.size);
     return records;
   }
 

@@ -123,6 +123,12 @@ const FAST: Record<string, string> = {
         '<item><instanceId>i-4</instanceId><launchTime>0099-03-01T10:20:30.000Z</launchTime></item>',
     )}</reservationSet>`,
   ),
+  'text that trim() empties and that holds a line break (any JavaScript whitespace) reads as empty':
+    oneInstance(
+      '<keyName>\u00a0\n</keyName><reason>&#160;&#10;</reason><platform>\u3000\n</platform>' +
+        '<hypervisor>\ufeff\n</hypervisor><architecture>\v\n</architecture>' +
+        '<tagSet><item><key>k</key><value>\f\n</value></item><item><key>nbsp</key><value>\u00a0x</value></item></tagSet>',
+    ),
 };
 
 /** Handed to the SDK (path sdk-not-understood); the outcome must still equal the SDK's. */

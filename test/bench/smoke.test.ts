@@ -1,4 +1,4 @@
-// `npm run bench` cannot rot unnoticed: one tiny run of three scenarios and the baseline, in real
+// `npm run bench` cannot rot unnoticed: one tiny run of four scenarios and the baseline, in real
 // processes against the sim, must produce exact answers and the AWS calls the design promises. No
 // timing is asserted (figures are the benchmark's business, not the tests').
 import { execFile } from 'node:child_process';
@@ -23,7 +23,7 @@ interface Row {
 }
 
 describe('npm run bench (smoke)', () => {
-  it('runs S2, S4 (and graphql-js alone), S6 and the baseline at tiny scale with exact answers and the expected AWS calls', async () => {
+  it('runs S2, S4 (and graphql-js alone), S5 (JSON and streamed), S6 and the baseline at tiny scale with exact answers and the expected AWS calls', async () => {
     const out = join(dir, 'result.json');
     const { stdout } = await promisify(execFile)(
       process.execPath,
@@ -36,7 +36,7 @@ describe('npm run bench (smoke)', () => {
         '--runs',
         '1',
         '--only',
-        'S2,S4,S6,baseline',
+        'S2,S4,S5,S6,baseline',
         '--out',
         out,
       ],
@@ -45,7 +45,15 @@ describe('npm run bench (smoke)', () => {
     expect(stdout).toMatch(/\| S2 +\|/);
     const result = JSON.parse(readFileSync(out, 'utf8')) as { rows: Row[] };
     const byName = Object.fromEntries(result.rows.map((r) => [r.scenario, r]));
-    expect(Object.keys(byName).sort()).toEqual(['S2', 'S4', 'S4 plain', 'S6', 'baseline']);
+    expect(Object.keys(byName).sort()).toEqual([
+      'S2',
+      'S4',
+      'S4 plain',
+      'S5',
+      'S5 streamed',
+      'S6',
+      'baseline',
+    ]);
     for (const row of result.rows) {
       expect(row.exact, row.scenario).toBe(true);
       expect(row.wall.n).toBe(1);
@@ -54,6 +62,9 @@ describe('npm run bench (smoke)', () => {
     // Within the cache TTL: no AWS call; graphql-js alone answers the same items from the same data.
     expect(byName['S4']!.calls).toEqual({});
     expect(byName['S4 plain']!.items).toBe(byName['S2']!.items);
+    // The export as one JSON answer and streamed as NDJSON by the CLI: the same instances.
+    expect(byName['S5 streamed']!.items).toBe(byName['S5']!.items);
+    expect(byName['S5 streamed']!.items).toBeGreaterThan(0);
     // The baseline and orgraph read the same instances; orgraph assumes each role once.
     expect(byName['S2']!.items).toBe(byName['baseline']!.items);
     expect(byName['S2']!.calls['sts:AssumeRole']).toBe(byName['baseline']!.calls['sts:AssumeRole']);

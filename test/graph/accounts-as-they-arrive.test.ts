@@ -42,6 +42,15 @@ function gateway(config: GraphConfigInput = {}): Harness {
 }
 
 const ARRIVE = { checkAwsCalls: 'as-accounts-arrive' } as const;
+
+/**
+ * Until the calls a stopped query had already sent have reached the sim and been answered (the log
+ * counts a call when it is answered): no request in flight over 20 turns of the event loop.
+ */
+async function quiet(): Promise<void> {
+  for (let idle = 0; idle < 20; idle = s.log.inFlight === 0 ? idle + 1 : 0)
+    await new Promise((r) => setTimeout(r, 5));
+}
 const QUERY = `{ instances { totalCount nodes { instanceId account { accountId } region { name } } } }`;
 
 const active = () => s.world.accounts.filter((a) => a.state === 'ACTIVE');
@@ -168,6 +177,18 @@ describe("graph.limits.checkAwsCalls: 'as-accounts-arrive'", () => {
     // The root's subtree is every account: refused once it is read, before any role is assumed.
     expect(s.log.count({ operation: 'ListAccountsForParent' })).toBeGreaterThan(0);
     expect(s.log.count({ service: 'sts' }) + s.log.count({ service: 'ec2' })).toBe(0);
+  });
+
+  it('counts the accounts of every unit a query reaches together, not each unit on its own', async () => {
+    // Each unit holds fewer than 20 accounts; together they are every account. 60 calls fit 20.
+    s.log.reset();
+    const result = await gateway({ limits: { ...ARRIVE, maxAwsCalls: 60 } }).run(
+      '{ organization { roots { units { nodes { accounts { nodes { instances { totalCount } } } } } } } }',
+    );
+    expect(result.errors?.[0]?.extensions?.['code']).toBe('QUERY_TOO_EXPENSIVE');
+    expect(result.errors).toHaveLength(1);
+    await quiet();
+    expect(s.log.count({ service: 'sts' }) + s.log.count({ service: 'ec2' })).toBeLessThanOrEqual(60);
   });
 
   it('counts the lists below Query.organization (the default refuses them before any call)', async () => {

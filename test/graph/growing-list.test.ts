@@ -53,7 +53,10 @@ describe('GrowingList', () => {
     expect(evens.done).toBe(false);
     list.complete();
     expect(evens.done).toBe(true);
-    expect(parts).toEqual([[1, 2, 3], [4, 5]]);
+    expect(parts).toEqual([
+      [1, 2, 3],
+      [4, 5],
+    ]);
     expect(GrowingList.of([7]).derive((a) => a.map(String)).items).toEqual(['7']);
   });
 

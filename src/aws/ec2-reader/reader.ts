@@ -334,12 +334,15 @@ class Scanner {
     if (lt === from) return '';
     if (this.nextAmp < from) this.nextAmp = indexOrEnd(x, '&', from);
     if (this.nextCr < from) this.nextCr = indexOrEnd(x, '\r', from);
-    // The SDK's parser reads whitespace with a line break as empty: only a leading whitespace can start that.
-    if (this.nextAmp > lt && this.nextCr > lt && !isWhitespace(this.u[from])) return x.slice(from, lt);
+    // The SDK's parser reads text that trim() empties and that holds a line break as empty; text that
+    // starts with a printable ASCII character (33–126) never is. trim() strips every JavaScript
+    // whitespace (U+00A0, U+3000, U+FEFF, \v, \f …), so anything else takes the full check.
+    const first = this.u[from] ?? 0;
+    if (this.nextAmp > lt && this.nextCr > lt && first >= 33 && first <= 126) return x.slice(from, lt);
     let text = x.slice(from, lt);
     if (text.includes('\r')) text = text.replace(/\r\n?/g, '\n');
     if (text.includes('&')) text = decodeEntities(text);
-    if (isWhitespace(text.charCodeAt(0)) && text.trim() === '' && text.includes('\n')) return '';
+    if (text.includes('\n') && text.trim() === '') return '';
     return text;
   }
 

@@ -35,10 +35,22 @@ export class OrganizationsLoaders {
   #feed: GrowingList<AccountRecord> | undefined;
   #staticFeed: GrowingList<AccountRecord> | undefined;
 
-  constructor(data: AwsData, config: GraphConfig, call: () => CallOptions) {
+  readonly #listCall: () => CallOptions;
+
+  /**
+   * `listCall`: the options of the account list's read — by default `call`'s; the request context
+   * passes a signal that the response being sent does not abort (see createGraphContext).
+   */
+  constructor(
+    data: AwsData,
+    config: GraphConfig,
+    call: () => CallOptions,
+    listCall: () => CallOptions = call,
+  ) {
     this.#data = data;
     this.#config = config;
     this.#call = call;
+    this.#listCall = listCall;
     this.#parents = new DataLoader((childIds) => this.#loadParents(childIds));
   }
 
@@ -76,13 +88,14 @@ export class OrganizationsLoaders {
     void this.#once('accounts', async () => {
       try {
         const all = (
-          await this.#data.organizations.listAccounts(this.#call(), (page) => {
+          await this.#data.organizations.listAccounts(this.#listCall(), (page) => {
             told += page.length;
-            feed.add(page.flatMap(toAccountRecord));
+            // The read may go on (for other requests, or to be cached) after this request's list ended.
+            if (!feed.done) feed.add(page.flatMap(toAccountRecord));
           })
         ).value;
         // A cache hit, or a read another request started, tells no pages: the whole list at once.
-        if (told === 0) feed.add(all.flatMap(toAccountRecord));
+        if (told === 0 && !feed.done) feed.add(all.flatMap(toAccountRecord));
         feed.complete();
         return all;
       } catch (error) {

@@ -1,0 +1,39 @@
+// One streamed export of a benchmark (S5 streamed): `node --import tsx bench/export-run.ts '<job JSON>'`
+// runs `orgraph query --format ndjson` in this process — the CLI of the checkout the job names, so
+// `--vs` can compare two — against the sim, its rows going to stdout as the CLI writes them. The last
+// line, on stderr, is the process summary: wall of the export (from the CLI's start), its exit status,
+// peak RSS. The parent checks the rows against the ground truth.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+interface ExportJob {
+  /** The checkout whose src/cli/main.ts runs the export. */
+  root: string;
+  /** The orgraph configuration, written to a file for `--config`. */
+  config: Record<string, unknown>;
+  configFile: string;
+  query: string;
+}
+
+const job = JSON.parse(process.argv[2] ?? '{}') as ExportJob;
+writeFileSync(job.configFile, JSON.stringify(job.config));
+const { main } = (await import(pathToFileURL(join(job.root, 'src/cli/main.ts')).href)) as {
+  main(argv: string[]): Promise<number>;
+};
+const start = performance.now();
+const cpu = process.cpuUsage();
+const status = await main(['query', '--config', job.configFile, '--format', 'ndjson', '--quiet', job.query]);
+const wallMs = performance.now() - start;
+const used = process.cpuUsage(cpu);
+process.stderr.write(
+  '\n' +
+    JSON.stringify({
+      kind: 'export',
+      status,
+      wallMs,
+      cpuMs: (used.user + used.system) / 1000,
+      peakRssMb: process.resourceUsage().maxRSS / 1024,
+    }) +
+    '\n',
+);
