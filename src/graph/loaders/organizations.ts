@@ -32,8 +32,8 @@ export class OrganizationsLoaders {
   readonly #call: () => CallOptions;
   readonly #memo = new Memo<unknown>();
   readonly #parents: DataLoader<string, UnitRecord | null>;
+  /** The account list of this request, once asked for (see accountFeed). */
   #feed: GrowingList<AccountRecord> | undefined;
-  #staticFeed: GrowingList<AccountRecord> | undefined;
 
   readonly #listCall: () => CallOptions;
 
@@ -74,35 +74,35 @@ export class OrganizationsLoaders {
    */
   accountFeed(): GrowingList<AccountRecord> {
     const source = this.#config.accounts;
-    if (source.source === 'static')
-      return (this.#staticFeed ??= GrowingList.of(
-        source.accounts.map((a) => ({
-          accountId: a.id,
-          ...(a.name !== undefined ? { name: a.name } : {}),
-          ...(a.email !== undefined ? { email: a.email } : {}),
-        })),
-      ));
-    if (this.#feed) return this.#feed;
-    const feed = (this.#feed = new GrowingList<AccountRecord>());
+    return (this.#feed ??=
+      source.source === 'static'
+        ? GrowingList.of(
+            source.accounts.map((a) => ({
+              accountId: a.id,
+              ...(a.name !== undefined ? { name: a.name } : {}),
+              ...(a.email !== undefined ? { email: a.email } : {}),
+            })),
+          )
+        : this.#listAccounts());
+  }
+
+  /** Starts this request's ListAccounts read; its pages fill the list as they arrive. */
+  #listAccounts(): GrowingList<AccountRecord> {
+    const feed = new GrowingList<AccountRecord>();
     let told = 0;
-    void this.#once('accounts', async () => {
-      try {
-        const all = (
-          await this.#data.organizations.listAccounts(this.#listCall(), (page) => {
-            told += page.length;
-            // The read may go on (for other requests, or to be cached) after this request's list ended.
-            if (!feed.done) feed.add(page.flatMap(toAccountRecord));
-          })
-        ).value;
+    const onPage = (page: OrgAccount[]) => {
+      told += page.length;
+      // The read may go on (for other requests, or to be cached) after this request's list ended.
+      if (!feed.done) feed.add(page.flatMap(toAccountRecord));
+    };
+    void this.#data.organizations.listAccounts(this.#listCall(), onPage).then(
+      ({ value }) => {
         // A cache hit, or a read another request started, tells no pages: the whole list at once.
-        if (told === 0 && !feed.done) feed.add(all.flatMap(toAccountRecord));
+        if (told === 0 && !feed.done) feed.add(value.flatMap(toAccountRecord));
         feed.complete();
-        return all;
-      } catch (error) {
-        feed.fail(error);
-        throw error;
-      }
-    });
+      },
+      (error: unknown) => feed.fail(error),
+    );
     return feed;
   }
 
@@ -111,7 +111,8 @@ export class OrganizationsLoaders {
    * is asked for just this account (DescribeAccount): one call, not the whole list's pages.
    */
   async account(accountId: string): Promise<AccountRecord | null> {
-    if (this.#config.accounts.source === 'static' || this.#memo.has('accounts'))
+    // The list, when this request reads it anyway (or it is the configured one, no call at all).
+    if (this.#feed !== undefined || this.#config.accounts.source === 'static')
       return (await this.accountById()).get(accountId) ?? null;
     return this.#once(`account:${accountId}`, async () => {
       try {
