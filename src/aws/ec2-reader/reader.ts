@@ -19,7 +19,10 @@
 // array (the body's bytes when it is ASCII, as EC2's answers nearly always are), never by making a
 // string: a start tag is matched against the current shape's members by length and codes, and the
 // end tag of a skipped element against its start tag's position, kept on a stack. Only the values
-// returned are sliced out of the string. Output objects: see compiled.ts.
+// returned become strings: decoded from the bytes when the body is ASCII, as a fresh string each —
+// a slice of the body's string would be a V8 "sliced string" that keeps the whole body (≈ 90 KB a
+// page) alive as long as any value read from it. Output objects: see compiled.ts.
+import { isAscii } from 'node:buffer';
 import { endianness } from 'node:os';
 import type { ReadOperation } from './projection.js';
 import type { Compiled, Member, ReadOutput } from './compiled.js';
@@ -41,7 +44,9 @@ export function readEc2Response(
   const compiled = COMPILED.get(operation);
   if (!compiled) return undefined;
   try {
-    return new Scanner(xml, unitsOf(xml, bytes)).document(compiled.root, compiled.rootCodes, compiled.shape);
+    const units = unitsOf(xml, bytes);
+    const ascii = units === bytes && isAscii(bytes) ? asBuffer(bytes) : undefined;
+    return new Scanner(xml, units, ascii).document(compiled.root, compiled.rootCodes, compiled.shape);
   } catch (err) {
     slots.fill(undefined); // the values of a read given up are garbage: not kept alive here
     if (err === NOT_UNDERSTOOD) return undefined;
@@ -50,6 +55,10 @@ export function readEc2Response(
 }
 
 const LITTLE_ENDIAN = endianness() === 'LE';
+
+function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
 
 /** The code units of a document, index for index: `units[k] === xml.charCodeAt(k)`, where it matters. */
 type Units = Uint8Array | Uint16Array;
@@ -117,11 +126,22 @@ class Scanner {
   private nextAmp = -1;
   private nextCr = -1;
 
-  /** `u`: the code units of `x` (unitsOf). */
+  /** `u`: the code units of `x` (unitsOf); `ascii`: the bytes of `x` when every one is ASCII. */
   constructor(
     private readonly x: string,
     private readonly u: Units,
+    private readonly ascii: Buffer | undefined,
   ) {}
+
+  /**
+   * `x.slice(from, to)`; as a string of its own when `kept` (see the lead comment). V8 copies slices
+   * shorter than 13 characters anyway, and decoding from the bytes costs a call into C++.
+   */
+  private slice(from: number, to: number, kept: boolean): string {
+    return kept && this.ascii && to - from >= 13
+      ? this.ascii.toString('latin1', from, to)
+      : this.x.slice(from, to);
+  }
 
   document(root: string, rootCodes: Uint8Array, shape: Compiled): ReadOutput {
     const x = this.x;
@@ -313,18 +333,21 @@ class Scanner {
       case 'list':
         return this.list(member.shape!, xml);
       case 'string':
-        return this.text(xml);
+        return this.text(xml, true);
       case 'number':
-        return Number(this.text(xml));
+        return Number(this.text(xml, false));
       case 'boolean':
-        return isTrue(this.text(xml));
+        return isTrue(this.text(xml, false));
       case 'timestamp':
-        return timestamp(this.text(xml));
+        return timestamp(this.text(xml, false));
     }
   }
 
-  /** The text of a leaf element up to its end tag `</tag>`, as the SDK's parser reads it. */
-  private text(tag: Uint8Array): string {
+  /**
+   * The text of a leaf element up to its end tag `</tag>`, as the SDK's parser reads it; `kept`: the
+   * string itself is returned (not only read into a number, boolean or date).
+   */
+  private text(tag: Uint8Array, kept: boolean): string {
     const x = this.x;
     const from = this.i;
     const lt = this.nextLt(from);
@@ -338,8 +361,9 @@ class Scanner {
     // starts with a printable ASCII character (33–126) never is. trim() strips every JavaScript
     // whitespace (U+00A0, U+3000, U+FEFF, \v, \f …), so anything else takes the full check.
     const first = this.u[from] ?? 0;
-    if (this.nextAmp > lt && this.nextCr > lt && first >= 33 && first <= 126) return x.slice(from, lt);
-    let text = x.slice(from, lt);
+    if (this.nextAmp > lt && this.nextCr > lt && first >= 33 && first <= 126)
+      return this.slice(from, lt, kept);
+    let text = this.slice(from, lt, kept);
     if (text.includes('\r')) text = text.replace(/\r\n?/g, '\n');
     if (text.includes('&')) text = decodeEntities(text);
     if (text.includes('\n') && text.trim() === '') return '';
