@@ -1,8 +1,8 @@
-// One streamed export of a benchmark (S5 streamed): `node --import tsx bench/export-run.ts '<job JSON>'`
-// runs `orgraph query --format ndjson` in this process — the CLI of the checkout the job names, so
-// `--vs` can compare two — against the sim, its rows going to stdout as the CLI writes them. The last
-// line, on stderr, is the process summary: wall of the export (from the CLI's start), its exit status,
-// peak RSS. The parent checks the rows against the ground truth.
+// One `orgraph query` of a benchmark: `node --import tsx bench/export-run.ts '<job JSON>'` runs the CLI
+// in this process — the CLI of the checkout the job names, so `--vs` can compare two — against the
+// sim, its output going to stdout as the CLI writes it: NDJSON rows (S5 streamed) or the JSON answer
+// (S6 CLI). The last line, on stderr, is the process summary: the CLI's start (epoch ms) and wall,
+// its exit status, peak RSS. The parent checks the output against the ground truth.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -14,6 +14,8 @@ interface ExportJob {
   config: Record<string, unknown>;
   configFile: string;
   query: string;
+  /** Default ndjson. */
+  format?: 'ndjson' | 'json';
 }
 
 const job = JSON.parse(process.argv[2] ?? '{}') as ExportJob;
@@ -23,7 +25,8 @@ const { main } = (await import(pathToFileURL(join(job.root, 'src/cli/main.ts')).
 };
 const start = performance.now();
 const cpu = process.cpuUsage();
-const status = await main(['query', '--config', job.configFile, '--format', 'ndjson', '--quiet', job.query]);
+const format = job.format ?? 'ndjson';
+const status = await main(['query', '--config', job.configFile, '--format', format, '--quiet', job.query]);
 const wallMs = performance.now() - start;
 const used = process.cpuUsage(cpu);
 process.stderr.write(
@@ -31,6 +34,7 @@ process.stderr.write(
     JSON.stringify({
       kind: 'export',
       status,
+      startEpochMs: performance.timeOrigin + start,
       wallMs,
       cpuMs: (used.user + used.system) / 1000,
       peakRssMb: process.resourceUsage().maxRSS / 1024,

@@ -165,7 +165,8 @@ interface SimProcess {
   externalId: string;
   roleName: string;
   counters(): Promise<{ counters: Record<string, number>; total: number; peakInFlight: number }>;
-  firstCallTime(): Promise<number | undefined>;
+  /** When the sim received the first call; `useful`: the first that is not GetCallerIdentity. */
+  firstCallTime(useful?: boolean): Promise<number | undefined>;
   reset(): Promise<void>;
   stop(): void;
 }
@@ -192,9 +193,10 @@ async function startSimProcess(world: WorldOptions): Promise<SimProcess> {
     ...info,
     counters: async () =>
       (await (await admin('counters')).json()) as Awaited<ReturnType<SimProcess['counters']>>,
-    firstCallTime: async () => {
-      const entries = (await (await admin('log')).json()) as { time: number }[];
-      return entries.length ? Math.min(...entries.map((e) => e.time)) : undefined;
+    firstCallTime: async (useful = false) => {
+      const entries = (await (await admin('log')).json()) as { time: number; operation: string }[];
+      const times = entries.filter((e) => !useful || e.operation !== 'GetCallerIdentity').map((e) => e.time);
+      return times.length ? Math.min(...times) : undefined;
     },
     reset: async () => {
       await admin('reset', { method: 'POST' });
@@ -302,6 +304,10 @@ interface Row {
   peakRssMb?: number;
   bytesPerItem?: number;
   startToFirstCallMs?: Stats;
+  /** From the CLI's start to its first call that is not the central check (S6 CLI). */
+  startToFirstUsefulCallMs?: Stats;
+  /** How much later than the first call (the central check) the first other call came, per run. */
+  checkDelayMs?: Stats;
   /** Every run's answer equals the ground truth. */
   exact: boolean;
   items: number;
@@ -464,6 +470,37 @@ async function warmRuns(
   ];
 }
 
+/** What bench/export-run.ts says of its `orgraph query` on its last stderr line. */
+interface CliSummary {
+  status: number;
+  /** The CLI's start, epoch ms (the sim's log times are epoch ms). */
+  startEpochMs: number;
+  wallMs: number;
+  cpuMs: number;
+  peakRssMb: number;
+}
+
+/** Runs `orgraph query` of `job.root` in a fresh process (bench/export-run.ts); stdout to `onStdout`. */
+async function cliProcess(
+  sim: SimProcess,
+  job: { root: string } & Record<string, unknown>,
+  onStdout: (chunk: Buffer) => void,
+): Promise<CliSummary> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/export-run.ts', JSON.stringify(job)], {
+    cwd: ROOT,
+    env: { NODE_ENV: 'production', ...gatewayEnv(sim) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let err = '';
+  child.stdout.on('data', onStdout);
+  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+  const code = await new Promise<number | null>((done) => child.on('close', done));
+  const summaryLine = err.trim().split('\n').pop() ?? '';
+  if (code !== 0 || !summaryLine.startsWith('{'))
+    throw new Error(`bench/export-run.ts (${job.root}) exited with ${code}: ${err.slice(-2000)}`);
+  return JSON.parse(summaryLine) as CliSummary;
+}
+
 /** The streamed export's rows: one per instance, keyed as the ground truth is. */
 const EXPORT_QUERY = `{ instances { nodes { instanceId account { accountId } region { name } } } }`;
 
@@ -491,16 +528,10 @@ async function streamedExports(
         configFile: join(dir, 'orgraph.json'),
         query: EXPORT_QUERY,
       };
-      const child = spawn(process.execPath, ['--import', 'tsx', 'bench/export-run.ts', JSON.stringify(job)], {
-        cwd: ROOT,
-        env: { NODE_ENV: 'production', ...gatewayEnv(sim) },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
       const keys: string[] = [];
       let partial = '';
       let bytes = 0;
-      let err = '';
-      child.stdout.on('data', (d: Buffer) => {
+      const summary = await cliProcess(sim, job, (d) => {
         bytes += d.length;
         const lines = (partial + d.toString()).split('\n');
         partial = lines.pop() ?? '';
@@ -510,17 +541,6 @@ async function streamedExports(
           keys.push(`${row['account.accountId']}|${row['region.name']}|${row['instanceId']}`);
         }
       });
-      child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-      const code = await new Promise<number | null>((done) => child.on('close', done));
-      const summaryLine = err.trim().split('\n').pop() ?? '';
-      if (code !== 0 || !summaryLine.startsWith('{'))
-        throw new Error(`bench/export-run.ts (${side.root}) exited with ${code}: ${err.slice(-2000)}`);
-      const summary = JSON.parse(summaryLine) as {
-        status: number;
-        wallMs: number;
-        cpuMs: number;
-        peakRssMb: number;
-      };
       const { counters, total } = await sim.counters();
       const boundMs = boundOf(total);
       rowsOut.push({
@@ -544,6 +564,94 @@ async function streamedExports(
     rmSync(dir, { recursive: true, force: true });
   }
   return rowsOut;
+}
+
+/**
+ * S6 CLI: a one-shot `orgraph query` (bench/export-run.ts, JSON) as a user runs it, a fresh process
+ * each run, this checkout's and with --vs the other's: the CLI's wall, and from its start to its first
+ * AWS call other than the central check (which no longer delays it).
+ */
+async function oneShotCli(
+  sim: SimProcess,
+  scenario: string,
+  what: string,
+  query: string,
+  expected: string[],
+  boundOf: (calls: number) => number,
+): Promise<Row[]> {
+  const sides = [
+    { label: scenario, root: gatewayRoot, config: gatewayConfig(sim) },
+    ...(vsRoot ? [{ label: `${scenario} vs`, root: vsRoot, config: gatewayConfig(sim, {}) }] : []),
+  ];
+  const dir = mkdtempSync(join(tmpdir(), 'orgraph-bench-cli-'));
+  const out: Row[] = [];
+  try {
+    for (const side of sides) {
+      const walls: number[] = [];
+      const cpu: number[] = [];
+      const firsts: number[] = [];
+      const useful: number[] = [];
+      const delays: number[] = [];
+      let exact = true;
+      let peakRssMb = 0;
+      let counters: Record<string, number> = {};
+      let total = 0;
+      for (let run = 0; run < runs; run++) {
+        await sim.reset();
+        const job = {
+          root: side.root,
+          config: side.config,
+          configFile: join(dir, 'orgraph.json'),
+          query,
+          format: 'json',
+        };
+        let stdout = '';
+        const summary = await cliProcess(sim, job, (d) => (stdout += d.toString()));
+        const data = (JSON.parse(stdout) as { data?: unknown }).data;
+        const account = (
+          data as { account?: { region?: { instance?: Record<string, unknown> } } } | undefined
+        )?.account;
+        const instance = account?.region?.instance;
+        const keys = instance
+          ? [
+              `${(instance['account'] as { accountId: string }).accountId}|${(instance['region'] as { name: string }).name}|${String(instance['instanceId'])}`,
+            ]
+          : [];
+        exact &&= summary.status === 0 && digest(keys) === digest(expected);
+        walls.push(summary.wallMs);
+        cpu.push(summary.cpuMs);
+        peakRssMb = Math.max(peakRssMb, summary.peakRssMb);
+        const first = await sim.firstCallTime();
+        const firstUseful = await sim.firstCallTime(true);
+        if (first !== undefined) firsts.push(first - summary.startEpochMs);
+        if (firstUseful !== undefined) useful.push(firstUseful - summary.startEpochMs);
+        if (first !== undefined && firstUseful !== undefined) delays.push(firstUseful - first);
+        ({ counters, total } = await sim.counters());
+      }
+      const boundMs = boundOf(total);
+      const wall = stats(walls);
+      out.push({
+        scenario: side.label,
+        what: side.root === gatewayRoot ? what : `${what} [CLI of ${side.root}]`,
+        runs,
+        wall,
+        calls: counters,
+        callsTotal: total,
+        boundMs,
+        wallOverBound: wall.median / boundMs,
+        peakRssMb,
+        ...(firsts.length ? { startToFirstCallMs: stats(firsts) } : {}),
+        ...(useful.length ? { startToFirstUsefulCallMs: stats(useful) } : {}),
+        ...(delays.length ? { checkDelayMs: stats(delays) } : {}),
+        exact,
+        items: expected.length,
+        errors: exact ? [] : ['answer differs from the ground truth'],
+      });
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return out;
 }
 
 /** The part of orgraph's schema the inventory query selects, as plain types for graphql-js alone. */
@@ -652,6 +760,14 @@ async function main(): Promise<void> {
           'S6',
           `one instance by id (account → region → instance)`,
           `{ account(id: "${accountId}") { region(name: "${region}") { instance(id: "${instanceId}") { instanceId state account { accountId } region { name } } } } }`,
+          [`${accountId}|${region}|${instanceId}`],
+          () => 2 * latencyMs,
+        )),
+        ...(await oneShotCli(
+          sim,
+          'S6 CLI',
+          `one instance by id, \`orgraph query\` as a fresh process (its wall from the CLI's start)`,
+          `{ account(id: "${accountId}") { region(name: "${region}") { instance(id: "${instanceId}") { instanceId account { accountId } region { name } } } } }`,
           [`${accountId}|${region}|${instanceId}`],
           () => 2 * latencyMs,
         )),
@@ -776,7 +892,9 @@ function printTable(): void {
       `    calls ${JSON.stringify(r.calls)}${r.errors.length ? `; errors ${r.errors.join(', ')}` : ''}`,
     );
     if (r.startToFirstCallMs)
-      console.log(`    process start → first AWS call: median ${ms(r.startToFirstCallMs.median)}`);
+      console.log(
+        `    ${r.startToFirstUsefulCallMs ? 'CLI start' : 'process start'} → first AWS call: median ${ms(r.startToFirstCallMs.median)}${r.startToFirstUsefulCallMs ? `; → first call other than the central check: median ${ms(r.startToFirstUsefulCallMs.median)}` : ''}${r.checkDelayMs ? ` (${ms(r.checkDelayMs.median)} after the first, ${ms(r.checkDelayMs.min)}–${ms(r.checkDelayMs.max)})` : ''}`,
+      );
     if (r.bytesPerItem && r.scenario.startsWith('S5'))
       console.log(
         `    ${r.bytesPerItem.toFixed(0)} bytes of ${r.scenario.startsWith('S5 streamed') ? 'NDJSON' : 'JSON'} per instance`,

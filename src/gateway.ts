@@ -47,6 +47,12 @@ export interface GatewayDeps {
   introspection?: boolean;
   /** Batched GraphQL-over-HTTP requests (an array of operations); default false. */
   allowBatchedHttpRequests?: boolean;
+  /**
+   * 'before' (default): createGateway resolves once the central principal's check passed. 'alongside'
+   * (a one-shot query): at once — the account list is read while the check runs, member sessions wait
+   * for it, and the caller awaits `identity()` to learn whether it failed (see connectAws).
+   */
+  centralCheck?: 'before' | 'alongside';
 }
 
 /** What a plugin (or resolver) may read of an operation's context; the rest is the gateway's own. */
@@ -118,7 +124,7 @@ export interface Gateway {
   ): Promise<QueryResult>;
   /** Answers one GraphQL-over-HTTP request (Apollo's parsing, CSRF prevention, batching, status codes). */
   executeHTTP(httpRequest: HTTPGraphQLRequest, request?: GatewayRequest): Promise<HTTPGraphQLResponse>;
-  /** The central principal. */
+  /** The central principal; rejects with the check's error when it failed (`centralCheck: 'alongside'`). */
   identity(): Promise<GatewayIdentity>;
   /** Whether STS accepts the central credentials now and the account list can be read (bypassing the cache). */
   ready(options?: { timeoutMs?: number }): Promise<Readiness>;
@@ -143,6 +149,7 @@ export async function createGateway(config: OrgraphConfig, deps: GatewayDeps = {
     callsInFlight: config.aws.concurrency.global,
     retry: config.aws.retry,
     ...(observer ? { observer } : {}),
+    ...(deps.centralCheck ? { centralCheck: deps.centralCheck } : {}),
     ...(accounts.source === 'organizations' && accounts.managementAccountRole
       ? { organizationsRole: accounts.managementAccountRole }
       : {}),
@@ -193,7 +200,8 @@ export async function createGateway(config: OrgraphConfig, deps: GatewayDeps = {
     executeHTTP: (httpGraphQLRequest, request = {}) =>
       server.executeHTTPGraphQLRequest({ httpGraphQLRequest, context: async () => contextFor(request) }),
     async identity() {
-      const { identity, principal } = access;
+      const { principal } = access;
+      const identity = await access.identity;
       const current = await principal.credentials();
       return {
         arn: identity.arn,

@@ -5,8 +5,9 @@ import type { CredentialsConfig } from '../config/credentials.js';
 import { resolveStsRegion } from '../config/credentials.js';
 import type { CentralIdentity, CentralPrincipal } from '../credentials/central-principal.js';
 import { createCentralPrincipal, validateCentralPrincipal } from '../credentials/central-principal.js';
-import type { SessionBrokerOptions } from '../credentials/session-broker.js';
+import type { MemberSessions, SessionBrokerOptions } from '../credentials/session-broker.js';
 import { SessionBroker } from '../credentials/session-broker.js';
+import { DeferredBroker } from '../credentials/deferred-broker.js';
 import type { Logger } from '../log.js';
 import { silentLogger } from '../log.js';
 import { SDK_MAX_ATTEMPTS } from './call-runner.js';
@@ -34,19 +35,28 @@ export interface ConnectDeps {
   callsInFlight?: number;
   /** Told about every request sent to AWS: the start-up check, Roles Anywhere, AssumeRole, Organizations, EC2. */
   observer?: AwsCallObserver;
+  /**
+   * When connectAws resolves. 'before' (default): after the central principal's check
+   * (GetCallerIdentity) passed, else it throws — a server does not start on credentials that cannot
+   * work. 'alongside': at once, the check under way — a one-shot query's Organizations calls (central
+   * credentials) go out meanwhile, member sessions wait for the check (DeferredBroker), and
+   * `identity` rejects with the check's error, which the caller must await.
+   */
+  centralCheck?: 'before' | 'alongside';
 }
 
 export interface AwsConnection {
   principal: CentralPrincipal;
-  identity: CentralIdentity;
+  /** Who the central principal is; with `centralCheck: 'alongside'`, rejects if the check fails. */
+  identity: Promise<CentralIdentity>;
   stsRegion: string;
-  broker: SessionBroker;
+  broker: MemberSessions;
   pool: ClientPool;
   /** At shutdown: closes the shared HTTP handler. */
   close(): void;
 }
 
-/** Validates the central principal (throws CentralPrincipalError) and builds the broker and the pool. */
+/** Validates the central principal (CentralPrincipalError; see `centralCheck`) and builds the broker and the pool. */
 export async function connectAws(config: CredentialsConfig, deps: ConnectDeps = {}): Promise<AwsConnection> {
   const env = deps.env ?? process.env;
   const logger = deps.logger ?? silentLogger;
@@ -67,7 +77,7 @@ export async function connectAws(config: CredentialsConfig, deps: ConnectDeps = 
       ...(deps.observer ? { observer: deps.observer } : {}),
     });
     const stsRegion = resolveStsRegion(config, env);
-    const identity = await validateCentralPrincipal(principal, {
+    const checked = validateCentralPrincipal(principal, {
       stsRegion,
       endpoints: config.endpoints,
       env,
@@ -77,52 +87,33 @@ export async function connectAws(config: CredentialsConfig, deps: ConnectDeps = 
       ...(deps.retry !== undefined ? { retry: deps.retry } : {}),
       ...(deps.observer ? { observer: deps.observer } : {}),
     });
-    const stsEndpoint = resolveEndpoint('sts', config.endpoints, env);
-    const b = config.broker;
-    const brokerOptions: SessionBrokerOptions = {
-      sts: {
-        region: stsRegion,
-        credentials: principal.credentials,
-        requestHandler: httpHandler,
-        // AssumeRole failures are retried in one place, the data layer's call runner (with backoff,
-        // under the fan-out limits); SDK retries inside each of those attempts would multiply them.
-        // The Organizations-role broker below is built from these options, so it gets the same.
-        maxAttempts: SDK_MAX_ATTEMPTS,
-        ...(stsEndpoint !== undefined ? { endpoint: stsEndpoint } : {}),
-        ...(deps.observer ? { observer: deps.observer } : {}),
-      },
-      role: { partition: b.partition ?? identity.partition, path: b.rolePath, roleName: b.roleName },
-      roleSessionName: b.roleSessionName,
-      durationSeconds: b.durationSeconds,
-      roleChaining: identity.isRoleSession,
-      refreshWindowSeconds: b.refreshWindowSeconds,
-      negativeCacheSeconds: b.negativeCacheSeconds,
-      maxSessions: b.maxSessions,
-      central: { accountId: identity.accountId, credentials: principal.credentials },
-      useCentralCredentialsForCentralAccount: b.useCentralCredentialsForCentralAccount,
-      ...(deps.callTimeoutMs !== undefined ? { callTimeoutMs: deps.callTimeoutMs } : {}),
-      clock,
-      logger: logger.child({ component: 'session-broker' }),
-      ...(b.externalId !== undefined ? { externalId: b.externalId } : {}),
-      overrides: b.overrides,
-    };
-    const broker = new SessionBroker(brokerOptions);
-
-    const orgRole = deps.organizationsRole;
-    let viaRole: { broker: SessionBroker; accountId: string } | undefined;
-    if (orgRole) {
-      // A role with another name than the member role gets its own (tiny) broker.
-      const sameRole = orgRole.roleName === undefined || orgRole.roleName === b.roleName;
-      const orgBroker = sameRole
-        ? broker
-        : new SessionBroker({
-            ...brokerOptions,
-            role: { ...brokerOptions.role, roleName: orgRole.roleName },
-            overrides: [],
-            maxSessions: 4,
-          });
-      viaRole = { broker: orgBroker, accountId: orgRole.accountId };
+    const makeBrokers = (identity: CentralIdentity): Brokers =>
+      brokersFor(identity, principal, config, { ...deps, clock, logger, env, stsRegion, httpHandler });
+    let brokers: { member: MemberSessions; organizations?: MemberSessions };
+    let identity: Promise<CentralIdentity>;
+    if ((deps.centralCheck ?? 'before') === 'before') {
+      const known = await checked;
+      brokers = makeBrokers(known);
+      identity = Promise.resolve(known);
+    } else {
+      // The brokers' own refusals (their settings) fail `identity` too: both mean "cannot start".
+      const made = checked.then(makeBrokers);
+      identity = made.then(() => checked);
+      brokers = {
+        member: new DeferredBroker(made.then((b) => b.member)),
+        ...(deps.organizationsRole
+          ? { organizations: new DeferredBroker(made.then((b) => b.organizations ?? b.member)) }
+          : {}),
+      };
+      // Observed here: a failed check surfaces through `identity` and every member session.
+      identity.catch(() => undefined);
     }
+    const broker = brokers.member;
+    const orgRole = deps.organizationsRole;
+    const viaRole =
+      orgRole && brokers.organizations
+        ? { broker: brokers.organizations, accountId: orgRole.accountId }
+        : undefined;
 
     const pool = new ClientPool({
       broker,
@@ -141,4 +132,69 @@ export async function connectAws(config: CredentialsConfig, deps: ConnectDeps = 
     httpHandler.destroy();
     throw err;
   }
+}
+
+interface Brokers {
+  member: SessionBroker;
+  /** The broker of `deps.organizationsRole` (the member broker when the role is the same). */
+  organizations?: SessionBroker;
+}
+
+/** The session broker(s), which need the central principal's identity (see DeferredBroker). */
+function brokersFor(
+  identity: CentralIdentity,
+  principal: CentralPrincipal,
+  config: CredentialsConfig,
+  deps: ConnectDeps & {
+    clock: () => number;
+    logger: Logger;
+    env: Env;
+    stsRegion: string;
+    httpHandler: ReturnType<typeof createSharedHttpHandler>;
+  },
+): Brokers {
+  const { clock, logger, env, stsRegion, httpHandler } = deps;
+  const stsEndpoint = resolveEndpoint('sts', config.endpoints, env);
+  const b = config.broker;
+  const brokerOptions: SessionBrokerOptions = {
+    sts: {
+      region: stsRegion,
+      credentials: principal.credentials,
+      requestHandler: httpHandler,
+      // AssumeRole failures are retried in one place, the data layer's call runner (with backoff,
+      // under the fan-out limits); SDK retries inside each of those attempts would multiply them.
+      // The Organizations-role broker below is built from these options, so it gets the same.
+      maxAttempts: SDK_MAX_ATTEMPTS,
+      ...(stsEndpoint !== undefined ? { endpoint: stsEndpoint } : {}),
+      ...(deps.observer ? { observer: deps.observer } : {}),
+    },
+    role: { partition: b.partition ?? identity.partition, path: b.rolePath, roleName: b.roleName },
+    roleSessionName: b.roleSessionName,
+    durationSeconds: b.durationSeconds,
+    roleChaining: identity.isRoleSession,
+    refreshWindowSeconds: b.refreshWindowSeconds,
+    negativeCacheSeconds: b.negativeCacheSeconds,
+    maxSessions: b.maxSessions,
+    central: { accountId: identity.accountId, credentials: principal.credentials },
+    useCentralCredentialsForCentralAccount: b.useCentralCredentialsForCentralAccount,
+    ...(deps.callTimeoutMs !== undefined ? { callTimeoutMs: deps.callTimeoutMs } : {}),
+    clock,
+    logger: logger.child({ component: 'session-broker' }),
+    ...(b.externalId !== undefined ? { externalId: b.externalId } : {}),
+    overrides: b.overrides,
+  };
+  const member = new SessionBroker(brokerOptions);
+  const orgRole = deps.organizationsRole;
+  if (!orgRole) return { member };
+  // A role with another name than the member role gets its own (tiny) broker.
+  const sameRole = orgRole.roleName === undefined || orgRole.roleName === b.roleName;
+  const organizations = sameRole
+    ? member
+    : new SessionBroker({
+        ...brokerOptions,
+        role: { ...brokerOptions.role, roleName: orgRole.roleName },
+        overrides: [],
+        maxSessions: 4,
+      });
+  return { member, organizations };
 }

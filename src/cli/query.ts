@@ -63,9 +63,21 @@ interface Engine {
   close(): Promise<void>;
 }
 
+/**
+ * The gateway checks the central credentials alongside the first operation (its account list goes
+ * out meanwhile): the first answer counts only once the check passed, and a failed check is reported
+ * as it is at start-up, never as the errors it caused in the answer.
+ */
 function localEngine(gateway: Gateway, calls: AwsCallCounter): Engine {
+  let checked: Promise<unknown> | undefined;
   return {
-    execute: (query, variables, signal) => gateway.execute(query, variables, { signal }),
+    async execute(query, variables, signal) {
+      checked ??= gateway.identity().catch((err: unknown) => {
+        throw centralFailure(err);
+      });
+      const [result] = await Promise.all([gateway.execute(query, variables, { signal }), checked]);
+      return result;
+    },
     awsCalls: () => calls.total(),
     counts: (rows) => countsOf(gateway, calls, rows),
     close: () => gateway.close(),
@@ -271,12 +283,20 @@ async function openGateway(
 ): Promise<Gateway> {
   ctx.reporter.phase('checking the central credentials');
   try {
-    return await createGateway(config, { logger: ctx.reporter.logger, awsCallObserver });
+    return await createGateway(config, {
+      logger: ctx.reporter.logger,
+      awsCallObserver,
+      centralCheck: 'alongside',
+    });
   } catch (err) {
-    throw new CliFailure(
-      `the central AWS credentials cannot be used: ${err instanceof Error ? err.message : String(err)}`,
-    );
+    throw centralFailure(err);
   }
+}
+
+function centralFailure(err: unknown): CliFailure {
+  return new CliFailure(
+    `the central AWS credentials cannot be used: ${err instanceof Error ? err.message : String(err)}`,
+  );
 }
 
 function countsOf(gateway: Gateway, calls: AwsCallCounter, rows: number) {

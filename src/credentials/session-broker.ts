@@ -71,6 +71,23 @@ export interface SessionBrokerOptions {
   overrides?: readonly RoleOverride[];
 }
 
+/** The counts of BrokerMetrics before any session was asked for. */
+export const NO_SESSION_COUNTS: Readonly<Omit<BrokerMetrics, 'sessions'>> = {
+  hit: 0,
+  miss: 0,
+  join: 0,
+  refresh: 0,
+  failure: 0,
+  negativeHit: 0,
+  invalidated: 0,
+};
+
+/** What the rest of orgraph asks of a session broker (SessionBroker, DeferredBroker). */
+export type MemberSessions = Pick<
+  SessionBroker,
+  'useUnitsOf' | 'roleArnFor' | 'credentialsFor' | 'providerFor' | 'invalidate' | 'metrics'
+>;
+
 /** The units and root above an account, nearest first (Organizations ListParents up to the root). */
 export type UnitsOf = (accountId: string) => Promise<readonly string[]>;
 
@@ -140,15 +157,7 @@ export class SessionBroker {
   private readonly centralDirect:
     { accountId: string; credentials: AwsCredentialIdentityProvider } | undefined;
   private readonly entries: LRUCache<string, AccountEntry>;
-  private readonly counters = {
-    hit: 0,
-    miss: 0,
-    join: 0,
-    refresh: 0,
-    failure: 0,
-    negativeHit: 0,
-    invalidated: 0,
-  };
+  private readonly counters = { ...NO_SESSION_COUNTS };
   private warnedShortLifetime = false;
 
   constructor(options: SessionBrokerOptions) {
@@ -282,10 +291,7 @@ export class SessionBroker {
    * when the session is fresh, and a dropped session is never kept alive inside a client.
    */
   providerFor(accountId: string): SharedCredentialProvider {
-    const provider = (() => this.credentialsFor(accountId)) as SharedCredentialProvider;
-    provider.memoized = true;
-    provider.invalidate = (credentials) => this.invalidate(accountId, credentials);
-    return provider;
+    return sessionProvider(this, accountId);
   }
 
   /**
@@ -408,4 +414,15 @@ export class SessionBroker {
     }
     return requested;
   }
+}
+
+/** `broker`'s session of `accountId` as an SDK credentials provider (see SessionBroker.providerFor). */
+export function sessionProvider(
+  broker: Pick<MemberSessions, 'credentialsFor' | 'invalidate'>,
+  accountId: string,
+): SharedCredentialProvider {
+  const provider = (() => broker.credentialsFor(accountId)) as SharedCredentialProvider;
+  provider.memoized = true;
+  provider.invalidate = (credentials) => broker.invalidate(accountId, credentials);
+  return provider;
 }

@@ -56,7 +56,10 @@ describe('connectAws', () => {
       organizationsRole: { accountId: management },
     });
     try {
-      expect(access.identity).toMatchObject({ accountId: sim.world.centralAccountId, isRoleSession: false });
+      await expect(access.identity).resolves.toMatchObject({
+        accountId: sim.world.centralAccountId,
+        isRoleSession: false,
+      });
       expect(access.stsRegion).toBe('eu-west-1');
       const member = sim.world.accounts[1]!.id;
       await access.pool.ec2(member, 'us-east-1').send(new DescribeRegionsCommand({}));
@@ -167,5 +170,52 @@ describe('connectAws', () => {
     const config = parseCredentialsConfig({ endpoints: { default: sim.endpoint } });
     await expect(connectAws(config, { clock })).rejects.toBeInstanceOf(CentralPrincipalError);
     expect(sim.log.count({ service: 'sts', operation: 'AssumeRole' })).toBe(0);
+  });
+
+  describe("centralCheck: 'alongside'", () => {
+    it('resolves before the check answers; Organizations goes out meanwhile, member sessions only after it', async () => {
+      const config = parseCredentialsConfig({
+        endpoints: { default: sim.endpoint },
+        broker: { externalId: sim.world.externalId, roleName: sim.world.readRoleName },
+      });
+      const access = await connectAws(config, { clock, sdkMaxAttempts: 1, centralCheck: 'alongside' });
+      try {
+        // Not a single STS answer yet: connectAws did not wait for one.
+        expect(sim.log.count({ service: 'sts' })).toBeLessThanOrEqual(1);
+        const member = sim.world.accounts[1]!.id;
+        const [listed, described] = await Promise.all([
+          access.pool.organizations().send(new ListAccountsCommand({})),
+          access.pool.ec2(member, 'us-east-1').send(new DescribeRegionsCommand({})),
+        ]);
+        expect(listed.Accounts?.length).toBe(sim.world.accounts.length);
+        expect(described.Regions?.length).toBeGreaterThan(0);
+        await expect(access.identity).resolves.toMatchObject({ accountId: sim.world.centralAccountId });
+        const order = sim.log.entries().map((e) => e.operation);
+        // The member's AssumeRole went out only once GetCallerIdentity had been answered.
+        const check = sim.log.entries({ operation: 'GetCallerIdentity' })[0]!;
+        const assume = sim.log.entries({ operation: 'AssumeRole' })[0]!;
+        expect(order).toEqual(expect.arrayContaining(['GetCallerIdentity', 'ListAccounts', 'AssumeRole']));
+        expect(assume.seq).toBeGreaterThan(check.seq);
+        expect(access.broker.metrics()).toMatchObject({ miss: 1, sessions: 1 });
+      } finally {
+        access.close();
+      }
+    });
+
+    it("fails identity and every member session with the check's error; makes no AssumeRole", async () => {
+      useKeys(sim.central.accessKeyId, 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY');
+      const config = parseCredentialsConfig({ endpoints: { default: sim.endpoint } });
+      const access = await connectAws(config, { clock, centralCheck: 'alongside' });
+      try {
+        const member = sim.world.accounts[1]!.id;
+        await expect(access.broker.credentialsFor(member)).rejects.toBeInstanceOf(CentralPrincipalError);
+        await expect(access.identity).rejects.toThrow(/STS rejected the signature/);
+        expect(access.broker.invalidate(member)).toBe(false);
+        expect(access.broker.metrics()).toMatchObject({ miss: 0, sessions: 0 });
+        expect(sim.log.count({ service: 'sts', operation: 'AssumeRole' })).toBe(0);
+      } finally {
+        access.close();
+      }
+    });
   });
 });

@@ -2,16 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ResponseCache } from '../../src/aws/response-cache.js';
 import { CallCancelledError } from '../../src/aws/timeout.js';
 import { manualClock } from '../helpers/clock.js';
-
-function deferred<T>() {
-  let resolve!: (value: T) => void;
-  let reject!: (err: unknown) => void;
-  const promise = new Promise<T>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise, resolve, reject };
-}
+import { deferred } from '../helpers/deferred.js';
 
 function cacheWith(ttlMs = 60_000, extra: { maxEntries?: number; maxItems?: number } = {}) {
   const clock = manualClock(1_700_000_000_000);

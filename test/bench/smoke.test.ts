@@ -20,10 +20,12 @@ interface Row {
   calls: Record<string, number>;
   boundMs?: number;
   wall: { median: number; min: number; max: number; n: number };
+  startToFirstUsefulCallMs?: { n: number };
+  checkDelayMs?: { n: number };
 }
 
 describe('npm run bench (smoke)', () => {
-  it('runs S2, S4 (and graphql-js alone), S5 (JSON and streamed), S6 and the baseline at tiny scale with exact answers and the expected AWS calls', async () => {
+  it('runs S2, S4 (and graphql-js alone), S5 (JSON and streamed), S6 (and through the CLI) and the baseline at tiny scale with exact answers and the expected AWS calls', async () => {
     const out = join(dir, 'result.json');
     const { stdout } = await promisify(execFile)(
       process.execPath,
@@ -52,6 +54,7 @@ describe('npm run bench (smoke)', () => {
       'S5',
       'S5 streamed',
       'S6',
+      'S6 CLI',
       'baseline',
     ]);
     for (const row of result.rows) {
@@ -75,5 +78,11 @@ describe('npm run bench (smoke)', () => {
     expect(byName['S6']!.items).toBe(1);
     expect(byName['S6']!.calls['sts:AssumeRole']).toBe(1);
     expect(byName['S6']!.calls['ec2:DescribeInstances']).toBe(1);
+    // The same through `orgraph query`, a fresh process: the same calls, and the times from its start
+    // to the first call and to the first call other than the central check.
+    expect(byName['S6 CLI']!.items).toBe(1);
+    expect(byName['S6 CLI']!.calls).toEqual(byName['S6']!.calls);
+    expect(byName['S6 CLI']!.startToFirstUsefulCallMs?.n).toBe(1);
+    expect(byName['S6 CLI']!.checkDelayMs?.n).toBe(1);
   }, 180_000);
 });

@@ -133,6 +133,41 @@ describe('orgraph query: JSON and exit statuses', () => {
     });
     expect(code).toBe(1);
     expect(stderr).toContain('central AWS credentials cannot be used');
+    // The check's own error, not what the bad credentials did to the account list read alongside it.
+    expect(stderr).toContain('STS rejected the signature of the default credential chain');
+    expect(stderr).not.toContain('ListAccounts');
+  });
+
+  it('reads the account list while the central check runs; member sessions wait for the check', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'orgraph-query-'));
+    const quick = join(dir, 'quick.json');
+    writeFileSync(
+      quick,
+      JSON.stringify({
+        credentials: { broker: { externalId: sim.world.externalId } },
+        graph: { regions: [REGION] },
+        aws: { callTimeoutMs: 400, retry: { maxAttempts: 1 } },
+      }),
+    );
+    sim.log.reset();
+    sim.knobs.unresponsive = ['sts']; // the check never gets its answer, nor would any AssumeRole
+    try {
+      const { code, stderr } = await runCli(
+        ['query', '--config', quick, '{ instances { nodes { instanceId } } }'],
+        env(),
+      );
+      expect(code).toBe(1);
+      expect(stderr).toContain('the central AWS credentials cannot be used');
+      expect(stderr).toMatch(/did not answer GetCallerIdentity for .* within 400 ms/);
+    } finally {
+      sim.knobs.unresponsive = [];
+    }
+    // Before this, the first Organizations call waited for the check, so a check that never ended
+    // meant no ListAccounts at all.
+    expect(sim.log.count({ operation: 'GetCallerIdentity' })).toBe(1);
+    expect(sim.log.count({ operation: 'ListAccounts' })).toBeGreaterThanOrEqual(1);
+    expect(sim.log.count({ operation: 'AssumeRole' })).toBe(0);
+    expect(sim.log.count({ service: 'ec2' })).toBe(0);
   });
 
   it.each([
