@@ -20,7 +20,7 @@ import type { AwsCallError, GatewayErrorCode } from './errors.js';
 import type { FairLimiter, Permit } from './limiter.js';
 import type { RetryPolicy, Sleep } from './throttle-retry.js';
 import { backoffDelay, mayRetry, retryKind } from './throttle-retry.js';
-import { startWithTimeout } from './timeout.js';
+import { startWithTimeout, untilCancelled } from './timeout.js';
 import { SessionError } from '../credentials/session-errors.js';
 
 /** Accounts × Regions remembered as "not enabled" (with the session that found it out). */
@@ -173,6 +173,14 @@ export class CallRunner {
     // AssumeRole that did not answer, and no request of the call's own service was even sent.
     let blame: CallContext | undefined;
     try {
+      // A call that needs a member session waits for the central check (DeferredBroker) here, before
+      // its slot and its time limit: the check's time is not this call's, nor AssumeRole's to blame.
+      const { context } = route;
+      const check =
+        context.service !== 'organizations' && context.accountId !== undefined
+          ? this.options.broker.untilReady?.()
+          : undefined;
+      if (check !== undefined) await untilCancelled(check, route.signal);
       const permit = await limiter.acquire(route.lane, route.gate, route.signal);
       // Set when the caller stopped waiting while the work was still running.
       let lingering: Promise<void> | undefined;

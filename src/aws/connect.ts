@@ -40,7 +40,8 @@ export interface ConnectDeps {
    * (GetCallerIdentity) passed, else it throws — a server does not start on credentials that cannot
    * work. 'alongside': at once, the check under way — a one-shot query's Organizations calls (central
    * credentials) go out meanwhile, member sessions wait for the check (DeferredBroker), and
-   * `identity` rejects with the check's error, which the caller must await.
+   * `identity` rejects with the check's error, which the caller must await. With `organizationsRole`
+   * the account list needs a member session too: then 'before' either way.
    */
   centralCheck?: 'before' | 'alongside';
 }
@@ -91,7 +92,9 @@ export async function connectAws(config: CredentialsConfig, deps: ConnectDeps = 
       brokersFor(identity, principal, config, { ...deps, clock, logger, env, stsRegion, httpHandler });
     let brokers: { member: MemberSessions; organizations?: MemberSessions };
     let identity: Promise<CentralIdentity>;
-    if ((deps.centralCheck ?? 'before') === 'before') {
+    // With the account list read through a member role, its first call needs a session, which needs
+    // the check: nothing would go out alongside it.
+    if ((deps.centralCheck ?? 'before') === 'before' || deps.organizationsRole !== undefined) {
       const known = await checked;
       brokers = makeBrokers(known);
       identity = Promise.resolve(known);
@@ -99,12 +102,7 @@ export async function connectAws(config: CredentialsConfig, deps: ConnectDeps = 
       // The brokers' own refusals (their settings) fail `identity` too: both mean "cannot start".
       const made = checked.then(makeBrokers);
       identity = made.then(() => checked);
-      brokers = {
-        member: new DeferredBroker(made.then((b) => b.member)),
-        ...(deps.organizationsRole
-          ? { organizations: new DeferredBroker(made.then((b) => b.organizations ?? b.member)) }
-          : {}),
-      };
+      brokers = { member: new DeferredBroker(made.then((b) => b.member)) };
       // Observed here: a failed check surfaces through `identity` and every member session.
       identity.catch(() => undefined);
     }

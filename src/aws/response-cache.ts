@@ -11,7 +11,7 @@
 //   gone away (each caller's signal rejects that caller at once).
 import type { Fetched } from './contract.js';
 import { LRUCache } from 'lru-cache';
-import { CallCancelledError, cancelledBy } from './timeout.js';
+import { CallCancelledError, cancelledBy, untilCancelled } from './timeout.js';
 import { nonNegative, positiveInteger } from '../option-checks.js';
 
 export interface ResponseCacheOptions {
@@ -269,29 +269,9 @@ class Flight<R> {
 
   join(signal?: AbortSignal): Promise<R> {
     this.refs++;
-    if (signal?.aborted) {
-      // Counted and left at once, so a load whose only caller was already gone is aborted too.
-      this.leave();
-      return Promise.reject(cancelledBy(signal));
-    }
-    if (!signal) return this.promise;
-    return new Promise<R>((resolve, reject) => {
-      const onAbort = () => {
-        this.leave();
-        reject(cancelledBy(signal));
-      };
-      signal.addEventListener('abort', onAbort, { once: true });
-      this.promise.then(
-        (value) => {
-          signal.removeEventListener('abort', onAbort);
-          resolve(value);
-        },
-        (err: unknown) => {
-          signal.removeEventListener('abort', onAbort);
-          reject(err);
-        },
-      );
-    });
+    // Left when the caller goes away (at once if it already has), so a load whose only caller is
+    // gone is aborted too.
+    return untilCancelled(this.promise, signal, () => this.leave());
   }
 
   private leave(): void {

@@ -14,6 +14,11 @@ import { isAuthFailure, isSessionRefused } from './classify.js';
 export interface SessionSource {
   credentialsFor(accountId: string): Promise<AwsCredentialIdentity>;
   invalidate(accountId: string, credentials?: Pick<AwsCredentialIdentity, 'accessKeyId'>): boolean;
+  /**
+   * While sessions cannot be asked for yet (the central check under way, see DeferredBroker): a
+   * promise that settles when they can (rejects with the check's error); undefined once they can.
+   */
+  untilReady?(): Promise<void> | undefined;
 }
 
 /**

@@ -33,6 +33,39 @@ export function cancelledBy(signal: AbortSignal): CallCancelledError {
   return reason instanceof CallCancelledError ? reason : new CallCancelledError(reason);
 }
 
+/**
+ * `promise`, or a CallCancelledError as soon as `signal` aborts (the promise itself goes on);
+ * `onCancel` is told when that happens (also when the signal had already aborted).
+ */
+export function untilCancelled<T>(
+  promise: Promise<T>,
+  signal: AbortSignal | undefined,
+  onCancel?: () => void,
+): Promise<T> {
+  if (signal === undefined) return promise;
+  if (signal.aborted) {
+    onCancel?.();
+    return Promise.reject(cancelledBy(signal));
+  }
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => {
+      onCancel?.();
+      reject(cancelledBy(signal));
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (err: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(err);
+      },
+    );
+  });
+}
+
 /** One attempt started by `startWithTimeout`. */
 export interface TimedWork<T> {
   /** Settles with the work, or rejects with CallTimeoutError / CallCancelledError as soon as either fires. */

@@ -26,6 +26,11 @@ export class DeferredBroker implements MemberSessions {
     this.#ready.catch(() => undefined);
   }
 
+  /** Until the broker exists (the check passed), a promise of it; undefined after. */
+  untilReady(): Promise<void> | undefined {
+    return this.#broker ? undefined : this.#ready.then(() => undefined);
+  }
+
   useUnitsOf(unitsOf: UnitsOf): void {
     this.#unitsOf = unitsOf;
     this.#broker?.useUnitsOf(unitsOf);

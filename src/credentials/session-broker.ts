@@ -26,6 +26,7 @@ import {
 } from './role-arn.js';
 import type { SessionError } from './session-errors.js';
 import { classifyAssumeRoleError } from '../aws/classify.js';
+import type { SessionSource } from '../aws/session-retry.js';
 import type { AssumeRoleFn, AssumeRoleParams, StsClientOptions } from './sts.js';
 import { createStsClient, stsAssumeRole } from './sts.js';
 import { nonNegative, positiveInteger } from '../option-checks.js';
@@ -86,7 +87,8 @@ export const NO_SESSION_COUNTS: Readonly<Omit<BrokerMetrics, 'sessions'>> = {
 export type MemberSessions = Pick<
   SessionBroker,
   'useUnitsOf' | 'roleArnFor' | 'credentialsFor' | 'providerFor' | 'invalidate' | 'metrics'
->;
+> &
+  Pick<SessionSource, 'untilReady'>;
 
 /** The units and root above an account, nearest first (Organizations ListParents up to the root). */
 export type UnitsOf = (accountId: string) => Promise<readonly string[]>;

@@ -10,8 +10,10 @@ import type { SessionSource } from '../../src/aws/session-retry.js';
 import { THROTTLE_MAX_ATTEMPTS, mayRetry } from '../../src/aws/throttle-retry.js';
 import type { RetryPolicy } from '../../src/aws/throttle-retry.js';
 import { AwsCallError } from '../../src/aws/errors.js';
+import { CallCancelledError } from '../../src/aws/timeout.js';
 import { AssumeRoleFailedError, StsThrottledError } from '../../src/credentials/session-errors.js';
 import { manualClock } from '../helpers/clock.js';
+import { deferred } from '../helpers/deferred.js';
 
 const ACCOUNT = '111122223333';
 const ROLE = `arn:aws:iam::${ACCOUNT}:role/CMDBReadRole`;
@@ -184,6 +186,54 @@ describe('CallRunner and the AssumeRole behind a call', () => {
     await expect(second).resolves.toMatchObject({ value: 'answer' });
     expect(sent).toEqual(['second']); // the abandoned call sent nothing once its session came
     expect(limiter.stats()).toMatchObject({ inFlight: 0, queued: 0, peakInFlight: 1 });
+  });
+});
+
+describe('CallRunner and the central check (DeferredBroker)', () => {
+  it('waits for the check before its slot and its time limit; sessions are asked for only after it', async () => {
+    const check = deferred<void>();
+    let asked = 0;
+    let ready = false;
+    const broker: SessionSource = {
+      credentialsFor: async () => {
+        asked++;
+        return SESSION;
+      },
+      invalidate: () => false,
+      untilReady: () => (ready ? undefined : check.promise),
+    };
+    const { runner, limiter } = setup(broker);
+    const organizations = runner.run({
+      service: 'organizations',
+      operation: 'ListAccounts',
+      send: answer,
+    });
+    const call = runner.run(ec2Spec(answer));
+    await settle();
+    await expect(organizations).resolves.toMatchObject({ value: 'answer' }); // needs no member session
+    expect(asked).toBe(0);
+    expect(limiter.stats().inFlight).toBe(0); // no slot held while waiting
+    ready = true;
+    check.resolve();
+    await expect(call).resolves.toMatchObject({ value: 'answer' });
+    expect(asked).toBeGreaterThan(0);
+  });
+
+  it("fails a waiting call with the check's error, and stops waiting when the caller goes away", async () => {
+    const check = deferred<void>();
+    const broker: SessionSource = {
+      credentialsFor: async () => SESSION,
+      invalidate: () => false,
+      untilReady: () => check.promise,
+    };
+    const { runner } = setup(broker);
+    const controller = new AbortController();
+    const abandoned = runner.run(ec2Spec(answer, controller.signal));
+    const failed = runner.run(ec2Spec(answer));
+    controller.abort();
+    expect((await failure(abandoned)).cause).toBeInstanceOf(CallCancelledError);
+    check.reject(new Error('STS rejected the signature of the default credential chain'));
+    expect((await failure(failed)).message).toContain('STS rejected the signature');
   });
 });
 

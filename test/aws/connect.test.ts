@@ -202,6 +202,24 @@ describe('connectAws', () => {
       }
     });
 
+    it('checks first anyway when the account list is read through a member role (nothing could go alongside)', async () => {
+      const config = parseCredentialsConfig({
+        endpoints: { default: sim.endpoint },
+        broker: { externalId: sim.world.externalId, roleName: sim.world.readRoleName },
+      });
+      const access = await connectAws(config, {
+        clock,
+        centralCheck: 'alongside',
+        organizationsRole: { accountId: sim.world.organization.managementAccountId },
+      });
+      try {
+        expect(sim.log.entries().map((e) => `${e.operation}:${e.status}`)).toEqual(['GetCallerIdentity:200']);
+        expect(access.broker.untilReady?.()).toBeUndefined();
+      } finally {
+        access.close();
+      }
+    });
+
     it("fails identity and every member session with the check's error; makes no AssumeRole", async () => {
       useKeys(sim.central.accessKeyId, 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY');
       const config = parseCredentialsConfig({ endpoints: { default: sim.endpoint } });
