@@ -5,7 +5,7 @@
 // themselves stay inside; every AWS request is reported to `GatewayDeps.awsCallObserver`.
 import type { ApolloServerPlugin, HTTPGraphQLRequest, HTTPGraphQLResponse } from '@apollo/server';
 import type { EC2Client } from '@aws-sdk/client-ec2';
-import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import { GetCallerIdentityCommand } from './aws/sdk-clients.js';
 import type { AwsCredentialIdentity } from '@aws-sdk/types';
 import type { DocumentNode, GraphQLSchema } from 'graphql';
 import { connectAws } from './aws/connect.js';

@@ -2,7 +2,7 @@
 // filter value limit, a stable key for a filter list, and how one list (a resource kind's `aws` part,
 // see src/graph/kinds/) is asked for a page or for ids. The data layer (data-layer.ts) adds limits,
 // retries, caching and the NextToken guard; these functions only build requests and read answers.
-import { DescribeAvailabilityZonesCommand, DescribeRegionsCommand } from '@aws-sdk/client-ec2';
+import { DescribeAvailabilityZonesCommand, DescribeRegionsCommand } from './sdk-clients.js';
 import type { AvailabilityZone, EC2Client, Filter, Region } from '@aws-sdk/client-ec2';
 import type { Ec2IdPrefix } from './ids.js';
 

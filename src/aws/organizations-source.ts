@@ -11,7 +11,7 @@ import {
   ListOrganizationalUnitsForParentCommand,
   ListParentsCommand,
   ListRootsCommand,
-} from '@aws-sdk/client-organizations';
+} from './sdk-clients.js';
 import type {
   Account,
   Organization,

@@ -5,7 +5,7 @@
 // credentials are not valid" or "this Region is not enabled for the account". One GetCallerIdentity
 // with the very same credentials, at the broker's regional STS endpoint, tells the two apart without
 // throwing a good session away (and paying an AssumeRole for it) in every disabled Region.
-import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import { GetCallerIdentityCommand } from './sdk-clients.js';
 import type { STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity } from '@aws-sdk/types';
 import { isSessionRefused } from './classify.js';

@@ -9,7 +9,7 @@ import {
   DescribeRegionsCommand,
   DescribeSubnetsCommand,
   DescribeVpcsCommand,
-} from '@aws-sdk/client-ec2';
+} from '../aws/sdk-clients.js';
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { MemberAccounts } from '../gateway.js';
 import { SessionError } from '../credentials/session-errors.js';

@@ -2,7 +2,7 @@
 // every account. Three sources — the SDK's default chain, a named profile, or native IAM Roles
 // Anywhere — each turned into one shared, memoized credentials provider, and validated at start-up
 // (credentials resolve, STS GetCallerIdentity accepts them) with an error that says what to fix.
-import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import { GetCallerIdentityCommand } from '../aws/sdk-clients.js';
 import { fromIni, fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import type { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { AwsCallObserver } from '../aws/call-observer.js';

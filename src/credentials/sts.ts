@@ -1,7 +1,7 @@
 // The STS client the credentials layer uses for AssumeRole and GetCallerIdentity: regional endpoint
 // (tokens from a regional endpoint are valid in opt-in Regions, global-endpoint ones are not), the
 // central principal's credentials, and the shared HTTP handler when one is given.
-import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import { AssumeRoleCommand, STSClient } from '../aws/sdk-clients.js';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@aws-sdk/types';
 import type { NodeHttpHandler } from '@smithy/node-http-handler';
 import { withTimeout } from '../aws/timeout.js';

@@ -1,5 +1,5 @@
 // EC2 instances: DescribeInstances, whose items sit in reservations.
-import { DescribeInstancesCommand } from '@aws-sdk/client-ec2';
+import { DescribeInstancesCommand } from '../../aws/sdk-clients.js';
 import type { Instance } from '@aws-sdk/client-ec2';
 import type { InstanceState, InstanceWhere } from '../generated/resolvers-types.js';
 import { FilterBuilder } from '../where.js';

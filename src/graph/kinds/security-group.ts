@@ -1,5 +1,5 @@
 // EC2 security groups: DescribeSecurityGroups.
-import { DescribeSecurityGroupsCommand } from '@aws-sdk/client-ec2';
+import { DescribeSecurityGroupsCommand } from '../../aws/sdk-clients.js';
 import type { IpPermission, SecurityGroup, UserIdGroupPair } from '@aws-sdk/client-ec2';
 import type { Target } from '../../aws/contract.js';
 import { ec2List } from '../../aws/ec2-lists.js';

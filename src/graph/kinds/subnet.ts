@@ -1,5 +1,5 @@
 // Subnets: DescribeSubnets.
-import { DescribeSubnetsCommand } from '@aws-sdk/client-ec2';
+import { DescribeSubnetsCommand } from '../../aws/sdk-clients.js';
 import type { Subnet } from '@aws-sdk/client-ec2';
 import type { SubnetWhere } from '../generated/resolvers-types.js';
 import { FilterBuilder } from '../where.js';

@@ -1,5 +1,5 @@
 // VPCs: DescribeVpcs.
-import { DescribeVpcsCommand } from '@aws-sdk/client-ec2';
+import { DescribeVpcsCommand } from '../../aws/sdk-clients.js';
 import type { Vpc } from '@aws-sdk/client-ec2';
 import type { VpcWhere } from '../generated/resolvers-types.js';
 import { FilterBuilder } from '../where.js';
