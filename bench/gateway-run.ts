@@ -2,6 +2,8 @@
 // builds the gateway against the sim (the central principal from the environment, as in production),
 // runs the job's steps in order and prints one JSON line per step plus a last line with the process's
 // peak memory and start time. Each cold run is a fresh process, so nothing is cached between them.
+import { join } from 'node:path';
+import { writeHeapSnapshot } from 'node:v8';
 import { buildSchema, graphql } from 'graphql';
 import { countAwsCalls } from '../src/aws/call-observer.js';
 import { createGateway } from '../src/gateway.js';
@@ -36,6 +38,9 @@ try {
     const wallMs = performance.now() - start;
     if (!step.plainSchema) lastData = result.data;
     const used = process.cpuUsage(cpu);
+    // After the step's figures, so it costs them nothing; `result` is still held (read below).
+    if (job.heapSnapshotDir && !step.plainSchema)
+      writeHeapSnapshot(join(job.heapSnapshotDir, `${step.label}-${process.pid}.heapsnapshot`));
     const keys = itemKeys(result.data);
     const line: StepResult = {
       kind: 'step',

@@ -17,6 +17,8 @@ export interface GatewayJob {
      */
     plainSchema?: string;
   }[];
+  /** Write a V8 heap snapshot into this directory after each gateway step, its answer still held. */
+  heapSnapshotDir?: string;
 }
 
 export interface StepResult {

@@ -50,7 +50,7 @@ type Scale = keyof typeof SCALES;
 
 const USAGE = `usage: npm run bench -- [--only S1,S2,S3,S4,S5,S6,baseline,load,sim] [--scale full|small|tiny]
        [--runs N] [--baseline-runs N] [--latency MS] [--out FILE] [--gateway DIR] [--vs DIR] [--sockets N]
-       [--cpu-prof DIR]`;
+       [--cpu-prof DIR] [--heap-snapshot DIR]`;
 const SCENARIOS = ['S1', 'S2', 'S3', 'S4', 'S5', 'S6', 'baseline', 'load', 'sim'];
 
 /** A bad command line: what was wrong, the usage, exit 2 (no stack trace). */
@@ -89,6 +89,8 @@ function parseOptions() {
       sockets: { type: 'string' },
       /** Write a V8 CPU profile of every gateway process into this directory (chrome://inspect). */
       'cpu-prof': { type: 'string' },
+      /** Write a V8 heap snapshot of every gateway process after each step, its answer still held. */
+      'heap-snapshot': { type: 'string' },
     },
   });
 }
@@ -112,6 +114,8 @@ const vsRoot = args.vs ? resolve(args.vs) : undefined;
 const sockets = args.sockets ? positive(args.sockets, '--sockets') : undefined;
 const cpuProfDir = args['cpu-prof'] ? resolve(args['cpu-prof']) : undefined;
 if (cpuProfDir) mkdirSync(cpuProfDir, { recursive: true });
+const heapSnapshotDir = args['heap-snapshot'] ? resolve(args['heap-snapshot']) : undefined;
+if (heapSnapshotDir) mkdirSync(heapSnapshotDir, { recursive: true });
 
 function positive(text: string | undefined, name: string): number {
   const n = Number(text);
@@ -213,7 +217,9 @@ async function runChild(
   cwd = ROOT,
 ): Promise<{ steps: StepResult[]; summary: ProcessSummary }> {
   const profile = cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', cpuProfDir] : [];
-  const child = spawn(process.execPath, [...profile, '--import', 'tsx', script, JSON.stringify(job)], {
+  const asked =
+    heapSnapshotDir && script === 'bench/gateway-run.ts' ? { ...(job as object), heapSnapshotDir } : job;
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx', script, JSON.stringify(asked)], {
     cwd,
     // As deployed (and as `orgraph` runs by default): graphql-js skips its development-only checks.
     env: { NODE_ENV: 'production', ...env },
