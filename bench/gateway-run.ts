@@ -23,7 +23,7 @@ const plainSchemas = new Map(
 );
 const gateway = await createGateway(parseOrgraphConfig(job.config), { awsCallObserver: calls.observer });
 try {
-  for (const step of job.steps) {
+  for (const [index, step] of job.steps.entries()) {
     if (step.resetSimBefore) await fetch(`${step.resetSimBefore}/__sim/reset`, { method: 'POST' });
     const cpu = process.cpuUsage();
     const callsBefore = calls.total();
@@ -40,7 +40,7 @@ try {
     const used = process.cpuUsage(cpu);
     // After the step's figures, so it costs them nothing; `result` is still held (read below).
     if (job.heapSnapshotDir && !step.plainSchema)
-      writeHeapSnapshot(join(job.heapSnapshotDir, `${step.label}-${process.pid}.heapsnapshot`));
+      writeHeapSnapshot(join(job.heapSnapshotDir, `${step.label}-${process.pid}-${index}.heapsnapshot`));
     const keys = itemKeys(result.data);
     const line: StepResult = {
       kind: 'step',

@@ -585,24 +585,25 @@ async function oneShotCli(
   expected: string[],
   boundOf: (calls: number) => number,
 ): Promise<Row[]> {
+  // With --vs, each run is a pair (this CLI, then the other checkout's), as the cold runs are.
   const sides = [
     { label: scenario, root: gatewayRoot, config: gatewayConfig(sim) },
     ...(vsRoot ? [{ label: `${scenario} vs`, root: vsRoot, config: gatewayConfig(sim, {}) }] : []),
-  ];
+  ].map((side) => ({
+    ...side,
+    walls: [] as number[],
+    firsts: [] as number[],
+    useful: [] as number[],
+    delays: [] as number[],
+    exact: true,
+    peakRssMb: 0,
+    counters: {} as Record<string, number>,
+    total: 0,
+  }));
   const dir = mkdtempSync(join(tmpdir(), 'orgraph-bench-cli-'));
-  const out: Row[] = [];
   try {
-    for (const side of sides) {
-      const walls: number[] = [];
-      const cpu: number[] = [];
-      const firsts: number[] = [];
-      const useful: number[] = [];
-      const delays: number[] = [];
-      let exact = true;
-      let peakRssMb = 0;
-      let counters: Record<string, number> = {};
-      let total = 0;
-      for (let run = 0; run < runs; run++) {
+    for (let run = 0; run < runs; run++) {
+      for (const side of sides) {
         await sim.reset();
         const job = {
           root: side.root,
@@ -614,50 +615,49 @@ async function oneShotCli(
         let stdout = '';
         const summary = await cliProcess(sim, job, (d) => (stdout += d.toString()));
         const data = (JSON.parse(stdout) as { data?: unknown }).data;
-        const account = (
+        const instance = (
           data as { account?: { region?: { instance?: Record<string, unknown> } } } | undefined
-        )?.account;
-        const instance = account?.region?.instance;
+        )?.account?.region?.instance;
         const keys = instance
           ? [
               `${(instance['account'] as { accountId: string }).accountId}|${(instance['region'] as { name: string }).name}|${String(instance['instanceId'])}`,
             ]
           : [];
-        exact &&= summary.status === 0 && digest(keys) === digest(expected);
-        walls.push(summary.wallMs);
-        cpu.push(summary.cpuMs);
-        peakRssMb = Math.max(peakRssMb, summary.peakRssMb);
+        side.exact &&= summary.status === 0 && digest(keys) === digest(expected);
+        side.walls.push(summary.wallMs);
+        side.peakRssMb = Math.max(side.peakRssMb, summary.peakRssMb);
         const first = await sim.firstCallTime();
         const firstUseful = await sim.firstCallTime(true);
-        if (first !== undefined) firsts.push(first - summary.startEpochMs);
-        if (firstUseful !== undefined) useful.push(firstUseful - summary.startEpochMs);
-        if (first !== undefined && firstUseful !== undefined) delays.push(firstUseful - first);
-        ({ counters, total } = await sim.counters());
+        if (first !== undefined) side.firsts.push(first - summary.startEpochMs);
+        if (firstUseful !== undefined) side.useful.push(firstUseful - summary.startEpochMs);
+        if (first !== undefined && firstUseful !== undefined) side.delays.push(firstUseful - first);
+        ({ counters: side.counters, total: side.total } = await sim.counters());
       }
-      const boundMs = boundOf(total);
-      const wall = stats(walls);
-      out.push({
-        scenario: side.label,
-        what: side.root === gatewayRoot ? what : `${what} [CLI of ${side.root}]`,
-        runs,
-        wall,
-        calls: counters,
-        callsTotal: total,
-        boundMs,
-        wallOverBound: wall.median / boundMs,
-        peakRssMb,
-        ...(firsts.length ? { startToFirstCallMs: stats(firsts) } : {}),
-        ...(useful.length ? { startToFirstUsefulCallMs: stats(useful) } : {}),
-        ...(delays.length ? { checkDelayMs: stats(delays) } : {}),
-        exact,
-        items: expected.length,
-        errors: exact ? [] : ['answer differs from the ground truth'],
-      });
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  return out;
+  return sides.map((side) => {
+    const boundMs = boundOf(side.total);
+    const wall = stats(side.walls);
+    return {
+      scenario: side.label,
+      what: side.root === gatewayRoot ? what : `${what} [CLI of ${side.root}]`,
+      runs,
+      wall,
+      calls: side.counters,
+      callsTotal: side.total,
+      boundMs,
+      wallOverBound: wall.median / boundMs,
+      peakRssMb: side.peakRssMb,
+      ...(side.firsts.length ? { startToFirstCallMs: stats(side.firsts) } : {}),
+      ...(side.useful.length ? { startToFirstUsefulCallMs: stats(side.useful) } : {}),
+      ...(side.delays.length ? { checkDelayMs: stats(side.delays) } : {}),
+      exact: side.exact,
+      items: expected.length,
+      errors: side.exact ? [] : ['answer differs from the ground truth'],
+    };
+  });
 }
 
 /** The part of orgraph's schema the inventory query selects, as plain types for graphql-js alone. */

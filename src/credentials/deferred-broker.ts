@@ -14,6 +14,8 @@ export class DeferredBroker implements MemberSessions {
   #broker: SessionBroker | undefined;
   #unitsOf: UnitsOf | undefined;
   readonly #ready: Promise<SessionBroker>;
+  /** #ready without its value, observed: a caller that stopped waiting leaves no unhandled rejection. */
+  readonly #readyVoid: Promise<void>;
 
   /** `ready`: the broker, made once the check passed; its rejection is the check's error. */
   constructor(ready: Promise<SessionBroker>) {
@@ -24,11 +26,13 @@ export class DeferredBroker implements MemberSessions {
     });
     // Observed here: a failed check surfaces through every member session that waits for it.
     this.#ready.catch(() => undefined);
+    this.#readyVoid = this.#ready.then(() => undefined);
+    this.#readyVoid.catch(() => undefined);
   }
 
   /** Until the broker exists (the check passed), a promise of it; undefined after. */
   untilReady(): Promise<void> | undefined {
-    return this.#broker ? undefined : this.#ready.then(() => undefined);
+    return this.#broker ? undefined : this.#readyVoid;
   }
 
   useUnitsOf(unitsOf: UnitsOf): void {

@@ -73,4 +73,20 @@ describe('DeferredBroker', () => {
     await expect(broker.roleArnFor(MEMBER)).rejects.toThrow('STS rejected the signature');
     expect(broker.metrics().sessions).toBe(0);
   });
+
+  it('leaves no unhandled rejection when a caller stopped waiting before the check failed', async () => {
+    const ready = deferred<SessionBroker>();
+    const broker = new DeferredBroker(ready.promise);
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      void broker.untilReady(); // taken and never awaited: a call whose request had already stopped
+      ready.reject(new Error('STS rejected the signature'));
+      for (let i = 0; i < 3; i++) await new Promise((r) => setImmediate(r));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
 });
