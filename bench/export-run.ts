@@ -6,19 +6,9 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import type { CliJob } from './protocol.js';
 
-interface ExportJob {
-  /** The checkout whose src/cli/main.ts runs the export. */
-  root: string;
-  /** The orgraph configuration, written to a file for `--config`. */
-  config: Record<string, unknown>;
-  configFile: string;
-  query: string;
-  /** Default ndjson. */
-  format?: 'ndjson' | 'json';
-}
-
-const job = JSON.parse(process.argv[2] ?? '{}') as ExportJob;
+const job = JSON.parse(process.argv[2] ?? '{}') as CliJob;
 writeFileSync(job.configFile, JSON.stringify(job.config));
 const { main } = (await import(pathToFileURL(join(job.root, 'src/cli/main.ts')).href)) as {
   main(argv: string[]): Promise<number>;

@@ -52,3 +52,15 @@ export function digest(keys: readonly string[]): string {
     .digest('hex')
     .slice(0, 16);
 }
+
+/** The job of bench/export-run.ts: one `orgraph query` of a checkout's CLI. */
+export interface CliJob {
+  /** The checkout whose src/cli/main.ts runs the query. */
+  root: string;
+  /** The orgraph configuration, written to a file for `--config`. */
+  config: Record<string, unknown>;
+  configFile: string;
+  query: string;
+  /** Default ndjson. */
+  format?: 'ndjson' | 'json';
+}

@@ -24,7 +24,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { generateWorld } from '../src/sim/generator.js';
-import type { ProcessSummary, StepResult } from './protocol.js';
+import type { CliJob, ProcessSummary, StepResult } from './protocol.js';
 import { digest } from './protocol.js';
 import { benchServe } from './serve.js';
 import { benchSim } from './sim.js';
@@ -486,12 +486,23 @@ interface CliSummary {
   peakRssMb: number;
 }
 
-/** Runs `orgraph query` of `job.root` in a fresh process (bench/export-run.ts); stdout to `onStdout`. */
+/**
+ * Runs `orgraph query` of `side.root` in a fresh process (bench/export-run.ts), its configuration
+ * written into `dir`; stdout to `onStdout`.
+ */
 async function cliProcess(
   sim: SimProcess,
-  job: { root: string } & Record<string, unknown>,
+  side: { root: string; config: Record<string, unknown> },
+  run: { dir: string; query: string; format?: CliJob['format'] },
   onStdout: (chunk: Buffer) => void,
 ): Promise<CliSummary> {
+  const job: CliJob = {
+    root: side.root,
+    config: side.config,
+    configFile: join(run.dir, 'orgraph.json'),
+    query: run.query,
+    ...(run.format ? { format: run.format } : {}),
+  };
   const child = spawn(process.execPath, ['--import', 'tsx', 'bench/export-run.ts', JSON.stringify(job)], {
     cwd: ROOT,
     env: { NODE_ENV: 'production', ...gatewayEnv(sim) },
@@ -528,16 +539,10 @@ async function streamedExports(
   try {
     for (const side of sides) {
       await sim.reset();
-      const job = {
-        root: side.root,
-        config: side.config,
-        configFile: join(dir, 'orgraph.json'),
-        query: EXPORT_QUERY,
-      };
       const keys: string[] = [];
       let partial = '';
       let bytes = 0;
-      const summary = await cliProcess(sim, job, (d) => {
+      const summary = await cliProcess(sim, side, { dir, query: EXPORT_QUERY }, (d) => {
         bytes += d.length;
         const lines = (partial + d.toString()).split('\n');
         partial = lines.pop() ?? '';
@@ -605,15 +610,13 @@ async function oneShotCli(
     for (let run = 0; run < runs; run++) {
       for (const side of sides) {
         await sim.reset();
-        const job = {
-          root: side.root,
-          config: side.config,
-          configFile: join(dir, 'orgraph.json'),
-          query,
-          format: 'json',
-        };
         let stdout = '';
-        const summary = await cliProcess(sim, job, (d) => (stdout += d.toString()));
+        const summary = await cliProcess(
+          sim,
+          side,
+          { dir, query, format: 'json' },
+          (d) => (stdout += d.toString()),
+        );
         const data = (JSON.parse(stdout) as { data?: unknown }).data;
         const instance = (
           data as { account?: { region?: { instance?: Record<string, unknown> } } } | undefined

@@ -90,28 +90,27 @@ export async function connectAws(config: CredentialsConfig, deps: ConnectDeps = 
     });
     const makeBrokers = (identity: CentralIdentity): Brokers =>
       brokersFor(identity, principal, config, { ...deps, clock, logger, env, stsRegion, httpHandler });
-    let brokers: { member: MemberSessions; organizations?: MemberSessions };
+    const orgRole = deps.organizationsRole;
+    let broker: MemberSessions;
+    let viaRole: { broker: MemberSessions; accountId: string } | undefined;
     let identity: Promise<CentralIdentity>;
     // With the account list read through a member role, its first call needs a session, which needs
     // the check: nothing would go out alongside it.
-    if ((deps.centralCheck ?? 'before') === 'before' || deps.organizationsRole !== undefined) {
-      const known = await checked;
-      brokers = makeBrokers(known);
-      identity = Promise.resolve(known);
-    } else {
+    if (deps.centralCheck === 'alongside' && orgRole === undefined) {
       // The brokers' own refusals (their settings) fail `identity` too: both mean "cannot start".
       const made = checked.then(makeBrokers);
       identity = made.then(() => checked);
-      brokers = { member: new DeferredBroker(made.then((b) => b.member)) };
+      broker = new DeferredBroker(made.then((b) => b.member));
       // Observed here: a failed check surfaces through `identity` and every member session.
       identity.catch(() => undefined);
+    } else {
+      const known = await checked;
+      const made = makeBrokers(known);
+      broker = made.member;
+      if (orgRole && made.organizations)
+        viaRole = { broker: made.organizations, accountId: orgRole.accountId };
+      identity = Promise.resolve(known);
     }
-    const broker = brokers.member;
-    const orgRole = deps.organizationsRole;
-    const viaRole =
-      orgRole && brokers.organizations
-        ? { broker: brokers.organizations, accountId: orgRole.accountId }
-        : undefined;
 
     const pool = new ClientPool({
       broker,

@@ -24,8 +24,8 @@ export class DeferredBroker implements MemberSessions {
       this.#broker = broker;
       return broker;
     });
-    // Observed here: a failed check surfaces through every member session that waits for it.
-    this.#ready.catch(() => undefined);
+    // Observed here (which observes #ready too): a failed check surfaces through every member
+    // session that waits for it.
     this.#readyVoid = this.#ready.then(() => undefined);
     this.#readyVoid.catch(() => undefined);
   }
