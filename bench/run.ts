@@ -169,15 +169,36 @@ interface SimProcess {
   externalId: string;
   roleName: string;
   counters(): Promise<{ counters: Record<string, number>; total: number; peakInFlight: number }>;
+  /** The sim process's CPU so far and how often it derived a Region's EC2 data. */
+  usage(): Promise<SimUsage>;
   /** When the sim received the first call; `useful`: the first that is not GetCallerIdentity. */
   firstCallTime(useful?: boolean): Promise<number | undefined>;
   reset(): Promise<void>;
   stop(): void;
 }
 
+interface SimUsage {
+  cpuMs: number;
+  regionDataDerivations: number;
+}
+
+/**
+ * Items of derived EC2 data that hold `world` whole (instances, VPCs, subnets and security groups of
+ * every account and Region, with room to spare): the sim shares this machine's cores with the gateway
+ * being measured, and a cache smaller than the world would make it derive every Region again on every
+ * run — CPU taken from the gateway (about a third of the sim's CPU in S2 at full scale).
+ */
+function regionDataCacheItems(world: WorldOptions): number {
+  return world.accounts * world.regions.length * (world.instancesPerRegion + 64);
+}
+
 async function startSimProcess(world: WorldOptions): Promise<SimProcess> {
   const latency = { fixedMs: latencyMs, jitterMs: 0 };
-  const options = { ...world, knobs: { latency: { ec2: latency, sts: latency, organizations: latency } } };
+  const options = {
+    ...world,
+    regionDataCacheItems: regionDataCacheItems(world),
+    knobs: { latency: { ec2: latency, sts: latency, organizations: latency } },
+  };
   const child = spawn(process.execPath, ['--import', 'tsx', 'bench/sim-server.ts', JSON.stringify(options)], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -197,6 +218,13 @@ async function startSimProcess(world: WorldOptions): Promise<SimProcess> {
     ...info,
     counters: async () =>
       (await (await admin('counters')).json()) as Awaited<ReturnType<SimProcess['counters']>>,
+    usage: async () => {
+      const body = (await (await admin('process')).json()) as {
+        cpuMs: number;
+        regionData: { regionDataDerivations: number };
+      };
+      return { cpuMs: body.cpuMs, regionDataDerivations: body.regionData.regionDataDerivations };
+    },
     firstCallTime: async (useful = false) => {
       const entries = (await (await admin('log')).json()) as { time: number; operation: string }[];
       const times = entries.filter((e) => !useful || e.operation !== 'GetCallerIdentity').map((e) => e.time);
@@ -314,6 +342,11 @@ interface Row {
   startToFirstUsefulCallMs?: Stats;
   /** How much later than the first call (the central check) the first other call came, per run. */
   checkDelayMs?: Stats;
+  /**
+   * The sim process's CPU per run (it shares the machine's cores with the gateway) and the Regions
+   * whose EC2 data it derived per run (median); cold scenarios.
+   */
+  sim?: { cpuMs: Stats; derivations: number };
   /** Every run's answer equals the ground truth. */
   exact: boolean;
   items: number;
@@ -351,6 +384,8 @@ async function coldRuns(
     walls: [] as number[],
     firsts: [] as number[],
     cpu: [] as number[],
+    simCpu: [] as number[],
+    derivations: [] as number[],
     exact: true,
     items: 0,
     peakRssMb: 0,
@@ -362,12 +397,16 @@ async function coldRuns(
   for (let i = 0; i < n; i++) {
     for (const side of sides) {
       await sim.reset();
+      const simBefore = await sim.usage();
       const { steps, summary } = await runChild(
         'bench/gateway-run.ts',
         { config: side.config, steps: [{ label: scenario, query }] },
         gatewayEnv(sim),
         side.root,
       );
+      const simAfter = await sim.usage();
+      side.simCpu.push(simAfter.cpuMs - simBefore.cpuMs);
+      side.derivations.push(simAfter.regionDataDerivations - simBefore.regionDataDerivations);
       const step = steps[0]!;
       side.walls.push(step.wallMs);
       side.cpu.push(step.cpuMs);
@@ -404,6 +443,7 @@ async function coldRuns(
       peakRssMb: side.peakRssMb,
       bytesPerItem: side.bytes / Math.max(1, side.items),
       ...(side.firsts.length ? { startToFirstCallMs: stats(side.firsts) } : {}),
+      sim: { cpuMs: stats(side.simCpu), derivations: stats(side.derivations).median },
       exact: side.exact,
       items: side.items,
       errors: [...side.errors],
@@ -903,6 +943,10 @@ function printTable(): void {
     if (r.startToFirstCallMs)
       console.log(
         `    ${r.startToFirstUsefulCallMs ? 'CLI start' : 'process start'} → first AWS call: median ${ms(r.startToFirstCallMs.median)}${r.startToFirstUsefulCallMs ? `; → first call other than the central check: median ${ms(r.startToFirstUsefulCallMs.median)}` : ''}${r.checkDelayMs ? ` (${ms(r.checkDelayMs.median)} after the first, ${ms(r.checkDelayMs.min)}–${ms(r.checkDelayMs.max)})` : ''}`,
+      );
+    if (r.sim)
+      console.log(
+        `    CPU per run (medians): the gateway ${ms((r.cpuMsPerItem ?? 0) * r.items)}, the sim's own process ${ms(r.sim.cpuMs.median)} (${ms(r.sim.cpuMs.min)}–${ms(r.sim.cpuMs.max)}; ${r.sim.derivations} Regions' EC2 data derived) — together ${((((r.cpuMsPerItem ?? 0) * r.items + r.sim.cpuMs.median) / (r.wall.median * cpus().length)) * 100).toFixed(0)}% of the machine's ${cpus().length} cores over the wall time`,
       );
     if (r.bytesPerItem && r.scenario.startsWith('S5'))
       console.log(

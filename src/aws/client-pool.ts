@@ -5,7 +5,8 @@
 // would multiply AssumeRole by the number of Regions.
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
-import { EC2Client, OrganizationsClient, STSClient } from './sdk-clients.js';
+import { OrganizationsClient, STSClient, ec2Sdk } from './sdk-clients.js';
+import type { EC2Client } from './sdk-clients.js';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@aws-sdk/types';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { Logger } from '@smithy/types';
@@ -160,7 +161,7 @@ export class ClientPool {
       const client = this.sharing(
         `ec2|${region}`,
         (shared) =>
-          new EC2Client({
+          new (ec2Sdk().EC2Client)({
             ...this.common(),
             ...shared,
             region,

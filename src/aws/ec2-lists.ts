@@ -2,7 +2,7 @@
 // filter value limit, a stable key for a filter list, and how one list (a resource kind's `aws` part,
 // see src/graph/kinds/) is asked for a page or for ids. The data layer (data-layer.ts) adds limits,
 // retries, caching and the NextToken guard; these functions only build requests and read answers.
-import { DescribeAvailabilityZonesCommand, DescribeRegionsCommand } from './sdk-clients.js';
+import { ec2Sdk } from './sdk-clients.js';
 import type { AvailabilityZone, EC2Client, Filter, Region } from '@aws-sdk/client-ec2';
 import type { Ec2IdPrefix } from './ids.js';
 
@@ -80,12 +80,12 @@ export function pageInput(
 
 /** The Regions enabled for the calling account (no AllRegions), each with its OptInStatus. Not paginated. */
 export async function describeRegions(client: EC2Client, abortSignal: AbortSignal) {
-  return client.send(new DescribeRegionsCommand({}), { abortSignal });
+  return client.send(new (ec2Sdk().DescribeRegionsCommand)({}), { abortSignal });
 }
 
 /** The availability zones of the client's Region that are available to the account. Not paginated. */
 export async function describeAvailabilityZones(client: EC2Client, abortSignal: AbortSignal) {
-  return client.send(new DescribeAvailabilityZonesCommand({}), { abortSignal });
+  return client.send(new (ec2Sdk().DescribeAvailabilityZonesCommand)({}), { abortSignal });
 }
 
 export type { AvailabilityZone, Region };

@@ -3,14 +3,8 @@
 // for the enabled Regions, then every EC2 read action orgraph uses with DryRun=true in one Region —
 // AWS answers DryRunOperation when the action is allowed and UnauthorizedOperation when it is not,
 // and its message says whether a service control policy denied it.
-import {
-  DescribeAvailabilityZonesCommand,
-  DescribeInstancesCommand,
-  DescribeRegionsCommand,
-  DescribeSubnetsCommand,
-  DescribeVpcsCommand,
-} from '../aws/sdk-clients.js';
-import type { EC2Client } from '@aws-sdk/client-ec2';
+import { ec2Sdk } from '../aws/sdk-clients.js';
+import type { DescribeRegionsCommand, EC2Client } from '../aws/sdk-clients.js';
 import type { MemberAccounts } from '../gateway.js';
 import { SessionError } from '../credentials/session-errors.js';
 import { awsErrorFacts } from '../aws/classify.js';
@@ -117,7 +111,7 @@ export async function checkAccount(
   const client = deps.member.ec2(accountId, deps.checkRegion);
   let enabledRegions: string[];
   try {
-    const out = await client.send(new DescribeRegionsCommand({}), { abortSignal: deps.signal });
+    const out = await client.send(new (ec2Sdk().DescribeRegionsCommand)({}), { abortSignal: deps.signal });
     enabledRegions = (out.Regions ?? [])
       .map((r) => r.RegionName ?? '')
       .filter(Boolean)
@@ -147,6 +141,13 @@ async function dryRun(
   action: ReadAction,
   signal: AbortSignal,
 ): Promise<'allowed' | 'permissionMissing' | 'scpDenied' | string> {
+  const {
+    DescribeAvailabilityZonesCommand,
+    DescribeInstancesCommand,
+    DescribeRegionsCommand,
+    DescribeSubnetsCommand,
+    DescribeVpcsCommand,
+  } = ec2Sdk();
   const commands = {
     'ec2:DescribeRegions': () => new DescribeRegionsCommand({ DryRun: true }),
     'ec2:DescribeAvailabilityZones': () => new DescribeAvailabilityZonesCommand({ DryRun: true }),

@@ -9,12 +9,15 @@ import type { GraphQLError } from 'graphql';
 import { stringify } from 'csv-stringify/sync';
 import type { AwsCallCounter, AwsCallObserver } from '../aws/call-observer.js';
 import { countAwsCalls } from '../aws/call-observer.js';
+import { untilCancelled } from '../aws/timeout.js';
+import { preloadEc2Sdk } from '../aws/sdk-clients.js';
 import { createGateway } from '../gateway.js';
 import type { Gateway, QueryResult } from '../gateway.js';
 import type { OrgraphConfig } from '../config/orgraph-config.js';
 import { buildExecutableSchema } from '../graph/schema.js';
 import { resolvers } from '../graph/resolvers/index.js';
 import { operationRefusal } from '../graph/plugins/input-checks.js';
+import { mayReadEc2 } from '../graph/reads-ec2.js';
 import { CliFailure, CliUsageError } from './errors.js';
 import { EXIT, exitStatusOf } from './exit-status.js';
 import type { ExitStatus } from './exit-status.js';
@@ -75,7 +78,11 @@ function localEngine(gateway: Gateway, calls: AwsCallCounter): Engine {
       checked ??= gateway.identity().catch((err: unknown) => {
         throw centralFailure(err);
       });
-      const [result] = await Promise.all([gateway.execute(query, variables, { signal }), checked]);
+      // Ctrl-C stops the wait for the check too (it would otherwise last up to aws.callTimeoutMs).
+      const [result] = await Promise.all([
+        gateway.execute(query, variables, { signal }),
+        untilCancelled(checked, signal),
+      ]);
       return result;
     },
     awsCalls: () => calls.total(),
@@ -148,6 +155,9 @@ export async function runQuery(
     if (refusal) return refuse(refusal, options, ctx);
     if (target) config = forExport(config);
     pageLimit = Math.min(EXPORT_PAGE_SIZE, config.graph.maxFirst);
+    // Before the gateway sends anything (its central check starts at once): loading the package later,
+    // with calls in flight, would stall their answers for as long.
+    if (mayReadEc2(schema, prepared.document)) preloadEc2Sdk();
     const calls = countAwsCalls();
     engine = localEngine(await openGateway(config, ctx, calls.observer), calls);
   }

@@ -5,18 +5,22 @@
 // realm"). Naming the file gives every runtime the one instance Apollo Server uses. Types may still be
 // imported from 'graphql' (they are erased).
 export {
+  BREAK,
   GraphQLError,
   GraphQLInterfaceType,
   GraphQLObjectType,
   GraphQLScalarType,
   Kind,
+  TypeInfo,
   buildSchema,
   getArgumentValues,
   getNamedType,
   getVariableValues,
   graphqlSync,
+  isCompositeType,
   isInterfaceType,
   isObjectType,
   parse,
   visit,
+  visitWithTypeInfo,
 } from 'graphql/index.js';

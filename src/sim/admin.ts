@@ -4,6 +4,7 @@ import type { SimResponse } from './types.js';
 import type { SimCore } from './server.js';
 import type { LogQuery } from './request-log.js';
 import { applyKnobPatch, knobsToJson } from './knobs.js';
+import { generatorStats } from './generator.js';
 
 export const ADMIN_PREFIX = '/__sim/';
 
@@ -33,6 +34,16 @@ export function handleAdmin(core: SimCore, method: string, url: URL, body: Buffe
       // The log keeps the most recent `logCapacity` entries; counts above stay exact.
       logCapacity: core.log.capacity,
       dropped: core.log.dropped,
+    });
+  }
+  if (method === 'GET' && route === 'process') {
+    // The CPU and memory of the process the sim runs in: its own in the benchmarks, where it shares
+    // the machine's cores with the gateway being measured (in a test, the test's process).
+    const cpu = process.cpuUsage();
+    return json(200, {
+      cpuMs: (cpu.user + cpu.system) / 1000,
+      rssBytes: process.memoryUsage.rss(),
+      regionData: generatorStats(core.ctx.world),
     });
   }
   if (method === 'POST' && route === 'reset') {

@@ -73,7 +73,7 @@ export function generateWorld(options: Partial<GeneratorOptions> = {}): SimWorld
 
   const stats: GeneratorStats = { regionDataDerivations: 0, regionDataCacheHits: 0 };
   const cache = new LRUCache<string, SimRegionData>({
-    maxSize: REGION_DATA_CACHE_ITEMS,
+    maxSize: resolved.regionDataCacheItems ?? REGION_DATA_CACHE_ITEMS,
     sizeCalculation: (data) =>
       1 + data.vpcs.length + data.subnets.length + data.instances.length + data.securityGroups.length,
   });

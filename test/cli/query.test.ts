@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSim } from '../../src/sim/index.js';
 import type { RunningSim } from '../../src/sim/index.js';
+import { fileURLToPath } from 'node:url';
 import { runCli, spawnCli, simCliEnv } from '../helpers/run-cli.js';
 import { parseCsv } from '../helpers/csv.js';
 
@@ -67,6 +68,23 @@ describe('orgraph query: JSON and exit statuses', () => {
       .split('\n')
       .map((l) => (JSON.parse(l) as { msg: string }).msg);
     expect(phases).toContain('query finished');
+  });
+
+  it('loads the EC2 SDK only when the operation reads EC2', async () => {
+    const probe = fileURLToPath(new URL('../helpers/report-loaded-sdk.cjs', import.meta.url));
+    const run = (query: string) =>
+      runCli(['query', '--config', configFile, query], { ...env(), NODE_OPTIONS: `--require ${probe}` });
+    sim.log.reset();
+    const accounts = await run('{ accounts { nodes { accountId name } } }');
+    expect(accounts.code).toBe(0);
+    expect(JSON.parse(accounts.stdout)).toMatchObject({ data: { accounts: { nodes: expect.any(Array) } } });
+    expect(accounts.stderr).toContain('client-ec2 loaded: false');
+    expect(sim.log.count({ service: 'ec2' })).toBe(0);
+
+    const instances = await run('{ instances { nodes { instanceId } } }');
+    expect(instances.code).toBe(0);
+    expect(instances.stderr).toContain('client-ec2 loaded: true');
+    expect(sim.log.count({ operation: 'DescribeInstances' })).toBeGreaterThan(0);
   });
 
   it('exits 3 with data and errors when part of the organization cannot be read', async () => {
@@ -139,16 +157,7 @@ describe('orgraph query: JSON and exit statuses', () => {
   });
 
   it('reads the account list while the central check runs; member sessions wait for the check', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'orgraph-query-'));
-    const quick = join(dir, 'quick.json');
-    writeFileSync(
-      quick,
-      JSON.stringify({
-        credentials: { broker: { externalId: sim.world.externalId } },
-        graph: { regions: [REGION] },
-        aws: { callTimeoutMs: 400, retry: { maxAttempts: 1 } },
-      }),
-    );
+    const quick = configWithCallTimeout('quick.json', 400);
     sim.log.reset();
     sim.knobs.unresponsive = ['sts']; // the check never gets its answer, nor would any AssumeRole
     try {
@@ -430,6 +439,47 @@ describe('orgraph query: Ctrl-C', () => {
     }
   });
 });
+
+describe('orgraph query: Ctrl-C while the central check is unanswered', () => {
+  it('exits 130 without waiting for the check', async () => {
+    // The check would wait ten minutes for STS; Ctrl-C must not (the test's own timeout says a hang).
+    const patient = configWithCallTimeout('patient.json', 600_000);
+    sim.log.reset();
+    sim.knobs.unresponsive = ['sts'];
+    const child = spawnCli(['query', '--config', patient, '{ instances { nodes { instanceId } } }'], env());
+    try {
+      child.stdin.end();
+      let stderr = '';
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      const closed = new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+      // The account list goes out alongside the check: once it is logged, the check is pending.
+      while (sim.log.count({ operation: 'ListAccounts' }) === 0) await sleep(20);
+      child.kill('SIGINT');
+      expect(await closed).toBe(130);
+      expect(stderr).toContain('SIGINT: stopping the AWS work');
+      expect(stderr).not.toContain('the central AWS credentials cannot be used');
+    } finally {
+      sim.knobs.unresponsive = [];
+      child.kill('SIGKILL'); // a process that hung is not left behind
+    }
+    expect(sim.log.count({ operation: 'GetCallerIdentity' })).toBe(1);
+    expect(sim.log.count({ operation: 'AssumeRole' })).toBe(0);
+  });
+});
+
+/** A configuration file (in the suite's directory) with this `aws.callTimeoutMs` and one attempt per call. */
+function configWithCallTimeout(name: string, callTimeoutMs: number): string {
+  const file = join(dir, name);
+  writeFileSync(
+    file,
+    JSON.stringify({
+      credentials: { broker: { externalId: sim.world.externalId } },
+      graph: { regions: [REGION] },
+      aws: { callTimeoutMs, retry: { maxAttempts: 1 } },
+    }),
+  );
+  return file;
+}
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));

@@ -5,6 +5,7 @@ import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { DescribeInstancesCommand, DescribeRegionsCommand, RunInstancesCommand } from '@aws-sdk/client-ec2';
 import { ListAccountsCommand } from '@aws-sdk/client-organizations';
 import { startSim } from '../../src/sim/index.js';
+import { generatorStats } from '../../src/sim/generator.js';
 import { applyKnobPatch } from '../../src/sim/knobs.js';
 import type { RunningSim } from '../../src/sim/index.js';
 import { manualClock } from '../helpers/clock.js';
@@ -230,6 +231,18 @@ describe('request log and admin path', () => {
       await fetch(`${sim.endpoint}/__sim/log?operation=GetCallerIdentity`)
     ).json()) as unknown[];
     expect(log).toHaveLength(5);
+    // The sim's process (its own in the benchmarks): CPU so far and the generator's counters.
+    const member = sim.world.accounts.find((a) => a.state === 'ACTIVE' && a.enabledRegions.has('us-east-1'))!;
+    sim.world.regionData(member.id, 'us-east-1');
+    const usage = (await (await fetch(`${sim.endpoint}/__sim/process`)).json()) as {
+      cpuMs: number;
+      rssBytes: number;
+      regionData: { regionDataDerivations: number; regionDataCacheHits: number };
+    };
+    expect(usage.cpuMs).toBeGreaterThan(0);
+    expect(usage.rssBytes).toBeGreaterThan(0);
+    expect(usage.regionData).toEqual(generatorStats(sim.world));
+    expect(usage.regionData.regionDataDerivations).toBeGreaterThanOrEqual(1);
     await fetch(`${sim.endpoint}/__sim/reset`, { method: 'POST' });
     expect(sim.log.count()).toBe(0);
   });

@@ -731,6 +731,35 @@ describe('laziness', () => {
     world.regionData(last, 'sa-east-1');
     expect(generatorStats(world).regionDataDerivations).toBe(1);
   });
+
+  it('keeps as much derived data as regionDataCacheItems allows', () => {
+    const regions = ['us-east-1', 'eu-west-1'];
+    const readAll = (world: ReturnType<typeof generateWorld>) => {
+      for (const account of world.accounts)
+        for (const region of regions) world.regionData(account.id, region);
+    };
+    // Two reads of every Region, in the same order (as a benchmark's runs do).
+    const small = generateWorld({ accounts: 6, regions, instancesPerRegion: 40, regionDataCacheItems: 100 });
+    readAll(small);
+    readAll(small);
+    const derivedOnce = generatorStats(small).regionDataDerivations / 2;
+    expect(derivedOnce).toBeGreaterThan(2);
+    // The bound holds about two Regions, so the second pass finds none of them (least recently used).
+    expect(generatorStats(small)).toEqual({ regionDataDerivations: 2 * derivedOnce, regionDataCacheHits: 0 });
+
+    const whole = generateWorld({
+      accounts: 6,
+      regions,
+      instancesPerRegion: 40,
+      regionDataCacheItems: 10_000,
+    });
+    readAll(whole);
+    readAll(whole);
+    expect(generatorStats(whole)).toEqual({
+      regionDataDerivations: derivedOnce,
+      regionDataCacheHits: derivedOnce,
+    });
+  });
 });
 
 describe('option validation', () => {
@@ -757,6 +786,11 @@ describe('option validation', () => {
       /option 'instancesPerRegion' must be at most 248/,
     ],
     ['bad seed', { seed: Number.NaN }, /option 'seed' must be a safe integer/],
+    [
+      'an empty data cache',
+      { regionDataCacheItems: 0 },
+      /option 'regionDataCacheItems' must be an integer from 1 to 10000000, got 0/,
+    ],
     ['bad role name', { readRoleName: 'no spaces allowed' }, /option 'readRoleName'/],
     ['short ExternalId', { externalId: 'x' }, /option 'externalId'.*got "x"/],
   ];

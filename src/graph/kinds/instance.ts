@@ -1,5 +1,5 @@
 // EC2 instances: DescribeInstances, whose items sit in reservations.
-import { DescribeInstancesCommand } from '../../aws/sdk-clients.js';
+import { ec2Sdk } from '../../aws/sdk-clients.js';
 import type { Instance } from '@aws-sdk/client-ec2';
 import type { InstanceState, InstanceWhere } from '../generated/resolvers-types.js';
 import { FilterBuilder } from '../where.js';
@@ -33,9 +33,12 @@ export const INSTANCE: ResourceKind<'Instance', InstanceItem, InstanceWhere> = {
     operation: 'DescribeInstances',
     idPrefix: 'i',
     send: (client, { ids, ...input }, abortSignal) =>
-      client.send(new DescribeInstancesCommand({ ...input, ...(ids ? { InstanceIds: ids } : {}) }), {
-        abortSignal,
-      }),
+      client.send(
+        new (ec2Sdk().DescribeInstancesCommand)({ ...input, ...(ids ? { InstanceIds: ids } : {}) }),
+        {
+          abortSignal,
+        },
+      ),
     items: (out) =>
       (out.Reservations ?? []).flatMap((r) =>
         (r.Instances ?? []).map((instance) => ({

@@ -1,5 +1,5 @@
 // EC2 security groups: DescribeSecurityGroups.
-import { DescribeSecurityGroupsCommand } from '../../aws/sdk-clients.js';
+import { ec2Sdk } from '../../aws/sdk-clients.js';
 import type { IpPermission, SecurityGroup, UserIdGroupPair } from '@aws-sdk/client-ec2';
 import type { Target } from '../../aws/contract.js';
 import { ec2List } from '../../aws/ec2-lists.js';
@@ -30,9 +30,12 @@ export const SECURITY_GROUP: ResourceKind<'SecurityGroup', SecurityGroup, Securi
     operation: 'DescribeSecurityGroups',
     idPrefix: 'sg',
     send: (client, { ids, ...input }, abortSignal) =>
-      client.send(new DescribeSecurityGroupsCommand({ ...input, ...(ids ? { GroupIds: ids } : {}) }), {
-        abortSignal,
-      }),
+      client.send(
+        new (ec2Sdk().DescribeSecurityGroupsCommand)({ ...input, ...(ids ? { GroupIds: ids } : {}) }),
+        {
+          abortSignal,
+        },
+      ),
     items: (out) => out.SecurityGroups ?? [],
     idOf: (group) => group.GroupId,
   }),

@@ -1,5 +1,5 @@
 // Subnets: DescribeSubnets.
-import { DescribeSubnetsCommand } from '../../aws/sdk-clients.js';
+import { ec2Sdk } from '../../aws/sdk-clients.js';
 import type { Subnet } from '@aws-sdk/client-ec2';
 import type { SubnetWhere } from '../generated/resolvers-types.js';
 import { FilterBuilder } from '../where.js';
@@ -17,7 +17,7 @@ export const SUBNET: ResourceKind<'Subnet', Subnet, SubnetWhere> = {
     operation: 'DescribeSubnets',
     idPrefix: 'subnet',
     send: (client, { ids, ...input }, abortSignal) =>
-      client.send(new DescribeSubnetsCommand({ ...input, ...(ids ? { SubnetIds: ids } : {}) }), {
+      client.send(new (ec2Sdk().DescribeSubnetsCommand)({ ...input, ...(ids ? { SubnetIds: ids } : {}) }), {
         abortSignal,
       }),
     items: (out) => out.Subnets ?? [],

@@ -1,5 +1,5 @@
 // VPCs: DescribeVpcs.
-import { DescribeVpcsCommand } from '../../aws/sdk-clients.js';
+import { ec2Sdk } from '../../aws/sdk-clients.js';
 import type { Vpc } from '@aws-sdk/client-ec2';
 import type { VpcWhere } from '../generated/resolvers-types.js';
 import { FilterBuilder } from '../where.js';
@@ -17,7 +17,9 @@ export const VPC: ResourceKind<'Vpc', Vpc, VpcWhere> = {
     operation: 'DescribeVpcs',
     idPrefix: 'vpc',
     send: (client, { ids, ...input }, abortSignal) =>
-      client.send(new DescribeVpcsCommand({ ...input, ...(ids ? { VpcIds: ids } : {}) }), { abortSignal }),
+      client.send(new (ec2Sdk().DescribeVpcsCommand)({ ...input, ...(ids ? { VpcIds: ids } : {}) }), {
+        abortSignal,
+      }),
     items: (out) => out.Vpcs ?? [],
     idOf: (vpc) => vpc.VpcId,
   }),

@@ -20,6 +20,12 @@ export interface GeneratorOptions {
   externalId: string; // default 'orgraph-demo'
   /** Per-account overrides of the per-Region shape, keyed by account id (tests use this, e.g. one account with 300 instances in 5 VPCs / 10 subnets). */
   overrides?: Record<string, Partial<RegionShape>>;
+  /**
+   * Bound of the cache of derived EC2 data, in items (see REGION_DATA_CACHE_ITEMS, the default). A
+   * benchmark raises it to hold its whole world, so that the sim, sharing the machine's cores with the
+   * measured gateway, does not derive every Region again on every run.
+   */
+  regionDataCacheItems?: number;
 }
 
 export const DEFAULT_GENERATOR_OPTIONS: GeneratorOptions = Object.freeze({
@@ -42,6 +48,8 @@ export const LIMITS = Object.freeze({
   maxVpcsPerRegion: 257,
   /** Sixteen /20 subnets fill a /16. */
   maxSubnetsPerVpc: 16,
+  /** About 16 GB of derived EC2 data at about 1.6 KB an item. */
+  maxRegionDataCacheItems: 10_000_000,
   /** A /24 subnet has 251 usable addresses; 248 leaves room to place reservations of up to 3 whole. */
   maxInstancesPerSubnet: 248,
 });
@@ -140,6 +148,13 @@ export function resolveOptions(
     readRoleName,
     externalId,
   };
+  if (given.regionDataCacheItems !== undefined)
+    resolved.regionDataCacheItems = integerIn(
+      'regionDataCacheItems',
+      given.regionDataCacheItems,
+      1,
+      LIMITS.maxRegionDataCacheItems,
+    );
   if (given.overrides !== undefined) {
     if (typeof given.overrides !== 'object' || given.overrides === null || Array.isArray(given.overrides)) {
       fail('overrides', 'must be an object keyed by account id', given.overrides);
