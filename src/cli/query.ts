@@ -10,7 +10,6 @@ import { stringify } from 'csv-stringify/sync';
 import type { AwsCallCounter, AwsCallObserver } from '../aws/call-observer.js';
 import { countAwsCalls } from '../aws/call-observer.js';
 import { untilCancelled } from '../aws/timeout.js';
-import { preloadEc2Sdk } from '../aws/sdk-clients.js';
 import { createGateway } from '../gateway.js';
 import type { Gateway, QueryResult } from '../gateway.js';
 import type { OrgraphConfig } from '../config/orgraph-config.js';
@@ -155,11 +154,11 @@ export async function runQuery(
     if (refusal) return refuse(refusal, options, ctx);
     if (target) config = forExport(config);
     pageLimit = Math.min(EXPORT_PAGE_SIZE, config.graph.maxFirst);
-    // Before the gateway sends anything (its central check starts at once): loading the package later,
-    // with calls in flight, would stall their answers for as long.
-    if (mayReadEc2(schema, prepared.document)) preloadEc2Sdk();
+    // An operation that cannot read EC2 never loads its SDK package; one that may loads it before the
+    // gateway sends anything (createGateway's default).
+    const loadEc2Sdk = mayReadEc2(schema, prepared.document) ? 'now' : 'on first use';
     const calls = countAwsCalls();
-    engine = localEngine(await openGateway(config, ctx, calls.observer), calls);
+    engine = localEngine(await openGateway(config, ctx, calls.observer, loadEc2Sdk), calls);
   }
   let rows = 0;
   const stopLive = ctx.reporter.live(() => engine.counts(rows));
@@ -290,6 +289,7 @@ async function openGateway(
   config: OrgraphConfig,
   ctx: CommandContext,
   awsCallObserver: AwsCallObserver,
+  loadEc2Sdk: 'now' | 'on first use',
 ): Promise<Gateway> {
   ctx.reporter.phase('checking the central credentials');
   try {
@@ -297,6 +297,7 @@ async function openGateway(
       logger: ctx.reporter.logger,
       awsCallObserver,
       centralCheck: 'alongside',
+      loadEc2Sdk,
     });
   } catch (err) {
     throw centralFailure(err);

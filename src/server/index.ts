@@ -6,7 +6,6 @@ import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { AwsCallEvent } from '../aws/call-observer.js';
-import { preloadEc2Sdk } from '../aws/sdk-clients.js';
 import type { OrgraphConfig } from '../config/orgraph-config.js';
 import { createGateway } from '../gateway.js';
 import type { Gateway } from '../gateway.js';
@@ -102,8 +101,6 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     contextExtension: (request) => ({ principal: request.principal }),
   });
   metrics.attach(() => gateway.stats());
-  // Loaded at start, so the first query that reads EC2 does not wait for the package (≈ 0.4 s).
-  preloadEc2Sdk();
   const readiness = createReadinessCheck({
     gateway,
     config,
