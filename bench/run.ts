@@ -186,7 +186,7 @@ interface SimUsage {
  * Items of derived EC2 data that hold `world` whole (instances, VPCs, subnets and security groups of
  * every account and Region, with room to spare): the sim shares this machine's cores with the gateway
  * being measured, and a cache smaller than the world would make it derive every Region again on every
- * run — CPU taken from the gateway (about a third of the sim's CPU in S2 at full scale).
+ * run — CPU taken from the gateway (at full scale it about doubled the sim's CPU per S2 run).
  */
 function regionDataCacheItems(world: WorldOptions): number {
   return world.accounts * world.regions.length * (world.instancesPerRegion + 64);

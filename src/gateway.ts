@@ -5,7 +5,7 @@
 // themselves stay inside; every AWS request is reported to `GatewayDeps.awsCallObserver`.
 import type { ApolloServerPlugin, HTTPGraphQLRequest, HTTPGraphQLResponse } from '@apollo/server';
 import type { EC2Client } from '@aws-sdk/client-ec2';
-import { GetCallerIdentityCommand, preloadEc2Sdk } from './aws/sdk-clients.js';
+import { GetCallerIdentityCommand, ec2Sdk } from './aws/sdk-clients.js';
 import type { AwsCredentialIdentity } from '@aws-sdk/types';
 import type { DocumentNode, GraphQLSchema } from 'graphql';
 import { connectAws } from './aws/connect.js';
@@ -146,7 +146,7 @@ export async function createGateway(config: OrgraphConfig, deps: GatewayDeps = {
   const env = deps.env ?? process.env;
   const observer = deps.awsCallObserver;
   const accounts = config.graph.accounts;
-  if ((deps.loadEc2Sdk ?? 'now') === 'now') preloadEc2Sdk();
+  if ((deps.loadEc2Sdk ?? 'now') === 'now') ec2Sdk(); // loaded now, while nothing is in flight
   const access = await connectAws(config.credentials, {
     clock,
     logger,

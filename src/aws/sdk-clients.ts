@@ -5,8 +5,9 @@
 // ESM import elsewhere, a test's say, gets the same classes). Types: import them from the packages.
 //
 // The EC2 package is loaded on first use (ec2Sdk()): it is by far the largest (2 MB, ≈ 0.4 s to load on
-// this project's 2-core machine), and a command that makes no EC2 call — an account or organization
-// query, `orgraph schema` — need not pay for it. `orgraph serve` loads it at start (preloadEc2Sdk).
+// this project's 2-core machine), and a command that makes no EC2 call — an account list, `orgraph
+// schema` — need not pay for it. createGateway asks for it before it sends anything, unless told not to
+// (GatewayDeps.loadEc2Sdk).
 import { createRequire } from 'node:module';
 import type * as Ec2 from '@aws-sdk/client-ec2';
 import type * as Organizations from '@aws-sdk/client-organizations';
@@ -21,11 +22,6 @@ let ec2: typeof Ec2 | undefined;
 /** The EC2 client package (@aws-sdk/client-ec2), loaded the first time it is asked for. */
 export function ec2Sdk(): typeof Ec2 {
   return (ec2 ??= require('@aws-sdk/client-ec2') as typeof Ec2);
-}
-
-/** Loads the EC2 package now (a server, so that its first query does not wait for it). */
-export function preloadEc2Sdk(): void {
-  ec2Sdk();
 }
 
 export type EC2Client = Ec2.EC2Client;
