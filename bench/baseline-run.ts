@@ -5,8 +5,7 @@
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { EC2Client, paginateDescribeInstances } from '@aws-sdk/client-ec2';
 import { OrganizationsClient, paginateListAccounts } from '@aws-sdk/client-organizations';
-import type { ProcessSummary, StepResult } from './protocol.js';
-import { digest } from './protocol.js';
+import { printOneStep } from './protocol.js';
 
 export interface BaselineJob {
   endpoint: string;
@@ -58,20 +57,4 @@ for await (const page of paginateListAccounts({ client: org }, {})) {
 }
 org.destroy();
 sts.destroy();
-const used = process.cpuUsage(cpu);
-const step: StepResult = {
-  kind: 'step',
-  label: 'baseline',
-  wallMs: performance.now() - start,
-  cpuMs: (used.user + used.system) / 1000,
-  items: keys.length,
-  digest: digest(keys),
-  bytes: 0,
-  errors: [],
-};
-const summary: ProcessSummary = {
-  kind: 'process',
-  processStartEpochMs: performance.timeOrigin,
-  peakRssMb: process.resourceUsage().maxRSS / 1024,
-};
-process.stdout.write(JSON.stringify(step) + '\n' + JSON.stringify(summary) + '\n');
+printOneStep('baseline', start, cpu, keys);

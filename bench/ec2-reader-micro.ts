@@ -2,10 +2,14 @@
 // sim's XML for 50 instances (as on S2's pages), without the SDK around it. With `--vs FILE` (another
 // reader module exporting readEc2Response, e.g. an older copy of reader.ts), rounds alternate the two in
 // one process, so both see the same machine; the first round is a warm-up; medians and min–max.
+// Reading in a worker thread, measured by two more lines: `posted`, what the worker adds to reading
+// (putting the page's output into a message: V8's structured-clone serializer, as postMessage does),
+// and `received`, what it would leave to the main thread (taking the output out of the message).
 //   node --import tsx bench/ec2-reader-micro.ts [--vs /tmp/reader-before.ts] [--rounds 15]
 import { PerformanceObserver } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { isDeepStrictEqual, parseArgs } from 'node:util';
+import { deserialize, serialize } from 'node:v8';
 import { generateWorld } from '../src/sim/generator.js';
 import { reservationXml, responseEnvelope } from '../src/sim/services/ec2/serialize.js';
 import { readEc2Response } from '../src/aws/ec2-reader/reader.js';
@@ -39,6 +43,13 @@ for (const [name, read] of Object.entries(readers)) {
   const out = read('DescribeInstances', body, bytes);
   if (!out) throw new Error(`${name} does not read the page`);
 }
+// The output as a worker would post it, and taken out of the message as the main thread would.
+const output = readEc2Response('DescribeInstances', body, bytes);
+const message = serialize(output);
+if (!isDeepStrictEqual(deserialize(message), readEc2Response('DescribeInstances', body, bytes)))
+  throw new Error('the output does not survive a structured clone');
+readers['posted'] = () => (serialize(output), output);
+readers['received'] = () => deserialize(message) as ReturnType<Read>;
 if (
   values.vs &&
   !isDeepStrictEqual(

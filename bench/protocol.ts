@@ -64,3 +64,45 @@ export interface CliJob {
   /** Default ndjson. */
   format?: 'ndjson' | 'json';
 }
+
+/** The job of bench/floor-run.ts: S2's calls without orgraph's engine (see there). */
+export interface FloorJob {
+  /** sdk: orgraph's SDK clients; http: DescribeInstances as signed HTTP, without the SDK. */
+  variant: 'sdk' | 'http';
+  endpoint: string;
+  central: { accessKeyId: string; secretAccessKey: string };
+  roleName: string;
+  externalId: string;
+  regions: string[];
+}
+
+/**
+ * Prints a one-step process's lines (bench/baseline-run.ts, bench/floor-run.ts): its step, measured
+ * from `start` (performance.now()) and `cpu` (process.cpuUsage()), with the items it read, then the
+ * process summary.
+ */
+export function printOneStep(
+  label: string,
+  start: number,
+  cpu: NodeJS.CpuUsage,
+  keys: readonly string[],
+): void {
+  const wallMs = performance.now() - start;
+  const used = process.cpuUsage(cpu);
+  const step: StepResult = {
+    kind: 'step',
+    label,
+    wallMs,
+    cpuMs: (used.user + used.system) / 1000,
+    items: keys.length,
+    digest: digest(keys),
+    bytes: 0,
+    errors: [],
+  };
+  const summary: ProcessSummary = {
+    kind: 'process',
+    processStartEpochMs: performance.timeOrigin,
+    peakRssMb: process.resourceUsage().maxRSS / 1024,
+  };
+  process.stdout.write(JSON.stringify(step) + '\n' + JSON.stringify(summary) + '\n');
+}

@@ -8,10 +8,12 @@
 // wall ÷ bound; for the cold inventory also the baseline (the seeds' sequential script), CPU per
 // instance and process start → first AWS call; S4 side by side with graphql-js alone over the same
 // answer (the gateway's overhead); S5 both as one JSON answer and streamed by `orgraph query --format
-// ndjson`. A table on stdout, JSON under bench/results/.
+// ndjson`; `floor`: S2's calls without orgraph's engine (bench/floor-run.ts), in the same rounds as S2.
+// A table on stdout, JSON under bench/results/.
 //
 //   npm run bench                      # every scenario at full size
 //   npm run bench -- --only S2,S6      # some scenarios
+//   npm run bench -- --only S2,floor   # S2 and its floors, each round S2 then the floors
 //   npm run bench -- --scale small     # a tenth of the size (quick look); tiny: the smoke test's size
 //   npm run bench -- --runs 5 --latency 40
 //   npm run bench -- --only sim        # the simulated AWS itself: start-up, one 1,000-instance page
@@ -24,7 +26,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { generateWorld } from '../src/sim/generator.js';
-import type { CliJob, ProcessSummary, StepResult } from './protocol.js';
+import type { CliJob, FloorJob, ProcessSummary, StepResult } from './protocol.js';
 import { digest } from './protocol.js';
 import { benchServe } from './serve.js';
 import { benchSim } from './sim.js';
@@ -48,10 +50,10 @@ const SCALES = {
 } as const;
 type Scale = keyof typeof SCALES;
 
-const USAGE = `usage: npm run bench -- [--only S1,S2,S3,S4,S5,S6,baseline,load,sim] [--scale full|small|tiny]
+const USAGE = `usage: npm run bench -- [--only S1,S2,floor,S3,S4,S5,S6,baseline,load,sim] [--scale full|small|tiny]
        [--runs N] [--baseline-runs N] [--latency MS] [--out FILE] [--gateway DIR] [--vs DIR] [--sockets N]
        [--cpu-prof DIR] [--heap-snapshot DIR]`;
-const SCENARIOS = ['S1', 'S2', 'S3', 'S4', 'S5', 'S6', 'baseline', 'load', 'sim'];
+const SCENARIOS = ['S1', 'S2', 'floor', 'S3', 'S4', 'S5', 'S6', 'baseline', 'load', 'sim'];
 
 /** A bad command line: what was wrong, the usage, exit 2 (no stack trace). */
 function usageError(message: string): never {
@@ -372,13 +374,21 @@ async function coldRuns(
   boundOf: (calls: number) => number,
   config = gatewayConfig(sim),
   n = runs,
+  extraSides: ColdSide[] = [],
 ): Promise<Row[]> {
   // With --vs, each run is a pair (this gateway, then the other checkout's) on the same sim, so a
-  // drift of the machine's speed touches both sides alike.
+  // drift of the machine's speed touches both sides alike; `extraSides` (the floors) join each round.
+  const gatewaySide = (label: string, root: string, sideConfig: unknown): ColdSide => ({
+    label,
+    root,
+    script: 'bench/gateway-run.ts',
+    job: { config: sideConfig, steps: [{ label, query }] },
+  });
   const sides = [
-    { label: scenario, root: gatewayRoot, config },
+    ...(scenario ? [gatewaySide(scenario, gatewayRoot, config)] : []),
     // The other checkout with the configuration's defaults (no --sockets).
-    ...(vsRoot ? [{ label: `${scenario} vs`, root: vsRoot, config: gatewayConfig(sim, {}) }] : []),
+    ...(scenario && vsRoot ? [gatewaySide(`${scenario} vs`, vsRoot, gatewayConfig(sim, {}))] : []),
+    ...extraSides,
   ].map((side) => ({
     ...side,
     walls: [] as number[],
@@ -398,12 +408,7 @@ async function coldRuns(
     for (const side of sides) {
       await sim.reset();
       const simBefore = await sim.usage();
-      const { steps, summary } = await runChild(
-        'bench/gateway-run.ts',
-        { config: side.config, steps: [{ label: scenario, query }] },
-        gatewayEnv(sim),
-        side.root,
-      );
+      const { steps, summary } = await runChild(side.script, side.job, gatewayEnv(sim), side.root);
       const simAfter = await sim.usage();
       side.simCpu.push(simAfter.cpuMs - simBefore.cpuMs);
       side.derivations.push(simAfter.regionDataDerivations - simBefore.regionDataDerivations);
@@ -428,7 +433,7 @@ async function coldRuns(
     const wall = stats(side.walls);
     return {
       scenario: side.label,
-      what: side.root === ROOT ? what : `${what} [gateway of ${side.root}]`,
+      what: side.what ?? (side.root === ROOT ? what : `${what} [gateway of ${side.root}]`),
       runs: n,
       wall,
       calls: side.counters,
@@ -449,6 +454,48 @@ async function coldRuns(
       errors: [...side.errors],
     };
   });
+}
+
+/**
+ * S2's calls without orgraph's engine (bench/floor-run.ts): through the SDK clients as orgraph makes
+ * them, and with DescribeInstances as plain signed HTTP. Measured in the same rounds as S2.
+ */
+function floorSides(sim: SimProcess): ColdSide[] {
+  const job = (variant: FloorJob['variant']): FloorJob => ({
+    variant,
+    endpoint: sim.endpoint,
+    central: sim.central,
+    roleName: sim.roleName,
+    externalId: sim.externalId,
+    regions,
+  });
+  return [
+    {
+      label: 'floor SDK',
+      root: ROOT,
+      script: 'bench/floor-run.ts',
+      job: job('sdk'),
+      what: "S2's calls through orgraph's SDK clients, 64 in flight, no GraphQL or engine",
+    },
+    {
+      label: 'floor HTTP',
+      root: ROOT,
+      script: 'bench/floor-run.ts',
+      job: job('http'),
+      what: 'the same, DescribeInstances as signed HTTP read by the fast reader (no SDK middleware)',
+    },
+  ];
+}
+
+/** One process of a cold run: a gateway (bench/gateway-run.ts) or a floor (bench/floor-run.ts). */
+interface ColdSide {
+  label: string;
+  /** The checkout the process runs in. */
+  root: string;
+  script: string;
+  job: unknown;
+  /** The row's description when not the scenario's. */
+  what?: string;
 }
 
 /**
@@ -763,15 +810,18 @@ async function main(): Promise<void> {
   try {
     const inventoryBound = (calls: number) => bound(pages(inventoryWorld.accounts) + 2, calls);
     const label = `${inventoryWorld.accounts} accounts × ${regions.length} Regions × ${scale.instances} instances`;
-    if (only.has('S2'))
+    if (only.has('S2') || only.has('floor'))
       rows.push(
         ...(await coldRuns(
           sim,
-          'S2',
+          only.has('S2') ? 'S2' : '',
           `cold inventory, ${label}`,
           `{ ${INVENTORY} }`,
           inventory.instanceKeys,
           inventoryBound,
+          gatewayConfig(sim),
+          runs,
+          only.has('floor') ? floorSides(sim) : [],
         )),
       );
     if (only.has('S3')) {
@@ -919,7 +969,9 @@ function printTable(): void {
     String(Math.round(r.callsTotal * 10) / 10),
     ms(r.boundMs),
     r.wallOverBound === undefined ? '–' : `${r.wallOverBound.toFixed(1)}×`,
-    baseline && r.scenario === 'S2' ? `${(baseline.wall.median / r.wall.median).toFixed(1)}× faster` : '–',
+    baseline && (r.scenario === 'S2' || r.scenario.startsWith('floor'))
+      ? `${(baseline.wall.median / r.wall.median).toFixed(1)}× faster`
+      : '–',
     r.cpuMsPerItem === undefined
       ? '–'
       : `${r.cpuMsPerItem.toFixed(3)} ms` +

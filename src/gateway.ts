@@ -59,6 +59,11 @@ export interface GatewayDeps {
    * client — for a one-shot operation that cannot read EC2 (an account list), which then never loads it.
    */
   loadEc2Sdk?: 'now' | 'on first use';
+  /**
+   * Abandons a start-up still waiting for the central check (Ctrl-C of a one-shot command):
+   * createGateway then rejects with a CallCancelledError at once, having closed what it opened.
+   */
+  signal?: AbortSignal;
 }
 
 /** What a plugin (or resolver) may read of an operation's context; the rest is the gateway's own. */
@@ -157,6 +162,7 @@ export async function createGateway(config: OrgraphConfig, deps: GatewayDeps = {
     retry: config.aws.retry,
     ...(observer ? { observer } : {}),
     ...(deps.centralCheck ? { centralCheck: deps.centralCheck } : {}),
+    ...(deps.signal ? { signal: deps.signal } : {}),
     ...(accounts.source === 'organizations' && accounts.managementAccountRole
       ? { organizationsRole: accounts.managementAccountRole }
       : {}),

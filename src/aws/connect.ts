@@ -44,6 +44,11 @@ export interface ConnectDeps {
    * the account list needs a member session too: then 'before' either way.
    */
   centralCheck?: 'before' | 'alongside';
+  /**
+   * Abandons the check: its wait for credentials, its call and its retries stop with a
+   * CallCancelledError (with 'before', connectAws rejects with it at once, its HTTP handler closed).
+   */
+  signal?: AbortSignal;
 }
 
 export interface AwsConnection {
@@ -87,6 +92,7 @@ export async function connectAws(config: CredentialsConfig, deps: ConnectDeps = 
       ...(deps.callTimeoutMs !== undefined ? { callTimeoutMs: deps.callTimeoutMs } : {}),
       ...(deps.retry !== undefined ? { retry: deps.retry } : {}),
       ...(deps.observer ? { observer: deps.observer } : {}),
+      ...(deps.signal ? { signal: deps.signal } : {}),
     });
     const makeBrokers = (identity: CentralIdentity): Brokers =>
       brokersFor(identity, principal, config, { ...deps, clock, logger, env, stsRegion, httpHandler });

@@ -46,8 +46,13 @@ export async function runDoctor(options: DoctorOptions, ctx: CommandContext): Pr
   let gateway: Gateway;
   const calls = countAwsCalls();
   try {
-    gateway = await createGateway(config, { logger: ctx.reporter.logger, awsCallObserver: calls.observer });
+    gateway = await createGateway(config, {
+      logger: ctx.reporter.logger,
+      awsCallObserver: calls.observer,
+      signal: ctx.signal, // Ctrl-C abandons the check
+    });
   } catch (err) {
+    if (ctx.signal.aborted) throw err;
     await say(`1. central credentials: FAILED`);
     throw new CliFailure(
       `the central AWS credentials cannot be used: ${err instanceof Error ? err.message : String(err)}`,

@@ -298,8 +298,11 @@ async function openGateway(
       awsCallObserver,
       centralCheck: 'alongside',
       loadEc2Sdk,
+      // With a management-account role the check comes first, inside createGateway: Ctrl-C ends it.
+      signal: ctx.signal,
     });
   } catch (err) {
+    if (ctx.signal.aborted) throw err;
     throw centralFailure(err);
   }
 }

@@ -156,6 +156,8 @@ export interface ValidateOptions {
   observer?: AwsCallObserver;
   sleep?: Sleep;
   random?: () => number;
+  /** Abandons the check: the wait for credentials, the call and any retry stop with a CallCancelledError. */
+  signal?: AbortSignal;
 }
 
 /** Resolves the credentials, asks STS who they belong to, and says whether AssumeRole will be chaining. */
@@ -177,8 +179,9 @@ export async function validateCentralPrincipal(
   const random = options.random ?? Math.random;
   try {
     // A credential source that never answers (a Roles Anywhere endpoint, instance metadata) is cut too.
-    await withTimeout(timeoutMs, undefined, () => principal.credentials());
+    await withTimeout(timeoutMs, options.signal, () => principal.credentials());
   } catch (err) {
+    if (options.signal?.aborted) throw err;
     if (err instanceof CallTimeoutError) {
       throw new CentralPrincipalError(
         `the credentials of ${principal.description} did not resolve within ${timeoutMs} ms (aws.callTimeoutMs)`,
@@ -207,7 +210,7 @@ export async function validateCentralPrincipal(
     for (;;) {
       attempts++;
       try {
-        out = await withTimeout(timeoutMs, undefined, (abortSignal) =>
+        out = await withTimeout(timeoutMs, options.signal, (abortSignal) =>
           sts.send(new GetCallerIdentityCommand({}), { abortSignal }),
         );
         break;
@@ -217,10 +220,11 @@ export async function validateCentralPrincipal(
         const delay = backoffDelay(policy, attempts, random);
         // Throttling may outlast maxAttempts only within aws.retry.throttleBudgetMs, as for every call.
         if (kind === 'throttled') throttleWaitedMs += delay;
-        await sleep(delay);
+        await sleep(delay, options.signal);
       }
     }
   } catch (err) {
+    if (options.signal?.aborted) throw err;
     throw stsRefusal(principal, err, where, { attempts, timeoutMs });
   } finally {
     // Only when the client owns its handler: destroying a shared one would cut everyone's sockets.

@@ -1,4 +1,4 @@
-// `npm run bench` cannot rot unnoticed: one tiny run of four scenarios and the baseline, in real
+// `npm run bench` cannot rot unnoticed: one tiny run of four scenarios, the floors and the baseline, in real
 // processes against the sim, must produce exact answers and the AWS calls the design promises. No
 // timing is asserted (figures are the benchmark's business, not the tests').
 import { execFile } from 'node:child_process';
@@ -25,7 +25,7 @@ interface Row {
 }
 
 describe('npm run bench (smoke)', () => {
-  it('runs S2, S4 (and graphql-js alone), S5 (JSON and streamed), S6 (and through the CLI) and the baseline at tiny scale with exact answers and the expected AWS calls', async () => {
+  it('runs S2 (and its floors), S4 (and graphql-js alone), S5 (JSON and streamed), S6 (and through the CLI) and the baseline at tiny scale with exact answers and the expected AWS calls', async () => {
     const out = join(dir, 'result.json');
     const { stdout } = await promisify(execFile)(
       process.execPath,
@@ -38,7 +38,7 @@ describe('npm run bench (smoke)', () => {
         '--runs',
         '1',
         '--only',
-        'S2,S4,S5,S6,baseline',
+        'S2,floor,S4,S5,S6,baseline',
         '--out',
         out,
       ],
@@ -56,6 +56,8 @@ describe('npm run bench (smoke)', () => {
       'S6',
       'S6 CLI',
       'baseline',
+      'floor HTTP',
+      'floor SDK',
     ]);
     for (const row of result.rows) {
       expect(row.exact, row.scenario).toBe(true);
@@ -74,6 +76,13 @@ describe('npm run bench (smoke)', () => {
     expect(byName['S2']!.calls['ec2:DescribeInstances']).toBe(
       byName['baseline']!.calls['ec2:DescribeInstances'],
     );
+    // The floors make S2's calls without its engine: the same instances and calls, bar the central check.
+    const { 'sts:GetCallerIdentity': check, ...s2Calls } = byName['S2']!.calls;
+    expect(check).toBe(1);
+    for (const floor of ['floor SDK', 'floor HTTP']) {
+      expect(byName[floor]!.items, floor).toBe(byName['S2']!.items);
+      expect(byName[floor]!.calls, floor).toEqual(s2Calls);
+    }
     // One instance by id: one AssumeRole and one DescribeInstances.
     expect(byName['S6']!.items).toBe(1);
     expect(byName['S6']!.calls['sts:AssumeRole']).toBe(1);

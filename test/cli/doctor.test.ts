@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSim } from '../../src/sim/index.js';
 import type { RunningSim } from '../../src/sim/index.js';
-import { runCli, simCliEnv } from '../helpers/run-cli.js';
+import { interruptCli, runCli, simCliEnv } from '../helpers/run-cli.js';
 import { parseCsv } from '../helpers/csv.js';
 
 let sim: RunningSim;
@@ -141,5 +141,34 @@ describe('orgraph doctor', () => {
     });
     expect(code).toBe(1);
     expect(stderr).toContain('central AWS credentials cannot be used');
+  });
+
+  it('exits 130 at once on Ctrl-C while STS has not answered the check', async () => {
+    const file = join(dir, 'patient.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        credentials: { broker: { externalId: sim.world.externalId } },
+        graph: { regions: REGIONS },
+        aws: { callTimeoutMs: 600_000 }, // the check alone would wait ten minutes
+      }),
+    );
+    sim.log.reset();
+    sim.knobs.unresponsive = ['sts'];
+    let ended;
+    try {
+      ended = await interruptCli(
+        ['doctor', '--config', file],
+        env(),
+        () => sim.log.count({ operation: 'GetCallerIdentity' }) > 0,
+      );
+    } finally {
+      sim.knobs.unresponsive = [];
+    }
+    expect(ended.code).toBe(130);
+    expect(ended.stderr).toContain('SIGINT: stopping the AWS work');
+    expect(ended.stdout + ended.stderr).not.toContain('central credentials: FAILED');
+    expect(sim.log.count({ operation: 'GetCallerIdentity' })).toBe(1);
+    expect(sim.log.count({ operation: 'ListAccounts' })).toBe(0);
   });
 });

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { startSim } from '../../src/sim/index.js';
 import type { RunningSim } from '../../src/sim/index.js';
 import { fileURLToPath } from 'node:url';
-import { runCli, spawnCli, simCliEnv } from '../helpers/run-cli.js';
+import { interruptCli, runCli, spawnCli, simCliEnv } from '../helpers/run-cli.js';
 import { parseCsv } from '../helpers/csv.js';
 
 let sim: RunningSim;
@@ -442,42 +442,78 @@ describe('orgraph query: Ctrl-C', () => {
 });
 
 describe('orgraph query: Ctrl-C while the central check is unanswered', () => {
+  // STS never answers and the check would wait ten minutes; Ctrl-C must not (the test's timeout says a hang).
   it('exits 130 without waiting for the check', async () => {
-    // The check would wait ten minutes for STS; Ctrl-C must not (the test's own timeout says a hang).
     const patient = configWithCallTimeout('patient.json', 600_000);
-    sim.log.reset();
-    sim.knobs.unresponsive = ['sts'];
-    const child = spawnCli(['query', '--config', patient, '{ instances { nodes { instanceId } } }'], env());
-    try {
-      child.stdin.end();
-      let stderr = '';
-      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-      const closed = new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+    const { code, stderr } = await withStsUnresponsive(() =>
       // The account list goes out alongside the check: once it is logged, the check is pending.
-      while (sim.log.count({ operation: 'ListAccounts' }) === 0) await sleep(20);
-      child.kill('SIGINT');
-      expect(await closed).toBe(130);
-      expect(stderr).toContain('SIGINT: stopping the AWS work');
-      expect(stderr).not.toContain('the central AWS credentials cannot be used');
-    } finally {
-      sim.knobs.unresponsive = [];
-      child.kill('SIGKILL'); // a process that hung is not left behind
-    }
+      interruptCli(
+        ['query', '--config', patient, '{ instances { nodes { instanceId } } }'],
+        env(),
+        () => sim.log.count({ operation: 'ListAccounts' }) > 0,
+      ),
+    );
+    expect(code).toBe(130);
+    expect(stderr).toContain('SIGINT: stopping the AWS work');
+    expect(stderr).not.toContain('the central AWS credentials cannot be used');
     expect(sim.log.count({ operation: 'GetCallerIdentity' })).toBe(1);
+    expect(sim.log.count({ operation: 'AssumeRole' })).toBe(0);
+  });
+
+  it('with a management-account role (the check comes first): exits 130 at once, the check abandoned', async () => {
+    // Retries as configured by default: an abandoned check must not go on retrying either.
+    const patient = configIn('patient-role.json', {
+      graph: {
+        regions: [REGION],
+        accounts: {
+          source: 'organizations',
+          managementAccountRole: { accountId: sim.world.organization.managementAccountId },
+        },
+      },
+      aws: { callTimeoutMs: 600_000 },
+    });
+    const { code, stderr } = await withStsUnresponsive(() =>
+      // The account list needs a member session: nothing goes out alongside the check.
+      interruptCli(
+        ['query', '--config', patient, '{ accounts { nodes { accountId } } }'],
+        env(),
+        () => sim.log.count({ operation: 'GetCallerIdentity' }) > 0,
+      ),
+    );
+    expect(code).toBe(130);
+    expect(stderr).toContain('SIGINT: stopping the AWS work');
+    expect(stderr).not.toContain('the central AWS credentials cannot be used');
+    expect(sim.log.count({ operation: 'GetCallerIdentity' })).toBe(1);
+    expect(sim.log.count({ operation: 'ListAccounts' })).toBe(0);
     expect(sim.log.count({ operation: 'AssumeRole' })).toBe(0);
   });
 });
 
+/** `run` with the sim's request log cleared and STS never answering. */
+async function withStsUnresponsive<T>(run: () => Promise<T>): Promise<T> {
+  sim.log.reset();
+  sim.knobs.unresponsive = ['sts'];
+  try {
+    return await run();
+  } finally {
+    sim.knobs.unresponsive = [];
+  }
+}
+
 /** A configuration file (in the suite's directory) with this `aws.callTimeoutMs` and one attempt per call. */
 function configWithCallTimeout(name: string, callTimeoutMs: number): string {
+  return configIn(name, {
+    graph: { regions: [REGION] },
+    aws: { callTimeoutMs, retry: { maxAttempts: 1 } },
+  });
+}
+
+/** A configuration file (in the suite's directory): the sim's ExternalId and these sections. */
+function configIn(name: string, sections: Record<string, unknown>): string {
   const file = join(dir, name);
   writeFileSync(
     file,
-    JSON.stringify({
-      credentials: { broker: { externalId: sim.world.externalId } },
-      graph: { regions: [REGION] },
-      aws: { callTimeoutMs, retry: { maxAttempts: 1 } },
-    }),
+    JSON.stringify({ credentials: { broker: { externalId: sim.world.externalId } }, ...sections }),
   );
   return file;
 }

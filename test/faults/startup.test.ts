@@ -9,6 +9,9 @@ import type { RunningSim } from '../../src/sim/index.js';
 import { runCli, simCliEnv } from '../helpers/run-cli.js';
 import { restoreEnvironment, useEmulatorEnvironment } from '../helpers/gateway-env.js';
 import { createCentralPrincipal, validateCentralPrincipal } from '../../src/credentials/central-principal.js';
+import type { ValidateOptions } from '../../src/credentials/central-principal.js';
+import { CallCancelledError } from '../../src/aws/timeout.js';
+import { realSleep } from '../../src/aws/throttle-retry.js';
 import { startSim } from '../../src/sim/index.js';
 import { faultSim, faultSimOptions } from './harness.js';
 import { Readable } from 'node:stream';
@@ -93,43 +96,81 @@ describe('fault matrix: start-up', () => {
   it('keeps retrying a throttled start-up check only within aws.retry.throttleBudgetMs', async () => {
     // An STS that always answers Throttling: past maxAttempts, retries go on while the waits add up to
     // less than the budget (10 ms each here, budget 25 ms: 4 calls in all), never to the hard cap of 30.
-    let calls = 0;
-    const throttling = {
-      handle: async () => {
-        calls++;
-        const xml =
-          '<ErrorResponse><Error><Type>Sender</Type><Code>Throttling</Code><Message>Rate exceeded</Message></Error><RequestId>r-1</RequestId></ErrorResponse>';
-        return {
-          response: new HttpResponse({
-            statusCode: 400,
-            headers: { 'content-type': 'text/xml' },
-            body: Readable.from([Buffer.from(xml)]),
-          }),
-        };
+    const { err, calls } = await checkAgainstThrottlingSts({
+      retry: { maxAttempts: 2, baseDelayMs: 10, maxDelayMs: 10, throttleBudgetMs: 25 },
+      sleep: async () => {},
+      random: () => 1,
+    });
+    expect(err).toBeInstanceOf(Error);
+    expect(calls).toBe(4);
+  });
+
+  it('stops an abandoned check (Ctrl-C) during its wait before a retry, with the cancellation, not a refusal', async () => {
+    const controller = new AbortController();
+    let slept = 0;
+    const { err, calls } = await checkAgainstThrottlingSts({
+      retry: { maxAttempts: 5, baseDelayMs: 10, maxDelayMs: 10 },
+      // Ctrl-C comes during the first wait (the real sleep, which stops when its signal aborts).
+      sleep: (ms, signal) => {
+        slept++;
+        controller.abort(new Error('interrupted by SIGINT'));
+        return realSleep(ms, signal);
       },
-      updateHttpClientConfig: () => {},
-      httpHandlerConfigs: () => ({}),
-      destroy: () => {},
-    } as unknown as NodeHttpHandler; // only handle() is called by the SDK client
-    useEmulatorEnvironment({ accessKeyId: 'AKIAEXAMPLETHROTTLED', secretAccessKey: 'x'.repeat(40) });
-    try {
-      const principal = createCentralPrincipal({ source: 'default' }, {});
-      const err = await validateCentralPrincipal(principal, {
-        stsRegion: 'us-east-1',
-        endpoints: { default: 'http://127.0.0.1:9' },
-        requestHandler: throttling,
-        callTimeoutMs: 2_000,
-        retry: { maxAttempts: 2, baseDelayMs: 10, maxDelayMs: 10, throttleBudgetMs: 25 },
-        sleep: async () => {},
-        random: () => 1,
-      }).then(
-        () => undefined,
-        (e: unknown) => e,
-      );
-      expect(err).toBeInstanceOf(Error);
-      expect(calls).toBe(4);
-    } finally {
-      restoreEnvironment();
-    }
+      signal: controller.signal,
+    });
+    expect(err).toBeInstanceOf(CallCancelledError);
+    expect(String((err as Error).message)).not.toContain('STS');
+    expect(slept).toBe(1);
+    expect(calls).toBe(1);
   });
 });
+
+/**
+ * The start-up check against an STS that always answers Throttling, with these options: how it
+ * failed and how many requests STS had.
+ */
+async function checkAgainstThrottlingSts(
+  options: Pick<ValidateOptions, 'retry' | 'sleep' | 'random' | 'signal'>,
+): Promise<{ err: unknown; calls: number }> {
+  const { handler, calls } = throttlingSts();
+  useEmulatorEnvironment({ accessKeyId: 'AKIAEXAMPLETHROTTLED', secretAccessKey: 'x'.repeat(40) });
+  try {
+    const principal = createCentralPrincipal({ source: 'default' }, {});
+    const err = await validateCentralPrincipal(principal, {
+      stsRegion: 'us-east-1',
+      endpoints: { default: 'http://127.0.0.1:9' },
+      requestHandler: handler,
+      callTimeoutMs: 2_000,
+      ...options,
+    }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    return { err, calls: calls() };
+  } finally {
+    restoreEnvironment();
+  }
+}
+
+/** An STS that always answers Throttling, and how many requests it had. */
+function throttlingSts(): { handler: NodeHttpHandler; calls: () => number } {
+  let calls = 0;
+  const throttling = {
+    handle: async () => {
+      calls++;
+      const xml =
+        '<ErrorResponse><Error><Type>Sender</Type><Code>Throttling</Code><Message>Rate exceeded</Message></Error><RequestId>r-1</RequestId></ErrorResponse>';
+      return {
+        response: new HttpResponse({
+          statusCode: 400,
+          headers: { 'content-type': 'text/xml' },
+          body: Readable.from([Buffer.from(xml)]),
+        }),
+      };
+    },
+    updateHttpClientConfig: () => {},
+    httpHandlerConfigs: () => ({}),
+    destroy: () => {},
+  } as unknown as NodeHttpHandler; // only handle() is called by the SDK client
+  return { handler: throttling, calls: () => calls };
+}

@@ -17,6 +17,32 @@ export function spawnCli(
   });
 }
 
+/**
+ * Starts the command, sends it SIGINT (Ctrl-C) once `ready()` holds (polled every 20 ms), and returns
+ * how it ended. A command that does not end is killed when the test gives up, never left behind.
+ */
+export async function interruptCli(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  ready: () => boolean,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawnCli(args, env);
+  try {
+    child.stdin.end();
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const closed = new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+    while (!ready()) await new Promise((resolve) => setTimeout(resolve, 20));
+    child.kill('SIGINT');
+    const code = await closed;
+    return { code, stdout, stderr };
+  } finally {
+    child.kill('SIGKILL');
+  }
+}
+
 /** Runs the command to its end; `input` is written to its stdin, which is then closed (never left open). */
 export function runCli(
   args: string[],
