@@ -5,26 +5,20 @@
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { EC2Client, paginateDescribeInstances } from '@aws-sdk/client-ec2';
 import { OrganizationsClient, paginateListAccounts } from '@aws-sdk/client-organizations';
-import { printOneStep } from './protocol.js';
-
-export interface BaselineJob {
-  endpoint: string;
-  central: { accessKeyId: string; secretAccessKey: string };
-  roleName: string;
-  externalId: string;
-  regions: string[];
-}
+import type { BaselineJob } from './protocol.js';
+import { centralFromEnv, printOneStep } from './protocol.js';
 
 const job = JSON.parse(process.argv[2] ?? '{}') as BaselineJob;
+const central = centralFromEnv();
 const cpu = process.cpuUsage();
 const start = performance.now();
 const keys: string[] = [];
 const org = new OrganizationsClient({
   endpoint: job.endpoint,
   region: 'us-east-1',
-  credentials: job.central,
+  credentials: central,
 });
-const sts = new STSClient({ endpoint: job.endpoint, region: 'us-east-1', credentials: job.central });
+const sts = new STSClient({ endpoint: job.endpoint, region: 'us-east-1', credentials: central });
 for await (const page of paginateListAccounts({ client: org }, {})) {
   for (const account of page.Accounts ?? []) {
     // A careful script skips suspended and closing accounts (AWS refuses AssumeRole there).

@@ -9,83 +9,48 @@
 //         keep-alive agent read by the same fast reader — without the SDK's middleware stack.
 // S2 ÷ sdk is what orgraph's engine costs; sdk ÷ http what the SDK's per-call machinery costs.
 // Run as its own process (`node --import tsx bench/floor-run.ts '<job JSON>'`), measured like the gateway.
-import { createHash, createHmac } from 'node:crypto';
 import { Agent, request } from 'node:http';
 process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
-import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import { AssumeRoleCommand } from '@aws-sdk/client-sts';
 import { DescribeInstancesCommand } from '@aws-sdk/client-ec2';
 import { ListAccountsCommand } from '@aws-sdk/client-organizations';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
-import type { AwsCredentialIdentity, Checksum, SourceData } from '@smithy/types';
+import type { AwsCredentialIdentity } from '@smithy/types';
+import pLimit from 'p-limit';
 import { ClientPool } from '../src/aws/client-pool.js';
 import { readEc2Response } from '../src/aws/ec2-reader/reader.js';
+import { createStsClient } from '../src/credentials/sts.js';
+import { Sha256 } from '../test/helpers/sha256.js';
 import type { FloorJob } from './protocol.js';
-import { printOneStep } from './protocol.js';
+import { centralFromEnv, printOneStep } from './protocol.js';
 
 /** orgraph's default aws.concurrency.global. */
 const FLOOR_IN_FLIGHT = 64;
 
 const job = JSON.parse(process.argv[2] ?? '{}') as FloorJob;
+const central = centralFromEnv();
 if (job.variant !== 'sdk' && job.variant !== 'http')
   throw new Error(`unknown variant ${String(job.variant)}`);
 
-/** At most `limit` of the functions given to `run` at once, the others queued in order. */
-function semaphore(limit: number) {
-  let active = 0;
-  const waiting: (() => void)[] = [];
-  return async <T>(work: () => Promise<T>): Promise<T> => {
-    if (active >= limit) await new Promise<void>((resolve) => waiting.push(resolve));
-    active++;
-    try {
-      return await work();
-    } finally {
-      active--;
-      waiting.shift()?.();
-    }
-  };
-}
-const inFlight = semaphore(FLOOR_IN_FLIGHT);
+const inFlight = pLimit(FLOOR_IN_FLIGHT);
 
 const sessions = new Map<string, Promise<AwsCredentialIdentity>>();
 const pool = new ClientPool({
   broker: { providerFor: (accountId) => () => sessions.get(accountId)! },
-  centralCredentials: async () => job.central,
+  centralCredentials: async () => central,
   maxAttempts: 1,
   http: { callsInFlight: FLOOR_IN_FLIGHT },
   endpoints: { default: job.endpoint },
 });
-const sts = new STSClient({
-  endpoint: job.endpoint,
+// As the session broker makes its STS client (src/aws/connect.ts), on the pool's handler.
+const sts = createStsClient({
   region: 'us-east-1',
-  credentials: job.central,
+  credentials: async () => central,
+  endpoint: job.endpoint,
   requestHandler: pool.httpHandler,
   maxAttempts: 1,
 });
-
-/** Node's SHA-256 in the SDK's Checksum shape, for the signer. */
-class Sha256 implements Checksum {
-  private readonly hash;
-  constructor(secret?: SourceData) {
-    this.hash = secret === undefined ? createHash('sha256') : createHmac('sha256', bytes(secret));
-  }
-  update(data: Uint8Array): void {
-    this.hash.update(data);
-  }
-  async digest(): Promise<Uint8Array> {
-    return this.hash.digest();
-  }
-  reset(): void {
-    throw new Error('not used by the signer');
-  }
-}
-function bytes(data: SourceData): Uint8Array {
-  return typeof data === 'string'
-    ? Buffer.from(data)
-    : ArrayBuffer.isView(data)
-      ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
-      : new Uint8Array(data);
-}
 
 const endpoint = new URL(job.endpoint);
 const agent = new Agent({ keepAlive: true, maxSockets: FLOOR_IN_FLIGHT });

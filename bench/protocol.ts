@@ -65,15 +65,31 @@ export interface CliJob {
   format?: 'ndjson' | 'json';
 }
 
-/** The job of bench/floor-run.ts: S2's calls without orgraph's engine (see there). */
-export interface FloorJob {
-  /** sdk: orgraph's SDK clients; http: DescribeInstances as signed HTTP, without the SDK. */
-  variant: 'sdk' | 'http';
+/**
+ * The job of bench/baseline-run.ts: the sim and the role to assume. The central principal comes from
+ * the environment (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, as the bench sets it for the gateway),
+ * never from the command line, where other processes could read it.
+ */
+export interface BaselineJob {
   endpoint: string;
-  central: { accessKeyId: string; secretAccessKey: string };
   roleName: string;
   externalId: string;
   regions: string[];
+}
+
+/** The job of bench/floor-run.ts: S2's calls without orgraph's engine (see there). */
+export interface FloorJob extends BaselineJob {
+  /** sdk: orgraph's SDK clients; http: DescribeInstances as signed HTTP, without the SDK. */
+  variant: 'sdk' | 'http';
+}
+
+/** The central principal's keys, from the environment the bench gives its child processes. */
+export function centralFromEnv(): { accessKeyId: string; secretAccessKey: string } {
+  const accessKeyId = process.env['AWS_ACCESS_KEY_ID'];
+  const secretAccessKey = process.env['AWS_SECRET_ACCESS_KEY'];
+  if (!accessKeyId || !secretAccessKey)
+    throw new Error('AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY must be set (the sim’s central principal)');
+  return { accessKeyId, secretAccessKey };
 }
 
 /**

@@ -44,6 +44,7 @@ export function untilCancelled<T>(
 ): Promise<T> {
   if (signal === undefined) return promise;
   if (signal.aborted) {
+    promise.catch(() => undefined); // it goes on, and its failure is nobody's to report
     onCancel?.();
     return Promise.reject(cancelledBy(signal));
   }

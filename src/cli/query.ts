@@ -130,6 +130,8 @@ export async function runQuery(
   const target = options.format === 'json' ? undefined : findListTarget(schema, prepared, options.path);
   if (options.format === 'json' && options.path !== undefined)
     throw new CliUsageError('--path applies to --format ndjson or csv only');
+  // Ctrl-C while the operation or its variables were still being read: nothing is sent.
+  if (ctx.signal.aborted) return EXIT.interrupted;
 
   let engine: Engine;
   let pageLimit = EXPORT_PAGE_SIZE;

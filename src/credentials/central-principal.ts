@@ -18,7 +18,7 @@ import { accountOfArn, partitionOfArn } from './role-arn.js';
 import { awsErrorFacts, centralRefusal } from '../aws/classify.js';
 import type { RetryPolicy, Sleep } from '../aws/throttle-retry.js';
 import { backoffDelay, mayRetry, realSleep, retryKind } from '../aws/throttle-retry.js';
-import { CallTimeoutError, withTimeout } from '../aws/timeout.js';
+import { CallTimeoutError, cancelledBy, withTimeout } from '../aws/timeout.js';
 import { profileExists, sharedFilePaths } from './shared-config-files.js';
 import { createStsClient } from './sts.js';
 import { parseAwsOptions } from '../config/aws.js';
@@ -156,7 +156,10 @@ export interface ValidateOptions {
   observer?: AwsCallObserver;
   sleep?: Sleep;
   random?: () => number;
-  /** Abandons the check: the wait for credentials, the call and any retry stop with a CallCancelledError. */
+  /**
+   * Abandons the check with a CallCancelledError: it stops waiting for the credentials (a source
+   * still resolving them goes on by itself), aborts its call, and retries no more.
+   */
   signal?: AbortSignal;
 }
 
@@ -181,7 +184,7 @@ export async function validateCentralPrincipal(
     // A credential source that never answers (a Roles Anywhere endpoint, instance metadata) is cut too.
     await withTimeout(timeoutMs, options.signal, () => principal.credentials());
   } catch (err) {
-    if (options.signal?.aborted) throw err;
+    if (options.signal?.aborted) throw cancelledBy(options.signal);
     if (err instanceof CallTimeoutError) {
       throw new CentralPrincipalError(
         `the credentials of ${principal.description} did not resolve within ${timeoutMs} ms (aws.callTimeoutMs)`,
@@ -224,7 +227,7 @@ export async function validateCentralPrincipal(
       }
     }
   } catch (err) {
-    if (options.signal?.aborted) throw err;
+    if (options.signal?.aborted) throw cancelledBy(options.signal);
     throw stsRefusal(principal, err, where, { attempts, timeoutMs });
   } finally {
     // Only when the client owns its handler: destroying a shared one would cut everyone's sockets.

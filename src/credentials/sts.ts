@@ -7,6 +7,7 @@ import type { NodeHttpHandler } from '@smithy/node-http-handler';
 import { withTimeout } from '../aws/timeout.js';
 import type { AwsCallObserver } from '../aws/call-observer.js';
 import { observeAwsCalls } from '../aws/call-observer.js';
+import { SDK_CLIENT_LOGGER } from '../aws/client-pool.js';
 
 export interface StsClientOptions {
   /** The Region whose STS endpoint is called (sts.<region>.amazonaws.com). */
@@ -27,6 +28,8 @@ export function createStsClient(options: StsClientOptions): STSClient {
     credentials: options.credentials,
     // Regional is the v3 default; said explicitly because the whole design depends on it.
     useGlobalEndpoint: false,
+    // As the pool's clients: no `info`, so the SDK does not redact a copy of every answer for it.
+    logger: SDK_CLIENT_LOGGER,
     ...(options.endpoint !== undefined ? { endpoint: options.endpoint } : {}),
     ...(options.requestHandler !== undefined ? { requestHandler: options.requestHandler } : {}),
     ...(options.maxAttempts !== undefined ? { maxAttempts: options.maxAttempts } : {}),

@@ -1,8 +1,10 @@
 // `orgraph query` as a script would run it: real processes, environment credentials, a config file,
 // against the simulated AWS; the data is checked against the sim's ground truth and the AWS calls
 // against its request log.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSim } from '../../src/sim/index.js';
@@ -486,6 +488,43 @@ describe('orgraph query: Ctrl-C while the central check is unanswered', () => {
     expect(sim.log.count({ operation: 'GetCallerIdentity' })).toBe(1);
     expect(sim.log.count({ operation: 'ListAccounts' })).toBe(0);
     expect(sim.log.count({ operation: 'AssumeRole' })).toBe(0);
+  });
+});
+
+describe('orgraph query: Ctrl-C while its input is still being read', () => {
+  it('exits 130 and sends nothing to AWS', async () => {
+    // The variables come through a named pipe: the command waits on it, its Ctrl-C handler installed.
+    const fifo = join(dir, 'variables.fifo');
+    execFileSync('mkfifo', [fifo]);
+    sim.log.reset();
+    const args = [
+      'query',
+      '--config',
+      configFile,
+      '--variables',
+      fifo,
+      '{ accounts { nodes { accountId } } }',
+    ];
+    const child = spawnCli(args, env());
+    onTestFinished(() => void child.kill('SIGKILL')); // also when the test times out
+    try {
+      child.stdin.end();
+      let stderr = '';
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      const closed = new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+      // Opening the pipe for writing returns once the command has opened it for reading.
+      const writer = await open(fifo, 'w');
+      child.kill('SIGINT');
+      while (!stderr.includes('SIGINT: stopping the AWS work')) await sleep(20);
+      await writer.writeFile('{}');
+      await writer.close();
+      expect(await closed).toBe(130);
+      expect(stderr).not.toContain('the central AWS credentials cannot be used');
+      expect(stderr).not.toMatch(/Error|at .*\.ts:\d+/); // no crash, no stack trace
+    } finally {
+      child.kill('SIGKILL');
+    }
+    expect(sim.log.entries()).toEqual([]);
   });
 });
 

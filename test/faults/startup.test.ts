@@ -9,7 +9,7 @@ import type { RunningSim } from '../../src/sim/index.js';
 import { runCli, simCliEnv } from '../helpers/run-cli.js';
 import { restoreEnvironment, useEmulatorEnvironment } from '../helpers/gateway-env.js';
 import { createCentralPrincipal, validateCentralPrincipal } from '../../src/credentials/central-principal.js';
-import type { ValidateOptions } from '../../src/credentials/central-principal.js';
+import type { CentralPrincipal, ValidateOptions } from '../../src/credentials/central-principal.js';
 import { CallCancelledError } from '../../src/aws/timeout.js';
 import { realSleep } from '../../src/aws/throttle-retry.js';
 import { startSim } from '../../src/sim/index.js';
@@ -122,6 +122,37 @@ describe('fault matrix: start-up', () => {
     expect(String((err as Error).message)).not.toContain('STS');
     expect(slept).toBe(1);
     expect(calls).toBe(1);
+  });
+});
+
+describe('the start-up check, abandoned while its credentials are being resolved', () => {
+  it('stops waiting at once with the cancellation, not "did not resolve"', async () => {
+    let asked = 0;
+    const principal: CentralPrincipal = {
+      source: 'rolesAnywhere',
+      description: 'a credential source that never answers',
+      // Never settles: only the signal can end the wait.
+      credentials: (() => {
+        asked++;
+        return new Promise<never>(() => undefined);
+      }) as unknown as CentralPrincipal['credentials'],
+    };
+    const controller = new AbortController();
+    const checked = validateCentralPrincipal(principal, {
+      stsRegion: 'us-east-1',
+      endpoints: { default: 'http://127.0.0.1:9' },
+      callTimeoutMs: 600_000,
+      signal: controller.signal,
+    }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    await Promise.resolve();
+    controller.abort(new Error('interrupted by SIGINT'));
+    const err = await checked;
+    expect(err).toBeInstanceOf(CallCancelledError);
+    expect(String((err as Error).message)).not.toContain('did not resolve');
+    expect(asked).toBe(1);
   });
 });
 

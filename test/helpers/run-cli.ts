@@ -2,6 +2,7 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { onTestFinished } from 'vitest';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const SCRIPT =
@@ -19,7 +20,8 @@ export function spawnCli(
 
 /**
  * Starts the command, sends it SIGINT (Ctrl-C) once `ready()` holds (polled every 20 ms), and returns
- * how it ended. A command that does not end is killed when the test gives up, never left behind.
+ * how it ended. A command that does not end is killed when the test ends (its timeout included), never
+ * left behind. Call it inside a test.
  */
 export async function interruptCli(
   args: string[],
@@ -27,6 +29,7 @@ export async function interruptCli(
   ready: () => boolean,
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const child = spawnCli(args, env);
+  onTestFinished(() => void child.kill('SIGKILL'));
   try {
     child.stdin.end();
     let stdout = '';
