@@ -245,8 +245,10 @@ async function runChild(
   job: unknown,
   env: NodeJS.ProcessEnv,
   cwd = ROOT,
+  measured = true,
 ): Promise<{ steps: StepResult[]; summary: ProcessSummary }> {
-  const profile = cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', cpuProfDir] : [];
+  // An untimed process (a warm-up) is not profiled: every profile is of a measured run.
+  const profile = cpuProfDir && measured ? ['--cpu-prof', '--cpu-prof-dir', cpuProfDir] : [];
   const asked =
     heapSnapshotDir && script === 'bench/gateway-run.ts' ? { ...(job as object), heapSnapshotDir } : job;
   const child = spawn(process.execPath, [...profile, '--import', 'tsx', script, JSON.stringify(asked)], {
@@ -811,7 +813,13 @@ async function main(): Promise<void> {
     if (only.has('S2') || only.has('floor')) {
       // The sim derives a Region's EC2 data on its first read: one untimed pass over the world first,
       // so that no side of the first round pays for it.
-      await runChild('bench/floor-run.ts', { variant: 'http', ...baselineJob(sim) }, gatewayEnv(sim));
+      await runChild(
+        'bench/floor-run.ts',
+        { variant: 'http', ...baselineJob(sim) },
+        gatewayEnv(sim),
+        ROOT,
+        false,
+      );
       rows.push(
         ...(await coldRuns(
           sim,

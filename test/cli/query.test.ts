@@ -2,8 +2,9 @@
 // against the simulated AWS; the data is checked against the sim's ground truth and the AWS calls
 // against its request log.
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { constants, mkdtempSync, writeFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -512,8 +513,8 @@ describe('orgraph query: Ctrl-C while its input is still being read', () => {
       let stderr = '';
       child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
       const closed = new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
-      // Opening the pipe for writing returns once the command has opened it for reading.
-      const writer = await open(fifo, 'w');
+      // A non-blocking open for writing fails (ENXIO) until the command has opened the pipe to read it.
+      const writer = await openWhenRead(fifo, closed);
       child.kill('SIGINT');
       while (!stderr.includes('SIGINT: stopping the AWS work')) await sleep(20);
       await writer.writeFile('{}');
@@ -527,6 +528,21 @@ describe('orgraph query: Ctrl-C while its input is still being read', () => {
     expect(sim.log.entries()).toEqual([]);
   });
 });
+
+/** `fifo` opened for writing once a reader has it open; fails if the command ends before that. */
+async function openWhenRead(fifo: string, ended: Promise<unknown>): Promise<FileHandle> {
+  let gone = false;
+  void ended.then(() => (gone = true));
+  for (;;) {
+    try {
+      return await open(fifo, constants.O_WRONLY | constants.O_NONBLOCK);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENXIO') throw err;
+      if (gone) throw new Error('the command ended before it read its variables');
+      await sleep(20);
+    }
+  }
+}
 
 /** `run` with the sim's request log cleared and STS never answering. */
 async function withStsUnresponsive<T>(run: () => Promise<T>): Promise<T> {

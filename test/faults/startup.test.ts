@@ -125,6 +125,23 @@ describe('fault matrix: start-up', () => {
   });
 });
 
+describe('the start-up check, abandoned while a retry wait fails', () => {
+  it('reports the cancellation, never the raw failure that came with it', async () => {
+    const controller = new AbortController();
+    const { err } = await checkAgainstThrottlingSts({
+      retry: { maxAttempts: 5, baseDelayMs: 10, maxDelayMs: 10 },
+      // A sleep that fails its own way as Ctrl-C comes (its message might carry anything).
+      sleep: () => {
+        controller.abort(new Error('interrupted by SIGINT'));
+        return Promise.reject(new Error('raw failure: secret-ish detail'));
+      },
+      signal: controller.signal,
+    });
+    expect(err).toBeInstanceOf(CallCancelledError);
+    expect(String((err as Error).message)).not.toContain('secret-ish');
+  });
+});
+
 describe('the start-up check, abandoned while its credentials are being resolved', () => {
   it('stops waiting at once with the cancellation, not "did not resolve"', async () => {
     let asked = 0;
