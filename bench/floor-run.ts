@@ -104,7 +104,16 @@ async function describeInstancesHttp(
   });
   const output = readEc2Response('DescribeInstances', answer.toString('utf8'), answer);
   if (!output) throw new Error('DescribeInstances: the fast reader did not understand an answer');
-  const page = output as { Reservations?: { Instances?: { InstanceId?: string }[] }[]; NextToken?: string };
+  return idsOf(output as DescribeInstancesPage);
+}
+
+/** The parts of a DescribeInstances answer (the SDK's output, or the fast reader's) the floor reads. */
+interface DescribeInstancesPage {
+  Reservations?: { Instances?: { InstanceId?: string }[] }[];
+  NextToken?: string;
+}
+
+function idsOf(page: DescribeInstancesPage): { ids: string[]; nextToken: string | undefined } {
   const ids = (page.Reservations ?? []).flatMap((r) => (r.Instances ?? []).map((i) => i.InstanceId!));
   return { ids, nextToken: page.NextToken };
 }
@@ -124,13 +133,13 @@ async function instancesOf(accountId: string, region: string, keys: string[]): P
     const token = nextToken;
     const page = signer
       ? await inFlight(() => describeInstancesHttp(signer, token))
-      : await inFlight(async () => {
-          const out = await pool
-            .ec2(accountId, region)
-            .send(new DescribeInstancesCommand({ MaxResults: 1000, NextToken: token }));
-          const ids = (out.Reservations ?? []).flatMap((r) => (r.Instances ?? []).map((i) => i.InstanceId!));
-          return { ids, nextToken: out.NextToken };
-        });
+      : await inFlight(async () =>
+          idsOf(
+            await pool
+              .ec2(accountId, region)
+              .send(new DescribeInstancesCommand({ MaxResults: 1000, NextToken: token })),
+          ),
+        );
     for (const id of page.ids) keys.push(`${accountId}|${region}|${id}`);
     nextToken = page.nextToken;
   } while (nextToken);

@@ -374,12 +374,21 @@ async function coldRuns(
   query: string,
   expected: string[],
   boundOf: (calls: number) => number,
-  config = gatewayConfig(sim),
-  n = runs,
-  extraSides: ColdSide[] = [],
+  options: {
+    config?: ReturnType<typeof gatewayConfig>;
+    /** Default --runs. */
+    runs?: number;
+    /** Default true; false: only `floors` run (the scenario's gateway sides are left out). */
+    gateway?: boolean;
+    /** Processes that join every round after the gateway sides (the floors under S2). */
+    floors?: ColdSide[];
+  } = {},
 ): Promise<Row[]> {
+  const config = options.config ?? gatewayConfig(sim);
+  const n = options.runs ?? runs;
+  const gateway = options.gateway ?? true;
   // With --vs, each run is a pair (this gateway, then the other checkout's) on the same sim, so a
-  // drift of the machine's speed touches both sides alike; `extraSides` (the floors) join each round.
+  // drift of the machine's speed touches both sides alike; the floors join each round.
   const gatewaySide = (label: string, root: string, sideConfig: unknown): ColdSide => ({
     label,
     root,
@@ -387,10 +396,10 @@ async function coldRuns(
     job: { config: sideConfig, steps: [{ label, query }] },
   });
   const sides = [
-    ...(scenario ? [gatewaySide(scenario, gatewayRoot, config)] : []),
+    ...(gateway ? [gatewaySide(scenario, gatewayRoot, config)] : []),
     // The other checkout with the configuration's defaults (no --sockets).
-    ...(scenario && vsRoot ? [gatewaySide(`${scenario} vs`, vsRoot, gatewayConfig(sim, {}))] : []),
-    ...extraSides,
+    ...(gateway && vsRoot ? [gatewaySide(`${scenario} vs`, vsRoot, gatewayConfig(sim, {}))] : []),
+    ...(options.floors ?? []),
   ].map((side) => ({
     ...side,
     walls: [] as number[],
@@ -791,8 +800,7 @@ async function main(): Promise<void> {
             `{ ${INVENTORY} }`,
             exportTruth.instanceKeys,
             (calls) => bound(pages(exportWorld.accounts) + 2, calls),
-            gatewayConfig(sim),
-            1,
+            { runs: 1 },
           )),
         );
       if (only.has('S5'))
@@ -823,14 +831,12 @@ async function main(): Promise<void> {
       rows.push(
         ...(await coldRuns(
           sim,
-          only.has('S2') ? 'S2' : '',
+          'S2',
           `cold inventory, ${label}`,
           `{ ${INVENTORY} }`,
           inventory.instanceKeys,
           inventoryBound,
-          gatewayConfig(sim),
-          runs,
-          only.has('floor') ? floorSides(sim) : [],
+          { gateway: only.has('S2'), floors: only.has('floor') ? floorSides(sim) : [] },
         )),
       );
     }
